@@ -1,0 +1,61 @@
+/**
+ * The main job, step by step: build the default model and the demo catalog when missing
+ * (both steps skip work already done), build the app, and optionally serve it.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface PrepareOptions {
+  /** Serve the built app at http://127.0.0.1:4173 afterwards (until interrupted). */
+  serve: boolean;
+  /** Folder of catalog photos; defaults to $LOOKALIKE_IMAGES or the shared clothing set. */
+  images?: string;
+  /** Metadata CSV/JSON; defaults to $LOOKALIKE_META, or images.csv beside the shared images. */
+  meta?: string;
+}
+
+const root = resolve(import.meta.dirname, '..');
+const defaultImages = resolve(root, '../shared/datasets/clothing/images');
+
+function run(args: string[]): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
+    child.on('error', fail);
+    child.on('exit', (code, signal) =>
+      code === 0 ? done() : fail(new Error(`${args.join(' ')} failed (${signal ?? code})`)),
+    );
+  });
+}
+
+const tsx = (script: string, ...args: string[]) =>
+  run([resolve(root, 'node_modules/tsx/dist/cli.mjs'), resolve(root, script), ...args]);
+
+export async function prepare(options: PrepareOptions): Promise<void> {
+  const images = resolve(options.images ?? process.env.LOOKALIKE_IMAGES ?? defaultImages);
+  if (!existsSync(images)) {
+    throw new Error(
+      `No catalog photos at ${images}.\n` +
+        'Pass a folder of product photos: npm start -- --images DIR [--meta FILE]\n' +
+        '(or set LOOKALIKE_IMAGES). The demo expects ../shared/datasets/clothing beside the project.',
+    );
+  }
+  const meta = options.meta ?? process.env.LOOKALIKE_META;
+  const defaultMeta = resolve(images, '../images.csv');
+  const metaArgs = meta ? ['--meta', meta] : existsSync(defaultMeta) ? ['--meta', defaultMeta] : [];
+
+  await tsx('scripts/models/build-models.ts');
+  await tsx('scripts/catalog/build-catalog.ts', '--images', images, ...metaArgs);
+  await run([resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn']);
+  if (options.serve) {
+    await run([
+      resolve(root, 'node_modules/vite/bin/vite.js'),
+      'preview',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '4173',
+      '--strictPort',
+    ]);
+  }
+}

@@ -1,0 +1,14 @@
+/** `npm start [-- --images DIR] [--meta FILE]`: build what is missing, then serve the app. */
+import { parseArgs } from 'node:util';
+import { prepare } from './prepare.ts';
+
+const { values } = parseArgs({
+  options: { images: { type: 'string' }, meta: { type: 'string' } },
+});
+
+try {
+  await prepare({ serve: true, images: values.images, meta: values.meta });
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}

@@ -1,0 +1,6 @@
+/** Page entry: mounts the Svelte app. */
+import { mount } from 'svelte';
+import App from './ui/App.svelte';
+import './ui/app.css';
+
+mount(App, { target: document.getElementById('app')! });

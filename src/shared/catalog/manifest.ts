@@ -1,0 +1,52 @@
+/** The catalog manifest (`catalog/manifest.json`): what the build wrote and the app downloads. */
+import type { ModelSpec } from '../model/spec.ts';
+
+export const MANIFEST_FORMAT = 'lookalike-catalog';
+export const MANIFEST_FORMAT_VERSION = 1;
+
+/** One static file of the catalog, with what it takes to verify it. */
+export interface FileRef {
+  /** Path relative to the manifest. */
+  file: string;
+  bytes: number;
+  /** sha256 of the whole file, hex. */
+  sha256: string;
+}
+
+/** A vector shard: items [start, start + count) of one model's index. */
+export interface ShardRef extends FileRef {
+  start: number;
+  count: number;
+}
+
+export interface ManifestModel {
+  spec: ModelSpec;
+  dim: number;
+  quantization: 'int8-symmetric-per-vector';
+  shards: ShardRef[];
+}
+
+export interface CatalogManifest {
+  format: typeof MANIFEST_FORMAT;
+  formatVersion: typeof MANIFEST_FORMAT_VERSION;
+  /** Content version: changes whenever any shard, item or thumbnail changes. */
+  version: string;
+  createdAt: string;
+  count: number;
+  models: ManifestModel[];
+  /** The item table (ItemTable JSON). */
+  items: FileRef;
+  /** Thumbnail packs: concatenated WebP files, addressed by ItemTable.thumbs. */
+  thumbs: { maxSide: number; packs: FileRef[] };
+}
+
+/**
+ * Items in index order, column-wise. `fields` holds every metadata column plus the
+ * computed `colour`; a missing value is ''.
+ */
+export interface ItemTable {
+  ids: string[];
+  fields: Record<string, string[]>;
+  /** Per item: [pack index, byte offset, byte length] of its WebP thumbnail. */
+  thumbs: [number, number, number][];
+}

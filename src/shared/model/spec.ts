@@ -1,0 +1,45 @@
+/** The model spec (`models/<id>/model.json`): everything a consumer needs to feed and read a model. */
+
+export type ResizeMethod =
+  /** Scale the whole photo to the input size, ignoring aspect ratio (what nsfwjs does). */
+  | 'squash'
+  /** Scale the short side to the input size, then crop the centre square. */
+  | 'center-crop';
+
+export interface ModelSpec {
+  /** Registry id, also the folder name under `models/`. */
+  id: string;
+  /** Bumped when the graph or its weights change in a way that changes embeddings. */
+  version: string;
+  /** Human name shown in the model picker. */
+  name: string;
+  /** 'onnx' runs through onnxruntime directly; 'transformers' through transformers.js. */
+  runtime: 'onnx' | 'transformers';
+  /** Path of the ONNX file inside the model folder. */
+  file: string;
+  /** sha256 (hex) of that file. */
+  sha256: string;
+  bytes: number;
+  /** Hash of whatever the build derived the model from; `npm run models` rebuilds when it changes. */
+  sourceHash: string;
+  input: {
+    name: string;
+    /** Square input side in pixels. */
+    size: number;
+    layout: 'NCHW' | 'NHWC';
+    resize: ResizeMethod;
+    channels: 'RGB' | 'BGR';
+    /** Pixel values are (v / 255 - mean) / std per channel. */
+    mean: [number, number, number];
+    std: [number, number, number];
+  };
+  output: {
+    name: string;
+    dim: number;
+    /** True when the graph itself L2-normalises its output. */
+    normalized: boolean;
+  };
+  towers: { image: boolean; text: boolean };
+  licence: string;
+  provenance: string[];
+}
