@@ -1,0 +1,236 @@
+/**
+ * The fashion head on frozen backbone features: standardise, then a linear projection or a
+ * one-hidden-layer MLP, then L2-normalise. Forward and backward in plain Float32Array loops.
+ */
+import { gaussian, type Random } from '../eval/seeded-random.ts';
+
+export interface HeadShape {
+  input: number;
+  /** Hidden ReLU width; 0 makes the head a single linear projection. */
+  hidden: number;
+  output: number;
+}
+
+/** Weights, row-major: w1 is [input x (hidden || output)], w2 is [hidden x output]. */
+export interface HeadWeights {
+  shape: HeadShape;
+  /** Per-feature standardisation, fixed from the training features (not trained). */
+  mean: Float32Array;
+  invStd: Float32Array;
+  w1: Float32Array;
+  b1: Float32Array;
+  /** Empty for a linear head. */
+  w2: Float32Array;
+  b2: Float32Array;
+}
+
+const NORM_EPSILON = 1e-12;
+
+/** Width of the first layer's output. */
+export const firstWidth = (shape: HeadShape) => shape.hidden || shape.output;
+
+/** He-initialised weights (seeded) around the given standardisation. */
+export function initHead(
+  shape: HeadShape,
+  mean: Float32Array,
+  invStd: Float32Array,
+  random: Random,
+): HeadWeights {
+  const width = firstWidth(shape);
+  const w1 = new Float32Array(shape.input * width);
+  const s1 = Math.sqrt((shape.hidden ? 2 : 1) / shape.input);
+  for (let i = 0; i < w1.length; i++) w1[i] = s1 * gaussian(random);
+  const w2 = new Float32Array(shape.hidden * (shape.hidden ? shape.output : 0));
+  const s2 = Math.sqrt(1 / Math.max(1, shape.hidden));
+  for (let i = 0; i < w2.length; i++) w2[i] = s2 * gaussian(random);
+  return {
+    shape,
+    mean,
+    invStd,
+    w1,
+    b1: new Float32Array(width),
+    w2,
+    b2: new Float32Array(shape.hidden ? shape.output : 0),
+  };
+}
+
+/** The trainable tensors in a fixed order (for the optimiser and the weights file). */
+export const trainable = (h: HeadWeights): Float32Array[] =>
+  h.shape.hidden ? [h.w1, h.b1, h.w2, h.b2] : [h.w1, h.b1];
+
+/** Per-feature mean and 1/std over rows of `features` (std floored so dead features stay finite). */
+export function standardisation(features: Float32Array, dim: number) {
+  const n = features.length / dim;
+  const mean = new Float64Array(dim);
+  const sq = new Float64Array(dim);
+  for (let r = 0; r < n; r++) {
+    for (let i = 0; i < dim; i++) mean[i] += features[r * dim + i];
+  }
+  for (let i = 0; i < dim; i++) mean[i] /= n;
+  for (let r = 0; r < n; r++) {
+    for (let i = 0; i < dim; i++) sq[i] += (features[r * dim + i] - mean[i]) ** 2;
+  }
+  const invStd = new Float32Array(dim);
+  for (let i = 0; i < dim; i++) invStd[i] = 1 / Math.max(Math.sqrt(sq[i] / n), 1e-6);
+  return { mean: Float32Array.from(mean), invStd };
+}
+
+/** Activations one forward pass keeps for the backward pass; sized once for a batch. */
+export class HeadWorkspace {
+  readonly rows: number;
+  readonly x: Float32Array;
+  readonly a1: Float32Array;
+  readonly z: Float32Array;
+  readonly norms: Float32Array;
+  readonly embeddings: Float32Array;
+  readonly gradZ: Float32Array;
+  readonly gradA1: Float32Array;
+
+  constructor(shape: HeadShape, rows: number) {
+    this.rows = rows;
+    this.x = new Float32Array(rows * shape.input);
+    this.a1 = new Float32Array(rows * firstWidth(shape));
+    this.z = new Float32Array(rows * shape.output);
+    this.norms = new Float32Array(rows);
+    this.embeddings = new Float32Array(rows * shape.output);
+    this.gradZ = new Float32Array(rows * shape.output);
+    this.gradA1 = new Float32Array(rows * firstWidth(shape));
+  }
+}
+
+/** out[r] = bias + in[r] * w, for `rows` rows; w is [inDim x outDim]. */
+function affine(
+  input: Float32Array,
+  w: Float32Array,
+  bias: Float32Array,
+  rows: number,
+  inDim: number,
+  outDim: number,
+  out: Float32Array,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * outDim;
+    out.set(bias, o);
+    for (let i = 0; i < inDim; i++) {
+      const v = input[r * inDim + i];
+      if (v === 0) continue;
+      const wRow = i * outDim;
+      for (let j = 0; j < outDim; j++) out[o + j] += v * w[wRow + j];
+    }
+  }
+}
+
+/**
+ * Embeds `rows` feature rows into `ws.embeddings` (unit rows). `features` may hold more rows
+ * than the workspace; `rows` must not exceed it.
+ */
+export function forward(
+  head: HeadWeights,
+  features: Float32Array,
+  rows: number,
+  ws: HeadWorkspace,
+): Float32Array {
+  const { input, hidden, output } = head.shape;
+  if (rows > ws.rows) throw new RangeError(`forward: ${rows} rows, workspace holds ${ws.rows}`);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < input; i++) {
+      const k = r * input + i;
+      ws.x[k] = (features[k] - head.mean[i]) * head.invStd[i];
+    }
+  }
+  if (hidden) {
+    affine(ws.x, head.w1, head.b1, rows, input, hidden, ws.a1);
+    for (let k = 0; k < rows * hidden; k++) if (ws.a1[k] < 0) ws.a1[k] = 0;
+    affine(ws.a1, head.w2, head.b2, rows, hidden, output, ws.z);
+  } else {
+    affine(ws.x, head.w1, head.b1, rows, input, output, ws.z);
+  }
+  for (let r = 0; r < rows; r++) {
+    let sum = 0;
+    for (let j = 0; j < output; j++) sum += ws.z[r * output + j] ** 2;
+    const norm = Math.max(Math.sqrt(sum), NORM_EPSILON);
+    ws.norms[r] = norm;
+    for (let j = 0; j < output; j++) ws.embeddings[r * output + j] = ws.z[r * output + j] / norm;
+  }
+  return ws.embeddings;
+}
+
+/**
+ * Backpropagates dLoss/dEmbeddings (`gradE`, rows x output) of the last forward pass into
+ * `grads` (same order as `trainable`), overwriting them.
+ */
+export function backward(
+  head: HeadWeights,
+  gradE: Float32Array,
+  rows: number,
+  ws: HeadWorkspace,
+  grads: Float32Array[],
+): void {
+  const { input, hidden, output } = head.shape;
+  // Through e = z / |z|: dz = (de - (de . e) e) / |z|.
+  for (let r = 0; r < rows; r++) {
+    const o = r * output;
+    let dot = 0;
+    for (let j = 0; j < output; j++) dot += gradE[o + j] * ws.embeddings[o + j];
+    for (let j = 0; j < output; j++) {
+      ws.gradZ[o + j] = (gradE[o + j] - dot * ws.embeddings[o + j]) / ws.norms[r];
+    }
+  }
+  for (const g of grads) g.fill(0);
+  const [gw1, gb1, gw2, gb2] = grads;
+  let gradFirst = ws.gradZ;
+  if (hidden) {
+    accumulateWeights(ws.a1, ws.gradZ, rows, hidden, output, gw2, gb2);
+    // dA1 = dZ w2^T, masked by the ReLU.
+    for (let r = 0; r < rows; r++) {
+      for (let i = 0; i < hidden; i++) {
+        const k = r * hidden + i;
+        if (ws.a1[k] <= 0) {
+          ws.gradA1[k] = 0;
+          continue;
+        }
+        let sum = 0;
+        for (let j = 0; j < output; j++) sum += ws.gradZ[r * output + j] * head.w2[i * output + j];
+        ws.gradA1[k] = sum;
+      }
+    }
+    gradFirst = ws.gradA1;
+  }
+  accumulateWeights(ws.x, gradFirst, rows, input, firstWidth(head.shape), gw1, gb1);
+}
+
+/** gw += in^T grad, gb += column sums of grad. */
+function accumulateWeights(
+  input: Float32Array,
+  grad: Float32Array,
+  rows: number,
+  inDim: number,
+  outDim: number,
+  gw: Float32Array,
+  gb: Float32Array,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * outDim;
+    for (let j = 0; j < outDim; j++) gb[j] += grad[o + j];
+    for (let i = 0; i < inDim; i++) {
+      const v = input[r * inDim + i];
+      if (v === 0) continue;
+      const wRow = i * outDim;
+      for (let j = 0; j < outDim; j++) gw[wRow + j] += v * grad[o + j];
+    }
+  }
+}
+
+/** Embeds any number of rows in chunks, into a new array (for validation and export checks). */
+export function embedAll(head: HeadWeights, features: Float32Array, chunk = 256): Float32Array {
+  const { input, output } = head.shape;
+  const n = features.length / input;
+  const out = new Float32Array(n * output);
+  const ws = new HeadWorkspace(head.shape, Math.min(chunk, Math.max(1, n)));
+  for (let start = 0; start < n; start += ws.rows) {
+    const rows = Math.min(ws.rows, n - start);
+    const part = features.subarray(start * input, (start + rows) * input);
+    out.set(forward(head, part, rows, ws).subarray(0, rows * output), start * output);
+  }
+  return out;
+}
