@@ -1,0 +1,296 @@
+/**
+ * Translates the Keras MobileNetV2 layers into an ONNX graph truncated at the chosen layers:
+ * batch norms folded into their convs (weights stay uint8 codes), pooled, and L2-normalised.
+ */
+import { channelValues, scaleChannels, type TensorCodes } from './folded-weights.ts';
+import type { KerasLayer, KerasModel, KerasWeight } from './nsfwjs-mobilenet.ts';
+import { attr, OnnxGraph } from './onnx-graph.ts';
+
+export interface MobilenetGraphOptions {
+  /** Keras layer names whose global-average-pooled outputs make the embedding. */
+  layers: string[];
+  /**
+   * 'uint8': nsfwjs's weight codes kept exactly, batch norms folded into per-channel
+   * DequantizeLinear scales plus an offset; 'float32': folded weights stored as floats.
+   */
+  weights: 'uint8' | 'float32';
+  /**
+   * 'embedding': one output, each pooled layer L2-normalised, concatenated, L2-normalised again.
+   * 'pooled': one raw pooled output per layer (for layer studies).
+   */
+  outputs: 'embedding' | 'pooled';
+  /** Square input side. */
+  size: number;
+}
+
+export const INPUT_NAME = 'pixels';
+export const EMBEDDING_NAME = 'embedding';
+
+/** A Keras tensor in ONNX terms: its name there, channels and spatial size. */
+interface Feature {
+  name: string;
+  channels: number;
+  height: number;
+  width: number;
+  /** Explicit zero padding still to apply (ZeroPadding2D merged into the next conv). */
+  pad?: { top: number; bottom: number; left: number; right: number };
+}
+
+interface ConvWeights {
+  /** OIHW uint8 codes of the Keras kernel, with the tensor's min and scale. */
+  kernel: TensorCodes;
+  /** Per output channel factor from a folded batch norm (1 when none). */
+  factors: Float64Array;
+  bias: Float32Array;
+  outChannels: number;
+  group: number;
+  kernelSize: [number, number];
+}
+
+const NORM_EPSILON = 1e-12;
+
+function weight(model: KerasModel, name: string): KerasWeight {
+  const w = model.weights.get(name);
+  if (!w) throw new Error(`MobileNetV2: missing weight ${name}`);
+  return w;
+}
+
+/** Keras kernels ([kh, kw, in, out] or depthwise [kh, kw, in, mult]) to ONNX OIHW codes. */
+function convWeights(model: KerasModel, layer: KerasLayer): ConvWeights {
+  const depthwise = layer.className === 'DepthwiseConv2D';
+  const k = weight(model, `${layer.name}/${depthwise ? 'depthwise_kernel' : 'kernel'}`);
+  const [kh, kw, cin, last] = k.shape;
+  const outChannels = depthwise ? cin * last : last;
+  const perOut = depthwise ? kh * kw : cin * kh * kw;
+  const codes = new Uint8Array(outChannels * perOut);
+  for (let y = 0; y < kh; y++) {
+    for (let x = 0; x < kw; x++) {
+      for (let i = 0; i < cin; i++) {
+        for (let j = 0; j < last; j++) {
+          const code = k.codes[((y * kw + x) * cin + i) * last + j];
+          // Depthwise output channel i*mult+j reads input channel i only (one input per group).
+          const [o, inner] = depthwise ? [i * last + j, 0] : [j, i];
+          codes[o * perOut + (inner * kh + y) * kw + x] = code;
+        }
+      }
+    }
+  }
+  const bias = layer.config.use_bias
+    ? weight(model, `${layer.name}/bias`).values.slice()
+    : new Float32Array(outChannels);
+  return {
+    kernel: { codes, min: k.min, scale: k.scale },
+    factors: new Float64Array(outChannels).fill(1),
+    bias,
+    outChannels,
+    group: depthwise ? cin : 1,
+    kernelSize: [kh, kw],
+  };
+}
+
+/** Folds y = gamma * (x - mean) / sqrt(var + eps) + beta into the conv's factors and bias. */
+function foldBatchNorm(model: KerasModel, bn: KerasLayer, conv: ConvWeights): void {
+  const gamma = weight(model, `${bn.name}/gamma`).values;
+  const beta = weight(model, `${bn.name}/beta`).values;
+  const mean = weight(model, `${bn.name}/moving_mean`).values;
+  const variance = weight(model, `${bn.name}/moving_variance`).values;
+  const epsilon = Number(bn.config.epsilon ?? 1e-3);
+  for (let o = 0; o < conv.outChannels; o++) {
+    const scale = gamma[o] / Math.sqrt(variance[o] + epsilon);
+    conv.factors[o] *= scale;
+    conv.bias[o] = (conv.bias[o] - mean[o]) * scale + beta[o];
+  }
+}
+
+/** TensorFlow 'same' padding: the odd pixel goes after (bottom/right). */
+function samePadding(size: number, kernel: number, stride: number): [number, number] {
+  const out = Math.ceil(size / stride);
+  const total = Math.max((out - 1) * stride + kernel - size, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+function pairOf(value: unknown, what: string): [number, number] {
+  if (!Array.isArray(value) || value.length !== 2) throw new Error(`MobileNetV2: bad ${what}`);
+  return [Number(value[0]), Number(value[1])];
+}
+
+export interface MobilenetGraph {
+  graph: OnnxGraph;
+  /** Channels of each requested layer, in order. */
+  layerDims: number[];
+  /** Embedding width (sum of layerDims). */
+  dim: number;
+}
+
+/** Builds the ONNX graph for `options.layers` from the Keras model. */
+export function buildMobilenetGraph(model: KerasModel, options: MobilenetGraphOptions): MobilenetGraph {
+  const byName = new Map(model.layers.map((l) => [l.name, l]));
+  for (const name of options.layers) {
+    if (!byName.has(name)) throw new Error(`MobileNetV2 has no layer "${name}"`);
+  }
+  if (options.layers.length === 0) throw new Error('MobileNetV2: choose at least one layer');
+
+  // Only layers the requested outputs depend on are translated.
+  const needed = new Set<string>();
+  const visit = (name: string): void => {
+    if (needed.has(name)) return;
+    needed.add(name);
+    for (const input of byName.get(name)!.inputs) visit(input);
+  };
+  options.layers.forEach(visit);
+
+  const consumers = new Map<string, KerasLayer[]>();
+  for (const layer of model.layers) {
+    for (const input of layer.inputs) consumers.set(input, [...(consumers.get(input) ?? []), layer]);
+  }
+
+  const graph = new OnnxGraph('mobilenet_v2');
+  const features = new Map<string, Feature>();
+  const pendingConvs = new Map<string, { conv: ConvWeights; source: KerasLayer }>();
+  const clipMin = graph.initializer('relu6_min', [], new Float32Array([0]));
+  const clipMax = graph.initializer('relu6_max', [], new Float32Array([6]));
+
+  const emitConv = (layer: KerasLayer, conv: ConvWeights, outName: string): Feature => {
+    const input = features.get(layer.inputs[0])!;
+    const stride = pairOf(layer.config.strides, `${layer.name} strides`);
+    const [kh, kw] = conv.kernelSize;
+    let [top, bottom, left, right] = [0, 0, 0, 0];
+    if (input.pad) ({ top, bottom, left, right } = input.pad);
+    if (layer.config.padding === 'same') {
+      [top, bottom] = samePadding(input.height, kh, stride[0]);
+      [left, right] = samePadding(input.width, kw, stride[1]);
+    } else if (layer.config.padding !== 'valid') {
+      throw new Error(`MobileNetV2: ${layer.name} padding ${String(layer.config.padding)}`);
+    }
+    const dims = [conv.outChannels, conv.kernel.codes.length / conv.outChannels / (kh * kw), kh, kw];
+    const folded = scaleChannels(conv.kernel, conv.factors);
+    let kernel: string;
+    if (options.weights === 'uint8') {
+      const zeros = new Uint8Array(conv.outChannels);
+      const codes = graph.dequantized(`${outName}_Wq`, dims, folded.codes, folded.scales, zeros);
+      const offsets = graph.initializer(`${outName}_Woffset`, [conv.outChannels, 1, 1, 1], folded.offsets);
+      kernel = graph.node('Add', [codes, offsets], `${outName}_W`);
+    } else {
+      kernel = graph.initializer(`${outName}_W`, dims, channelValues(folded));
+    }
+    const bias = graph.initializer(`${outName}_B`, [conv.outChannels], conv.bias);
+    const name = graph.node('Conv', [input.name, kernel, bias], outName, {
+      group: attr.int(conv.group),
+      kernel_shape: attr.ints([kh, kw]),
+      strides: attr.ints(stride),
+      pads: attr.ints([top, left, bottom, right]),
+    });
+    return {
+      name,
+      channels: conv.outChannels,
+      height: Math.floor((input.height + top + bottom - kh) / stride[0]) + 1,
+      width: Math.floor((input.width + left + right - kw) / stride[1]) + 1,
+    };
+  };
+
+  for (const layer of model.layers) {
+    if (!needed.has(layer.name)) continue;
+    const input = features.get(layer.inputs[0]);
+    switch (layer.className) {
+      case 'InputLayer': {
+        const name = graph.input(INPUT_NAME, 'float32', ['batch', 3, options.size, options.size]);
+        features.set(layer.name, { name, channels: 3, height: options.size, width: options.size });
+        break;
+      }
+      case 'ZeroPadding2D': {
+        const [[top, bottom], [left, right]] = layer.config.padding as [number, number][];
+        const onlyConvs = (consumers.get(layer.name) ?? []).every((c) => c.className.includes('Conv'));
+        if (!onlyConvs || input!.pad) throw new Error(`MobileNetV2: ${layer.name} cannot be merged`);
+        features.set(layer.name, { ...input!, pad: { top, bottom, left, right } });
+        break;
+      }
+      case 'Conv2D':
+      case 'DepthwiseConv2D': {
+        if (layer.config.activation !== 'linear') {
+          throw new Error(`MobileNetV2: ${layer.name} activation ${String(layer.config.activation)}`);
+        }
+        const conv = convWeights(model, layer);
+        const next = consumers.get(layer.name) ?? [];
+        if (next.length === 1 && next[0].className === 'BatchNormalization') {
+          // Emitted by the batch norm, folded; asking for the raw conv output is not supported.
+          if (options.layers.includes(layer.name)) {
+            throw new Error(`MobileNetV2: ${layer.name} is folded, use ${next[0].name}`);
+          }
+          pendingConvs.set(next[0].name, { conv, source: layer });
+          features.set(layer.name, input!);
+        } else {
+          features.set(layer.name, emitConv(layer, conv, layer.name));
+        }
+        break;
+      }
+      case 'BatchNormalization': {
+        const pending = pendingConvs.get(layer.name);
+        if (!pending) throw new Error(`MobileNetV2: ${layer.name} does not follow a conv`);
+        foldBatchNorm(model, layer, pending.conv);
+        features.set(layer.name, emitConv(pending.source, pending.conv, layer.name));
+        break;
+      }
+      case 'ReLU': {
+        const max = layer.config.max_value;
+        if (Number(layer.config.negative_slope ?? 0) !== 0 || Number(layer.config.threshold ?? 0)) {
+          throw new Error(`MobileNetV2: ${layer.name} is not a plain ReLU`);
+        }
+        const name =
+          max == null
+            ? graph.node('Relu', [input!.name], layer.name)
+            : max === 6
+              ? graph.node('Clip', [input!.name, clipMin, clipMax], layer.name)
+              : graph.node('Clip', [
+                  input!.name,
+                  clipMin,
+                  graph.initializer(`${layer.name}_max`, [], new Float32Array([Number(max)])),
+                ], layer.name);
+        features.set(layer.name, { ...input!, name });
+        break;
+      }
+      case 'Add': {
+        const [a, b] = layer.inputs.map((n) => features.get(n)!);
+        const name = graph.node('Add', [a.name, b.name], layer.name);
+        features.set(layer.name, { ...a, name });
+        break;
+      }
+      default:
+        throw new Error(`MobileNetV2: layer ${layer.name} (${layer.className}) is not supported`);
+    }
+  }
+
+  const pooled = options.layers.map((layerName) => {
+    const feature = features.get(layerName)!;
+    if (feature.pad) throw new Error(`MobileNetV2: pick a layer after ${layerName}`);
+    const pool = graph.node('GlobalAveragePool', [feature.name], `${layerName}_pool`);
+    const flat = graph.node('Flatten', [pool], `${layerName}_pooled`, { axis: attr.int(1) });
+    return { name: flat, channels: feature.channels };
+  });
+  const layerDims = pooled.map((p) => p.channels);
+  const dim = layerDims.reduce((a, b) => a + b, 0);
+
+  if (options.outputs === 'pooled') {
+    for (const p of pooled) graph.output(p.name, 'float32', ['batch', p.channels]);
+    return { graph, layerDims, dim };
+  }
+
+  const epsilon = graph.initializer('norm_epsilon', [], new Float32Array([NORM_EPSILON]));
+  const l2Normalize = (x: string, base: string): string => {
+    const norm = graph.node('ReduceL2', [x], `${base}_norm`, {
+      axes: attr.ints([1]),
+      keepdims: attr.int(1),
+    });
+    const safe = graph.node('Max', [norm, epsilon], `${base}_norm_safe`);
+    return graph.node('Div', [x, safe], base);
+  };
+  let embedding: string;
+  if (pooled.length === 1) {
+    embedding = l2Normalize(pooled[0].name, EMBEDDING_NAME);
+  } else {
+    const parts = pooled.map((p, i) => l2Normalize(p.name, `${options.layers[i]}_unit`));
+    const joined = graph.node('Concat', parts, 'concat', { axis: attr.int(1) });
+    embedding = l2Normalize(joined, EMBEDDING_NAME);
+  }
+  graph.output(embedding, 'float32', ['batch', dim]);
+  return { graph, layerDims, dim };
+}

@@ -1,0 +1,106 @@
+/** The `mobilenet-v2` model: converter options, their source hash, and conversion to ONNX + ModelSpec. */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelSpec, ResizeMethod } from '../../src/shared/model/spec.ts';
+import { buildMobilenetGraph, EMBEDDING_NAME, INPUT_NAME } from './mobilenet-graph.ts';
+import { loadNsfwjsMobilenet, nsfwjsModelFiles, type KerasModel } from './nsfwjs-mobilenet.ts';
+
+export const MOBILENET_ID = 'mobilenet-v2';
+/** Bump when the conversion changes embeddings in a way the source hash cannot see. */
+const CONVERTER_VERSION = '1.0.0';
+
+export interface MobilenetOptions {
+  /** Keras layers whose pooled outputs make the embedding (see docs/model-layers.md). */
+  layers: string[];
+  weights: 'uint8' | 'float32';
+  /** How photos are fitted to the square input (recorded in the spec for the preprocessing). */
+  resize: ResizeMethod;
+}
+
+/** Chosen by `scripts/models/probe-layers.ts`; the measurements are in docs/model-layers.md. */
+export const DEFAULT_MOBILENET_OPTIONS: MobilenetOptions = {
+  layers: ['block_12_add'],
+  weights: 'uint8',
+  resize: 'squash',
+};
+
+const INPUT_SIZE = 224;
+
+/** Source files whose changes change the converted model. */
+const converterSources = [
+  'mobilenet-model.ts',
+  'mobilenet-graph.ts',
+  'nsfwjs-mobilenet.ts',
+  'onnx-graph.ts',
+  'folded-weights.ts',
+].map((file) => join(import.meta.dirname, file));
+
+/** Hash of everything the model derives from: nsfwjs's files, the options, the converter. */
+export function mobilenetSourceHash(options: MobilenetOptions): string {
+  const hash = createHash('sha256');
+  for (const file of [...nsfwjsModelFiles, ...converterSources]) hash.update(readFileSync(file));
+  hash.update(JSON.stringify({ CONVERTER_VERSION, options }));
+  return hash.digest('hex');
+}
+
+export interface ConvertedModel {
+  onnx: Uint8Array;
+  spec: ModelSpec;
+}
+
+/** Converts nsfwjs's MobileNetV2 backbone to an ONNX embedding model and its spec. */
+export function convertMobilenet(
+  options: MobilenetOptions = DEFAULT_MOBILENET_OPTIONS,
+  keras: KerasModel = loadNsfwjsMobilenet(),
+): ConvertedModel {
+  const sourceHash = mobilenetSourceHash(options);
+  const { graph, dim, layerDims } = buildMobilenetGraph(keras, {
+    layers: options.layers,
+    weights: options.weights,
+    outputs: 'embedding',
+    size: INPUT_SIZE,
+  });
+  const provenance = [
+    `Keras MobileNetV2 (alpha 1.0, ${INPUT_SIZE}x${INPUT_SIZE}) from the npm package nsfwjs@${keras.version} (dist/models/mobilenet_v2), uint8-quantised weights.`,
+    'Blocks 0-10 keep the ImageNet weights of Keras Applications; blocks 11-16 and Conv_1 were fine-tuned by nsfwjs for NSFW classification. The classifier head is dropped.',
+    `Embedding: global average pool of ${options.layers.map((l, i) => `${l} (${layerDims[i]})`).join(', ')}` +
+      (options.layers.length > 1 ? ', each L2-normalised, concatenated' : '') +
+      ', L2-normalised in the graph.',
+    `Batch norms folded into the convolutions; ${options.weights === 'uint8' ? "weights keep nsfwjs's uint8 codes (per-channel DequantizeLinear + offset, exact)" : 'folded weights stored as float32'}.`,
+    `Converted by scripts/models/convert-mobilenet.ts (converter ${CONVERTER_VERSION}).`,
+  ];
+  const onnx = graph.encode({
+    producer: 'lookalike scripts/models',
+    docString: provenance.join('\n'),
+    props: { layers: options.layers.join(','), sourceHash },
+  });
+  const spec: ModelSpec = {
+    id: MOBILENET_ID,
+    version: `${CONVERTER_VERSION}+${sourceHash.slice(0, 8)}`,
+    name: 'MobileNetV2 (ImageNet backbone)',
+    runtime: 'onnx',
+    file: 'model.onnx',
+    sha256: createHash('sha256').update(onnx).digest('hex'),
+    bytes: onnx.byteLength,
+    sourceHash,
+    input: {
+      name: INPUT_NAME,
+      size: INPUT_SIZE,
+      layout: 'NCHW',
+      resize: options.resize,
+      channels: 'RGB',
+      // nsfwjs feeds v / 255 (core.js divides by its normalizationOffset, 255), no mean/std.
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+    },
+    output: { name: EMBEDDING_NAME, dim, normalized: true },
+    towers: { image: true, text: false },
+    // Fold the uint8 weights to floats once at load: 2.5x faster than dequantising every run.
+    ...(options.weights === 'uint8' ? { sessionConfig: { 'session.disable_quant_qdq': '1' } } : {}),
+    licence:
+      'MIT (nsfwjs, Copyright (c) 2019 Infinite Red, Inc.); MobileNetV2 architecture and ImageNet weights from Keras Applications, Apache-2.0.',
+    provenance,
+  };
+  return { onnx, spec };
+}

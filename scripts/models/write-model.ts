@@ -1,0 +1,31 @@
+/** Writes a converted model into `models/<id>/` (model file + model.json) and reads specs back. */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ModelSpec } from '../../src/shared/model/spec.ts';
+
+/** The project's `models/` folder. */
+export const modelsDir = resolve(import.meta.dirname, '../../models');
+
+/** The spec already built for `id`, or null when there is none (or it is unreadable). */
+export function readModelSpec(id: string, dir: string = modelsDir): ModelSpec | null {
+  const path = join(dir, id, 'model.json');
+  if (!existsSync(path)) return null;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as ModelSpec;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes the model file, then its spec (last, so a spec never points at a missing file). */
+export function writeModel(spec: ModelSpec, bytes: Uint8Array, dir: string = modelsDir): string {
+  const folder = join(dir, spec.id);
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, spec.file);
+  writeFileSync(`${file}.tmp`, bytes);
+  renameSync(`${file}.tmp`, file);
+  const json = join(folder, 'model.json');
+  writeFileSync(`${json}.tmp`, JSON.stringify(spec, null, 2) + '\n');
+  renameSync(`${json}.tmp`, json);
+  return folder;
+}
