@@ -1,81 +1,36 @@
 /** What the page's search engine (worker + storage) offers the UI: the contract between them. */
 
-/** A rectangle in normalised [0, 1] coordinates of the upright (EXIF-oriented) photo. */
-export interface Rect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+import type { Timings } from '../../worker/api-types.ts';
 
-export type EngineStatus = 'loading' | 'downloading' | 'indexing' | 'ready' | 'error';
+// The worker's API defines the data crossing the boundary; the page re-exports it from here.
+export type {
+  CatalogInfo,
+  EngineErrorName,
+  EngineStatus,
+  FieldSummary,
+  LoadProgress,
+  ModelInfo,
+  QueryImage,
+  Rect,
+  ResultItem,
+  SearchOptions,
+  SearchOutcome,
+  Timings,
+} from '../../worker/api-types.ts';
 
-export interface LoadProgress {
-  phase: 'manifest' | 'model' | 'shards' | 'thumbnails' | 'indexing';
-  loadedBytes: number;
-  totalBytes: number;
-  /** Items indexed so far, during 'indexing'. */
-  items?: number;
-}
-
-export interface FieldSummary {
-  name: string;
-  /** Distinct values with how many items have each, most frequent first. */
-  values: { value: string; count: number }[];
-}
-
-export interface ModelInfo {
-  id: string;
-  name: string;
-  dim: number;
-  towers: { image: boolean; text: boolean };
-}
-
-export interface CatalogInfo {
-  version: string;
-  count: number;
-  fields: FieldSummary[];
-  models: ModelInfo[];
-  /** 'memory' when IndexedDB was unavailable or full: the catalog lives for this session only. */
-  storage: 'indexeddb' | 'memory';
-  /** The kernel that scans the vectors ('relaxed', 'simd' or 'scalar'). */
-  backend: string;
-  /** ONNX Runtime threads in use (1 unless cross-origin isolated). */
-  threads: number;
-}
-
-export interface SearchOptions {
-  k: number;
-  /** Field name to accepted values: OR within a field, AND across fields. */
-  filters: Record<string, string[]>;
-  modelId?: string;
-}
-
-export interface ResultItem {
-  rank: number;
+/** One catalog item, by its position in the index. */
+export interface CatalogItem {
   index: number;
   id: string;
-  /** Cosine similarity. */
-  score: number;
+  /** Every metadata field (label, kids, colour, ...); a missing value is ''. */
   fields: Record<string, string>;
 }
 
-export interface Timings {
-  decode: number;
-  preprocess: number;
-  embed: number;
-  search: number;
-  total: number;
+/** Latency over this session's image searches, per stage (ms). */
+export interface LatencyStats {
+  count: number;
+  p50: Timings;
+  p95: Timings;
 }
 
-export interface SearchOutcome {
-  results: ResultItem[];
-  timings: Timings;
-}
-
-/** A decoded query photo kept in the worker, so a new crop needs no new decode. */
-export interface QueryImage {
-  queryId: number;
-  width: number;
-  height: number;
-}
+export { MAX_QUERY_BYTES } from '../../worker/api-types.ts';
