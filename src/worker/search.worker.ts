@@ -1,11 +1,59 @@
-/** The search worker: owns the ONNX session and the index, behind one typed comlink API. */
+/** The search worker: owns the ONNX sessions and the index, behind one typed comlink API. */
 import { expose } from 'comlink';
+import { registerAbortTransfer, releaseAbortSignal } from './abort-transfer.ts';
+import type { LoadUpdate, QueryImage, Rect, SearchOptions, SearchOutcome } from './api-types.ts';
+import { SearchService, type CatalogSnapshot, type StartOptions } from './search-service.ts';
+
+const service = new SearchService();
 
 const api = {
-  ping(): string {
-    return 'pong';
+  /**
+   * Loads the catalog (from IndexedDB, else downloading it with progress) and the models.
+   * `onCatalogChange` fires when a newer catalog finished downloading in the background.
+   */
+  start(
+    options: StartOptions,
+    onUpdate: (update: LoadUpdate) => void,
+    onCatalogChange: (snapshot: CatalogSnapshot) => void,
+  ): Promise<CatalogSnapshot> {
+    return service.start(options, onUpdate, onCatalogChange);
+  },
+
+  /** Decodes a photo (a file's Blob, or a camera frame's ImageBitmap, transferred) and keeps it. */
+  setQueryImage(source: Blob | ImageBitmap): Promise<QueryImage> {
+    return service.setQueryImage(source);
+  },
+
+  /** Crops the kept photo, embeds it and searches; rejects with an AbortError once `signal` aborts. */
+  async searchImage(
+    queryId: number,
+    crop: Rect | null,
+    options: SearchOptions,
+    signal?: AbortSignal,
+  ): Promise<SearchOutcome> {
+    try {
+      return await service.searchImage(queryId, crop, options, signal);
+    } finally {
+      releaseAbortSignal(signal);
+    }
+  },
+
+  /** "More like this": an item's stored vector as the query (by index, or by item id). */
+  moreLikeThis(item: string | number, options: SearchOptions): SearchOutcome {
+    return service.moreLikeThis(item, options);
+  },
+
+  /** The item's WebP thumbnail (a Blob slice; cloning a Blob shares its bytes). */
+  thumbnail(index: number): Blob {
+    return service.thumbnail(index);
   },
 };
 
-expose(api);
 export type SearchApi = typeof api;
+
+// onnxruntime-web starts its thread workers from this same module (named 'em-pthread...'):
+// they must not answer comlink messages.
+if (!(self as unknown as { name: string }).name.startsWith('em-pthread')) {
+  registerAbortTransfer();
+  expose(api);
+}
