@@ -1,13 +1,34 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { serveModels } from './scripts/vite/serve-models.ts';
+import { SHARE_TARGET_ACTION, SHARE_TARGET_FIELD } from './src/ui/share/share-target.ts';
 
 // Cross-origin isolation lets onnxruntime-web use WASM threads; without it the app runs single-threaded.
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
+
+/** The model the app ships with; its files are precached, other models are fetched on demand. */
+const DEFAULT_MODEL = 'mobilenet-v2';
+
+/**
+ * The precache must hold the biggest file it is meant to hold (workbox silently skips larger
+ * ones): the ORT runtime .wasm and the default model's files, measured here at build time.
+ */
+function largestPrecachedFile(): number {
+  const modelDir = resolve(import.meta.dirname, 'models', DEFAULT_MODEL);
+  const files = [
+    resolve(import.meta.dirname, 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm'),
+    ...(existsSync(modelDir) ? readdirSync(modelDir).map((f) => join(modelDir, f)) : []),
+  ];
+  return Math.max(...files.filter((f) => existsSync(f)).map((f) => statSync(f).size));
+}
+const MiB = 1024 * 1024;
+const precacheLimit = Math.max(2 * MiB, Math.ceil(largestPrecachedFile() / MiB) * MiB);
 
 export default defineConfig({
   // Relative base: the built app runs from any sub-path of a static host.
@@ -16,17 +37,24 @@ export default defineConfig({
     svelte(),
     serveModels(),
     VitePWA({
+      // A custom service worker (src/sw.ts): precache plus the share target.
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.ts',
+      // Updates wait for the shopper's consent (src/ui/pwa/pwa-shell.svelte.ts registers it).
       registerType: 'prompt',
       injectRegister: false,
       manifest: {
+        id: './',
         name: 'Lookalike — offline visual search for fashion',
         short_name: 'Lookalike',
         description: 'Point your camera at a garment and see lookalike products, on your device.',
-        theme_color: '#1f2937',
-        background_color: '#ffffff',
+        theme_color: '#f6f5f2',
+        background_color: '#f6f5f2',
         display: 'standalone',
         start_url: './',
         scope: './',
+        categories: ['shopping', 'lifestyle'],
         icons: [
           { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
           { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
@@ -37,12 +65,19 @@ export default defineConfig({
             purpose: 'maskable',
           },
         ],
+        share_target: {
+          action: `./${SHARE_TARGET_ACTION}`,
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: { files: [{ name: SHARE_TARGET_FIELD, accept: ['image/*'] }] },
+        },
       },
-      workbox: {
-        // App shell, ORT wasm and the default model; catalog shards go to IndexedDB instead.
-        globPatterns: ['**/*.{js,css,html,wasm,png,svg,webmanifest}', 'models/mobilenet-v2/*'],
+      injectManifest: {
+        // App shell, the ORT .wasm and the default model (the manifest and its icons are added by the
+        // plugin); catalog shards go to IndexedDB instead.
+        globPatterns: ['**/*.{js,css,html,wasm,svg}', `models/${DEFAULT_MODEL}/*`],
         globIgnores: ['catalog/**'],
-        maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
+        maximumFileSizeToCacheInBytes: precacheLimit,
       },
     }),
   ],

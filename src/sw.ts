@@ -1,0 +1,62 @@
+/// <reference lib="webworker" />
+/**
+ * The service worker: precaches the app shell, the ORT runtime and the default model (the
+ * catalog lives in IndexedDB), serves the app offline, takes Android share-target photos, and
+ * activates a new version only when the page asks (the shopper pressed Update).
+ */
+import {
+  cleanupOutdatedCaches,
+  createHandlerBoundToURL,
+  precacheAndRoute,
+} from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+import {
+  SHARE_CACHE,
+  SHARE_TARGET_ACTION,
+  SHARE_TARGET_FIELD,
+  SHARED_PARAM,
+  SHARED_PHOTO_KEY,
+} from './ui/share/share-target.ts';
+
+declare const self: ServiceWorkerGlobalScope;
+
+const scope = new URL(self.registration.scope);
+const shareTargetUrl = new URL(SHARE_TARGET_ACTION, scope).href;
+
+/** Keeps the shared photo for the app to take, then sends the browser to the app. */
+async function receiveShare(request: Request): Promise<Response> {
+  const form = await request.formData();
+  const photo = form.getAll(SHARE_TARGET_FIELD).find((entry) => entry instanceof File);
+  const app = new URL(scope);
+  app.searchParams.set(SHARED_PARAM, photo ? '1' : '0');
+  if (photo) {
+    const cache = await caches.open(SHARE_CACHE);
+    await cache.put(
+      new URL(SHARED_PHOTO_KEY, scope).href,
+      new Response(photo, {
+        headers: { 'Content-Type': photo.type || 'application/octet-stream' },
+      }),
+    );
+  }
+  return Response.redirect(app.href, 303);
+}
+
+// Registered before workbox's routes: they only answer GET, this answers the share POST.
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method === 'POST' && request.url.split('?')[0] === shareTargetUrl) {
+    event.respondWith(receiveShare(request));
+  }
+});
+
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+// Any navigation inside the scope gets the app shell, online or not.
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
+
+self.addEventListener('message', (event) => {
+  if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
+
+// The first install controls the open page at once (there is no old version to displace).
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));

@@ -1,0 +1,92 @@
+/** The live camera: rear camera preferred, switching between cameras, capturing a frame. */
+
+const messages: Record<string, string> = {
+  NotAllowedError: 'Camera access was denied. You can still upload, paste or drop a photo.',
+  NotFoundError: 'No camera was found on this device.',
+  NotReadableError: 'The camera is in use by another app.',
+  OverconstrainedError: 'This camera cannot be used.',
+  SecurityError: 'The camera needs a secure (https) page.',
+};
+
+function cameraError(error: unknown): string {
+  const name = error instanceof DOMException ? error.name : '';
+  return messages[name] ?? `The camera could not start: ${(error as Error).message}`;
+}
+
+export interface Capture {
+  /** The frame, to hand to the engine (transferred to the worker). */
+  bitmap: ImageBitmap;
+  /** The same frame as a JPEG, for showing the query photo. */
+  preview: Blob;
+}
+
+export class Camera {
+  #stream = $state.raw<MediaStream | null>(null);
+  #cameras = $state.raw<MediaDeviceInfo[]>([]);
+  #deviceId = $state<string | null>(null);
+  #starting = $state(false);
+  #error = $state<string | null>(null);
+
+  get stream() {
+    return this.#stream;
+  }
+  get starting() {
+    return this.#starting;
+  }
+  get error() {
+    return this.#error;
+  }
+  readonly canSwitch = $derived(this.#cameras.length > 1);
+  readonly supported = typeof navigator !== 'undefined' && !!navigator.mediaDevices?.getUserMedia;
+
+  /** Opens a camera: the given one, else the rear one when the device has it. */
+  async open(deviceId: string | null = null): Promise<void> {
+    this.close();
+    this.#error = null;
+    if (!this.supported) {
+      this.#error = messages.SecurityError;
+      return;
+    }
+    this.#starting = true;
+    try {
+      const video: MediaTrackConstraints = deviceId
+        ? { deviceId: { exact: deviceId } }
+        : { facingMode: { ideal: 'environment' } };
+      video.width = { ideal: 1920 };
+      video.height = { ideal: 1080 };
+      const stream = await navigator.mediaDevices.getUserMedia({ video, audio: false });
+      this.#stream = stream;
+      this.#deviceId = stream.getVideoTracks()[0]?.getSettings().deviceId ?? deviceId;
+      // Labels and the full list are only available once permission is granted.
+      const devices = await navigator.mediaDevices.enumerateDevices();
+      this.#cameras = devices.filter((d) => d.kind === 'videoinput');
+    } catch (error) {
+      this.#error = cameraError(error);
+    } finally {
+      this.#starting = false;
+    }
+  }
+
+  /** Moves to the next camera in the device's list. */
+  async switchCamera(): Promise<void> {
+    const cameras = this.#cameras;
+    if (cameras.length < 2) return;
+    const at = cameras.findIndex((c) => c.deviceId === this.#deviceId);
+    await this.open(cameras[(at + 1) % cameras.length].deviceId);
+  }
+
+  close(): void {
+    for (const track of this.#stream?.getTracks() ?? []) track.stop();
+    this.#stream = null;
+  }
+
+  /** Grabs the current video frame. */
+  async capture(video: HTMLVideoElement): Promise<Capture> {
+    if (!this.#stream || video.videoWidth === 0) throw new Error('The camera is not ready yet.');
+    const bitmap = await createImageBitmap(video);
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+    const preview = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+    return { bitmap, preview };
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The part of the page's SearchEngine (engine.svelte.ts) that the UI calls: components and
+ * UI state depend on this narrow view, App.svelte passes the real engine.
+ */
+import type {
+  CatalogInfo,
+  CatalogItem,
+  EngineStatus,
+  LatencyStats,
+  LoadProgress,
+  QueryImage,
+  Rect,
+  SearchOptions,
+  SearchOutcome,
+} from './engine-types.ts';
+
+export interface EnginePort {
+  readonly status: EngineStatus;
+  readonly progress: LoadProgress | null;
+  /** Why loading failed; query errors reject their call instead. */
+  readonly error: string | null;
+  readonly info: CatalogInfo | null;
+  /** p50/p95 per stage over the session's photo searches. */
+  readonly stats: LatencyStats | null;
+  /** Decodes a photo once in the worker; rejects with a message fit to show. */
+  setQueryImage(source: Blob | ImageBitmap): Promise<QueryImage>;
+  /** Null when a newer call superseded this one. */
+  search(
+    query: QueryImage,
+    crop: Rect | null,
+    options: SearchOptions,
+  ): Promise<SearchOutcome | null>;
+  moreLikeThis(item: number | string, options: SearchOptions): Promise<SearchOutcome | null>;
+  thumbnailUrl(index: number): Promise<string>;
+  thumbnailBlob(index: number): Promise<Blob>;
+  item(index: number): CatalogItem;
+  indexOf(id: string): number | null;
+  sampleIndices(n: number): number[];
+}

@@ -1,0 +1,251 @@
+/** The shopper's search: the query (a photo or a catalog item), crop, Top-K, filters, results, errors. */
+import { FULL_PHOTO, isFullPhoto, sameRect } from '../crop/crop-geometry.ts';
+import { knownFilters, toggleFilter } from '../filters/filterable-fields.ts';
+import { MAX_K, MIN_K, type ShareState } from '../share/share-state.ts';
+import type { EnginePort } from './engine-port.ts';
+import type {
+  CatalogItem,
+  QueryImage,
+  Rect,
+  SearchOptions,
+  SearchOutcome,
+} from './engine-types.ts';
+
+export type PhotoOrigin = 'upload' | 'camera' | 'paste' | 'drop' | 'share' | 'sample';
+
+export type Query =
+  | {
+      kind: 'photo';
+      origin: PhotoOrigin;
+      /** Object URL of the photo as the shopper gave it (the browser applies EXIF orientation). */
+      url: string;
+      image: QueryImage;
+      /** The catalog item whose photo this is, for sample searches (shareable). */
+      sample: CatalogItem | null;
+    }
+  | { kind: 'similar'; item: CatalogItem };
+
+export const DEFAULT_K = 24;
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export class SearchSession {
+  #engine: EnginePort;
+  /** Bumped by every new search; an answer for an older ticket is dropped (latest wins). */
+  #ticket = 0;
+  #query = $state.raw<Query | null>(null);
+  #crop = $state.raw<Rect>(FULL_PHOTO);
+  #k = $state(DEFAULT_K);
+  #filters = $state.raw<Record<string, string[]>>({});
+  #modelId = $state<string | null>(null);
+  #outcome = $state.raw<SearchOutcome | null>(null);
+  #busy = $state(false);
+  #error = $state<string | null>(null);
+
+  constructor(engine: EnginePort) {
+    this.#engine = engine;
+  }
+
+  get query() {
+    return this.#query;
+  }
+  get crop() {
+    return this.#crop;
+  }
+  get k() {
+    return this.#k;
+  }
+  get filters() {
+    return this.#filters;
+  }
+  get outcome() {
+    return this.#outcome;
+  }
+  get busy() {
+    return this.#busy;
+  }
+  get error() {
+    return this.#error;
+  }
+
+  readonly results = $derived(this.#outcome?.results ?? []);
+  readonly modelId = $derived.by(() => this.#modelId ?? this.#engine.info?.models[0]?.id ?? null);
+  readonly activeFilterCount = $derived(
+    Object.values(this.#filters).reduce((n, values) => n + values.length, 0),
+  );
+
+  /** What a share link holds; photo searches keep only their settings (the photo stays here). */
+  readonly shareState = $derived.by<ShareState>(() => {
+    const query = this.#query;
+    return {
+      model: this.modelId,
+      k: this.#k,
+      filters: this.#filters,
+      query:
+        query?.kind === 'similar'
+          ? { kind: 'similar', id: query.item.id }
+          : query?.sample
+            ? { kind: 'sample', id: query.sample.id }
+            : null,
+    };
+  });
+
+  /** Decodes a new photo once, then searches it whole (a later crop reuses the decoded photo). */
+  async searchPhoto(
+    source: Blob | ImageBitmap,
+    origin: PhotoOrigin,
+    options: { preview?: Blob; sample?: CatalogItem } = {},
+  ): Promise<void> {
+    const ticket = this.#begin();
+    const display = source instanceof Blob ? source : options.preview;
+    const url = display ? URL.createObjectURL(display) : '';
+    let image: QueryImage;
+    try {
+      image = await this.#engine.setQueryImage(source);
+    } catch (error) {
+      if (url) URL.revokeObjectURL(url);
+      this.#fail(ticket, error);
+      return;
+    }
+    if (ticket !== this.#ticket) {
+      if (url) URL.revokeObjectURL(url);
+      return;
+    }
+    this.#setQuery({ kind: 'photo', origin, url, image, sample: options.sample ?? null });
+    await this.#run();
+  }
+
+  /** A catalog item's own photo (its thumbnail) as the query, through the whole pipeline. */
+  async searchSample(index: number): Promise<void> {
+    const ticket = this.#begin();
+    try {
+      const item = this.#engine.item(index);
+      const photo = await this.#engine.thumbnailBlob(index);
+      if (ticket !== this.#ticket) return;
+      await this.searchPhoto(photo, 'sample', { sample: item });
+    } catch (error) {
+      this.#fail(ticket, error);
+    }
+  }
+
+  /** Items like a catalog item, from its stored vector (no model run). */
+  async moreLikeThis(item: CatalogItem): Promise<void> {
+    this.#begin();
+    this.#setQuery({ kind: 'similar', item });
+    await this.#run();
+  }
+
+  async setCrop(rect: Rect): Promise<void> {
+    if (sameRect(rect, this.#crop)) return;
+    this.#crop = rect;
+    if (this.#query?.kind === 'photo') await this.#run();
+  }
+
+  async setK(k: number): Promise<void> {
+    const clamped = Math.min(MAX_K, Math.max(MIN_K, Math.round(k)));
+    if (!Number.isFinite(clamped) || clamped === this.#k) return;
+    this.#k = clamped;
+    await this.#run();
+  }
+
+  async toggleFilter(field: string, value: string): Promise<void> {
+    this.#filters = toggleFilter(this.#filters, field, value);
+    await this.#run();
+  }
+
+  async clearFilters(): Promise<void> {
+    if (this.activeFilterCount === 0) return;
+    this.#filters = {};
+    await this.#run();
+  }
+
+  async setModel(id: string): Promise<void> {
+    if (id === this.modelId) return;
+    this.#modelId = id;
+    // A photo must be embedded again by the new model; the same decoded photo serves.
+    await this.#run();
+  }
+
+  /** Reproduces the search a share link describes (needs the catalog loaded). */
+  async applyShare(state: ShareState): Promise<void> {
+    const info = this.#engine.info;
+    if (!info) return;
+    if (state.k !== null) this.#k = state.k;
+    this.#filters = knownFilters(state.filters, info.fields);
+    if (state.model && info.models.some((m) => m.id === state.model)) this.#modelId = state.model;
+    if (!state.query) {
+      await this.#run();
+      return;
+    }
+    const index = this.#engine.indexOf(state.query.id);
+    if (index === null) {
+      this.#error = `The shared item ${state.query.id} is not in this catalog (version ${info.version}).`;
+      return;
+    }
+    if (state.query.kind === 'sample') await this.searchSample(index);
+    else await this.moreLikeThis(this.#engine.item(index));
+  }
+
+  /** Back to the start screen. */
+  reset(): void {
+    this.#begin();
+    this.#setQuery(null);
+    this.#outcome = null;
+    this.#busy = false;
+  }
+
+  dismissError(): void {
+    this.#error = null;
+  }
+
+  /** Reports an error that happened outside a search (camera, clipboard, share target). */
+  report(message: string): void {
+    this.#error = message;
+  }
+
+  #begin(): number {
+    this.#error = null;
+    this.#busy = true;
+    return ++this.#ticket;
+  }
+
+  #fail(ticket: number, error: unknown): void {
+    if (ticket !== this.#ticket) return;
+    this.#error = messageOf(error);
+    this.#busy = false;
+  }
+
+  #setQuery(query: Query | null): void {
+    const old = this.#query;
+    if (old?.kind === 'photo' && old.url) URL.revokeObjectURL(old.url);
+    this.#query = query;
+    this.#crop = FULL_PHOTO;
+  }
+
+  #options(): SearchOptions {
+    const options: SearchOptions = { k: this.#k, filters: this.#filters };
+    if (this.#modelId) options.modelId = this.#modelId;
+    return options;
+  }
+
+  async #run(): Promise<void> {
+    const query = this.#query;
+    if (!query) return;
+    const ticket = this.#begin();
+    try {
+      const outcome =
+        query.kind === 'photo'
+          ? await this.#engine.search(
+              query.image,
+              isFullPhoto(this.#crop) ? null : this.#crop,
+              this.#options(),
+            )
+          : await this.#engine.moreLikeThis(query.item.id, this.#options());
+      if (outcome === null || ticket !== this.#ticket) return;
+      this.#outcome = outcome;
+      this.#busy = false;
+    } catch (error) {
+      this.#fail(ticket, error);
+    }
+  }
+}
