@@ -44,6 +44,7 @@ export async function prepare(options: PrepareOptions): Promise<void> {
   const defaultMeta = resolve(images, '../images.csv');
   const metaArgs = meta ? ['--meta', meta] : existsSync(defaultMeta) ? ['--meta', defaultMeta] : [];
 
+  await tsx('scripts/wasm/build-kernel.ts');
   await tsx('scripts/models/build-models.ts');
   await tsx('scripts/catalog/build-catalog.ts', '--images', images, ...metaArgs);
   await run([resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn']);

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../search/seeded-random.ts';
+import {
+  CATALOG_CODE_MAX,
+  QUERY_CODE_MAX,
+  QuantizeError,
+  dequantize,
+  normalizeVectors,
+  quantizeQuery,
+  quantizeVectors,
+} from './quantize.ts';
+
+const random = seededRandom(7);
+
+describe('quantizeVectors', () => {
+  it('keeps every component of the normalised vector within half a step', () => {
+    const dim = 100;
+    const vectors = Float32Array.from({ length: 50 * dim }, () => (random() - 0.3) * 5);
+    const { codes, scales } = quantizeVectors(vectors, dim);
+    const unit = normalizeVectors(vectors.slice(), dim);
+    const restored = dequantize(codes, scales, dim);
+    for (let i = 0; i < 50; i++) {
+      let maxCode = 0;
+      for (let j = 0; j < dim; j++) {
+        const at = i * dim + j;
+        expect(Math.abs(restored[at] - unit[at])).toBeLessThanOrEqual(scales[i] / 2 + 1e-7);
+        maxCode = Math.max(maxCode, Math.abs(codes[at]));
+      }
+      // The largest component maps to ±127: the full range is used.
+      expect(maxCode).toBe(CATALOG_CODE_MAX);
+    }
+  });
+
+  it('gives cosines: dequantised self-similarity is 1 within quantisation error', () => {
+    const dim = 512;
+    const vectors = Float32Array.from({ length: 3 * dim }, () => random() * 10);
+    const { codes, scales } = quantizeVectors(vectors, dim);
+    const restored = dequantize(codes, scales, dim);
+    for (let i = 0; i < 3; i++) {
+      let norm = 0;
+      for (let j = 0; j < dim; j++) norm += restored[i * dim + j] ** 2;
+      expect(Math.sqrt(norm)).toBeCloseTo(1, 3);
+    }
+  });
+
+  it('maps a zero vector to zero codes and scale 0', () => {
+    const { codes, scales } = quantizeVectors(new Float32Array(8), 4);
+    expect([...codes]).toEqual(new Array(8).fill(0));
+    expect([...scales]).toEqual([0, 0]);
+  });
+
+  it('rejects non-finite values and ragged input', () => {
+    expect(() => quantizeVectors(new Float32Array([1, NaN]), 2)).toThrow(QuantizeError);
+    expect(() => quantizeVectors(new Float32Array([1, Infinity]), 2)).toThrow(QuantizeError);
+    expect(() => quantizeVectors(new Float32Array(5), 2)).toThrow(QuantizeError);
+    expect(() => quantizeVectors(new Float32Array(4), 0)).toThrow(QuantizeError);
+  });
+});
+
+describe('quantizeQuery', () => {
+  it('writes 7-bit codes into the given buffer and returns the scale of the normalised query', () => {
+    const query = Float32Array.from({ length: 64 }, () => random() * 2 - 1);
+    const out = new Int8Array(64);
+    const scale = quantizeQuery(query, out);
+    expect(Math.max(...out.map(Math.abs))).toBe(QUERY_CODE_MAX);
+    let norm = 0;
+    for (const x of query) norm += x * x;
+    norm = Math.sqrt(norm);
+    for (let j = 0; j < 64; j++) {
+      expect(Math.abs(out[j] * scale - query[j] / norm)).toBeLessThanOrEqual(scale / 2 + 1e-6);
+    }
+    // Scale-invariant: a longer query gives the same codes and a proportionally smaller scale.
+    const again = new Int8Array(64);
+    expect(
+      quantizeQuery(
+        query.map((x) => x * 3),
+        again,
+      ),
+    ).toBeCloseTo(scale, 9);
+    expect(again).toEqual(out);
+  });
+
+  it('refuses a query of the wrong length', () => {
+    expect(() => quantizeQuery(new Float32Array(3), new Int8Array(4))).toThrow(QuantizeError);
+  });
+});

@@ -1,0 +1,220 @@
+/**
+ * The exact flat int8 index: every vector scanned per query by a WebAssembly SIMD kernel (relaxed
+ * or plain) or plain TypeScript, all with identical results. Vectors live once, in WASM memory.
+ */
+import { QUERY_CODE_MAX, quantizeQuery } from '../catalog/quantize.ts';
+import { bestBackend, supportsBackend } from './backend-support.ts';
+import { IndexError } from './index-error.ts';
+import { compileKernel, type Backend, type WasmBackend } from './kernel-modules.ts';
+import { MAX_K } from './layout.ts';
+import { scanScalar } from './scan-scalar.ts';
+import { WasmScan } from './scan-wasm.ts';
+import { VectorStore } from './vector-store.ts';
+
+export { MAX_K } from './layout.ts';
+export type { Backend } from './kernel-modules.ts';
+
+export interface FlatIndexOptions {
+  dim: number;
+  /** 'auto' (default) picks relaxed SIMD, else SIMD, else scalar. */
+  backend?: Backend | 'auto';
+}
+
+export interface SearchOptions {
+  /** Apply the mask given to setFilter (default true; no effect when none is set). */
+  filter?: boolean;
+  /** An item never to return (e.g. the item a "more like this" search starts from). */
+  exclude?: number;
+}
+
+/** Best first; equal scores in index order. Fresh arrays, at most k long. */
+export interface SearchResult {
+  indices: Int32Array;
+  /** Cosine similarity of the int8 query and item (f32). */
+  scores: Float32Array;
+}
+
+export class FlatIndex {
+  readonly dim: number;
+  readonly backend: Backend;
+  #module: WebAssembly.Module | null;
+  #store: VectorStore;
+  #wasm: WasmScan | null = null;
+  #filterSet = false;
+  /** Per-query buffers, allocated once. */
+  readonly #queryCodes: Int8Array;
+  readonly #itemQuery: Float32Array;
+
+  private constructor(dim: number, backend: Backend, module: WebAssembly.Module | null) {
+    this.dim = dim;
+    this.backend = backend;
+    this.#module = module;
+    this.#queryCodes = new Int8Array(dim);
+    this.#itemQuery = new Float32Array(dim);
+    this.#store = this.#newStore(0);
+  }
+
+  static async create(options: FlatIndexOptions): Promise<FlatIndex> {
+    const { dim } = options;
+    if (!Number.isInteger(dim) || dim < 1 || dim > 65536) {
+      throw new IndexError('dim', `dim must be a whole number from 1 to 65536, not ${dim}`);
+    }
+    const wanted = options.backend ?? 'auto';
+    const backend = wanted === 'auto' ? bestBackend() : wanted;
+    if (!supportsBackend(backend)) {
+      throw new IndexError('backend', `this runtime cannot run the ${backend} kernel`);
+    }
+    const module = backend === 'scalar' ? null : await compileKernel(backend);
+    return new FlatIndex(dim, backend, module);
+  }
+
+  #newStore(capacity: number): VectorStore {
+    const store = new VectorStore(this.dim, this.backend === 'relaxed', capacity);
+    const wasm = this.#module
+      ? new WasmScan(this.backend as WasmBackend, this.#module, store)
+      : null;
+    store.onLayout = (layout) => {
+      // A new layout leaves the mask section stale.
+      this.#filterSet = false;
+      wasm?.useLayout(layout);
+    };
+    this.#wasm = wasm;
+    this.#filterSet = false;
+    return store;
+  }
+
+  get count(): number {
+    return this.#store.count;
+  }
+
+  /** Bytes of memory the index holds (vectors, scales, mask and buffers). */
+  get byteLength(): number {
+    return this.#store.memory.buffer.byteLength;
+  }
+
+  /** Makes room for `count` vectors in one step, so appending shards never moves data. */
+  reserve(count: number): void {
+    this.#store.reserve(count);
+  }
+
+  /** Copies `scales.length` vectors into the index after the current ones. Clears the filter. */
+  append(codes: Int8Array, scales: Float32Array): void {
+    const first = this.#store.append(codes, scales);
+    this.#filterSet = false;
+    this.#wasm?.appended(first, this.#store.count);
+  }
+
+  /**
+   * Restricts searches to items whose bit is set (bit i % 8 of byte i / 8, see filter.ts), or
+   * lifts the restriction (null). Copied in; cleared by append, reserve and clear.
+   */
+  setFilter(mask: Uint8Array | null): void {
+    if (mask === null) {
+      this.#filterSet = false;
+      return;
+    }
+    const needed = Math.ceil(this.count / 8);
+    if (mask.length < needed) {
+      throw new IndexError(
+        'mask',
+        `mask has ${mask.length} bytes, ${this.count} items need ${needed}`,
+      );
+    }
+    this.#store.bytes.set(mask.subarray(0, needed), this.#store.layout.mask);
+    this.#filterSet = true;
+  }
+
+  get hasFilter(): boolean {
+    return this.#filterSet;
+  }
+
+  /** The top k items by cosine similarity to `query` (any length-dim vector; it is normalised). */
+  search(query: ArrayLike<number>, k: number, options?: SearchOptions): SearchResult {
+    if (query.length !== this.dim) {
+      throw new IndexError(
+        'input',
+        `query has ${query.length} values, the index has dim ${this.dim}`,
+      );
+    }
+    const qscale = quantizeQuery(query, this.#queryCodes);
+    return this.#scan(this.#queryCodes, qscale, k, options);
+  }
+
+  /** Like search, with a query already quantised by quantizeQuery (codes in [-63, 63]). */
+  searchQuantized(
+    codes: Int8Array,
+    scale: number,
+    k: number,
+    options?: SearchOptions,
+  ): SearchResult {
+    if (codes.length !== this.dim) {
+      throw new IndexError(
+        'input',
+        `query has ${codes.length} codes, the index has dim ${this.dim}`,
+      );
+    }
+    for (const code of codes) {
+      if (code > QUERY_CODE_MAX || code < -QUERY_CODE_MAX) {
+        throw new IndexError('input', `query codes must lie in [-63, 63], got ${code}`);
+      }
+    }
+    if (!Number.isFinite(scale)) throw new IndexError('input', `query scale ${scale}`);
+    return this.#scan(codes, Math.fround(scale), k, options);
+  }
+
+  /**
+   * "More like this": searches with item i's stored vector (no model run), excluding item i
+   * unless options.exclude says otherwise (-1 excludes nothing).
+   */
+  searchByIndex(i: number, k: number, options?: SearchOptions): SearchResult {
+    this.#checkItem(i);
+    const { stride, codes } = this.#store.layout;
+    const stored = this.#store.codes;
+    const row = codes + i * stride;
+    for (let j = 0; j < this.dim; j++) this.#itemQuery[j] = stored[row + j];
+    return this.search(this.#itemQuery, k, { ...options, exclude: options?.exclude ?? i });
+  }
+
+  /** Item i's vector as the index holds it (code × scale), into `out` if given. */
+  vector(i: number, out = new Float32Array(this.dim)): Float32Array {
+    this.#checkItem(i);
+    const { stride, codes, scales } = this.#store.layout;
+    const stored = this.#store.codes;
+    const scale = this.#store.floats[(scales >> 2) + i];
+    for (let j = 0; j < this.dim; j++) out[j] = stored[codes + i * stride + j] * scale;
+    return out;
+  }
+
+  /** Drops every vector and releases the memory (a fresh, small one takes its place). */
+  clear(): void {
+    this.#store = this.#newStore(0);
+  }
+
+  #checkItem(i: number): void {
+    if (!Number.isInteger(i) || i < 0 || i >= this.count) {
+      throw new IndexError('item', `no item ${i} in an index of ${this.count}`);
+    }
+  }
+
+  #scan(codes: Int8Array, qscale: number, k: number, options?: SearchOptions): SearchResult {
+    if (!Number.isInteger(k) || k < 1 || k > MAX_K) {
+      throw new IndexError('k', `k must be a whole number from 1 to ${MAX_K}, not ${k}`);
+    }
+    const store = this.#store;
+    const { layout } = store;
+    const n = store.count;
+    let exclude = options?.exclude ?? -1;
+    if (!Number.isInteger(exclude) || exclude < -1) {
+      throw new IndexError('item', `cannot exclude item ${exclude}`);
+    }
+    if (exclude >= n) exclude = -1;
+    const useMask = this.#filterSet && options?.filter !== false;
+    const found = this.#wasm
+      ? this.#wasm.run(codes, qscale, n, k, useMask, exclude)
+      : scanScalar(store, codes, qscale, n, k, useMask, exclude);
+    return {
+      indices: store.ints.slice(layout.topIds >> 2, (layout.topIds >> 2) + found),
+      scores: store.floats.slice(layout.topScores >> 2, (layout.topScores >> 2) + found),
+    };
+  }
+}

@@ -1,0 +1,259 @@
+;; Exact int8 cosine top-k over every vector of a flat index, in WebAssembly SIMD.
+;;
+;; One source, two modules: scripts/wasm/build-kernel.ts keeps the `;;#if relaxed` lines for the
+;; relaxed-SIMD module and the `;;#else` lines for the plain-SIMD one. Both compute the same
+;; integers, so their results are identical (and identical to scan-scalar.ts).
+;;
+;; Memory (imported, laid out by store.ts; every section 16-byte aligned):
+;;   query       relaxed: stride bytes, code + 64 (in [1, 127], the i7 operand); plain: stride i16
+;;   scratch     16 bytes, to read single lanes of a score vector
+;;   top_scores  k f32, descending     top_ids  k i32 (equal scores: lower id first)
+;;   scales      f32 per item          sums     i32 per item (relaxed only: sum of the item's codes)
+;;   mask        1 bit per item (bit i%8 of byte i/8; 1 = may be returned)
+;;   codes       int8 rows of `stride` bytes (dim rounded up to 16, zero padded); capacity % 8 == 0
+;; Score of item i = (f32(dot(query codes, codes[i])) * scales[i]) * qscale, rounded as f32 each step.
+(module
+  (import "env" "memory" (memory 1))
+
+  (global $query (mut i32) (i32.const 0))
+  (global $scratch (mut i32) (i32.const 0))
+  (global $top_scores (mut i32) (i32.const 0))
+  (global $top_ids (mut i32) (i32.const 0))
+  (global $scales (mut i32) (i32.const 0))
+  (global $sums (mut i32) (i32.const 0))
+  (global $mask (mut i32) (i32.const 0))
+  (global $codes (mut i32) (i32.const 0))
+  (global $stride (mut i32) (i32.const 16))
+
+  (func (export "set_layout")
+    (param $query i32) (param $scratch i32) (param $top_scores i32) (param $top_ids i32)
+    (param $scales i32) (param $sums i32) (param $mask i32) (param $codes i32) (param $stride i32)
+    (global.set $query (local.get $query))
+    (global.set $scratch (local.get $scratch))
+    (global.set $top_scores (local.get $top_scores))
+    (global.set $top_ids (local.get $top_ids))
+    (global.set $scales (local.get $scales))
+    (global.set $sums (local.get $sums))
+    (global.set $mask (local.get $mask))
+    (global.set $codes (local.get $codes))
+    (global.set $stride (local.get $stride)))
+
+  ;; sums[row] = sum of the row's codes, for rows [from, to): the relaxed kernel's correction term.
+  (func (export "row_sums") (param $from i32) (param $to i32)
+    (local $row i32) (local $p i32) (local $end i32) (local $acc v128)
+    (local.set $row (local.get $from))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $row) (local.get $to)))
+        (local.set $p (i32.add (global.get $codes) (i32.mul (local.get $row) (global.get $stride))))
+        (local.set $end (i32.add (local.get $p) (global.get $stride)))
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (loop $columns
+          (local.set $acc
+            (i32x4.add (local.get $acc)
+              (i32x4.extadd_pairwise_i16x8_s
+                (i16x8.extadd_pairwise_i8x16_s (v128.load (local.get $p))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (br_if $columns (i32.lt_u (local.get $p) (local.get $end))))
+        (i32.store
+          (i32.add (global.get $sums) (i32.shl (local.get $row) (i32.const 2)))
+          (i32.add
+            (i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc)))
+            (i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $rows))))
+
+  ;; Puts (score, id) into the descending top list of `size` entries (at most k), after every
+  ;; entry with an equal score (those have lower ids). Returns the new size.
+  (func $insert (param $score f32) (param $id i32) (param $size i32) (param $k i32) (result i32)
+    (local $j i32) (local $at i32)
+    (local.set $j
+      (select (local.get $size) (i32.sub (local.get $k) (i32.const 1))
+        (i32.lt_u (local.get $size) (local.get $k))))
+    (block $placed
+      (loop $shift
+        (br_if $placed (i32.eqz (local.get $j)))
+        (local.set $at (i32.shl (i32.sub (local.get $j) (i32.const 1)) (i32.const 2)))
+        (br_if $placed
+          (f32.ge (f32.load (i32.add (global.get $top_scores) (local.get $at))) (local.get $score)))
+        (f32.store offset=4 (i32.add (global.get $top_scores) (local.get $at))
+          (f32.load (i32.add (global.get $top_scores) (local.get $at))))
+        (i32.store offset=4 (i32.add (global.get $top_ids) (local.get $at))
+          (i32.load (i32.add (global.get $top_ids) (local.get $at))))
+        (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+        (br $shift)))
+    (f32.store (i32.add (global.get $top_scores) (i32.shl (local.get $j) (i32.const 2)))
+      (local.get $score))
+    (i32.store (i32.add (global.get $top_ids) (i32.shl (local.get $j) (i32.const 2)))
+      (local.get $id))
+    (select (i32.add (local.get $size) (i32.const 1)) (local.get $k)
+      (i32.lt_u (local.get $size) (local.get $k))))
+
+  ;; Scans items [0, n) in order and leaves the best k (1..capacity of the top list) in
+  ;; top_scores/top_ids. use_mask: skip items whose mask bit is 0. exclude: an item to skip, or -1.
+  ;; Returns how many results there are (fewer than k when fewer items qualify).
+  (func (export "search")
+    (param $n i32) (param $k i32) (param $use_mask i32) (param $exclude i32) (param $qscale f32)
+    (result i32)
+    (local $size i32) (local $threshold f32) (local $threshold_v v128) (local $qscale_v v128)
+    (local $group i32) (local $groups i32) (local $bits i32) (local $half i32) (local $nibble i32)
+    (local $row i32) (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
+    (local $off i32) (local $q v128) (local $q_hi v128) (local $v v128)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
+    (local $dots v128) (local $scores v128) (local $hits i32) (local $lane i32) (local $score f32)
+    (local.set $threshold (f32.const -inf))
+    (local.set $threshold_v (f32x4.splat (f32.const -inf)))
+    (local.set $qscale_v (f32x4.splat (local.get $qscale)))
+    (local.set $groups (i32.shr_u (i32.add (local.get $n) (i32.const 7)) (i32.const 3)))
+    (block $done
+      (loop $each_group
+        (br_if $done (i32.ge_u (local.get $group) (local.get $groups)))
+        ;; Which of the group's 8 items may enter: the filter, the end of the index, the exclusion.
+        (local.set $bits
+          (if (result i32) (local.get $use_mask)
+            (then (i32.load8_u (i32.add (global.get $mask) (local.get $group))))
+            (else (i32.const 255))))
+        (if (i32.and
+              (i32.eq (local.get $group) (i32.sub (local.get $groups) (i32.const 1)))
+              (i32.ne (i32.and (local.get $n) (i32.const 7)) (i32.const 0)))
+          (then
+            (local.set $bits
+              (i32.and (local.get $bits)
+                (i32.sub (i32.shl (i32.const 1) (i32.and (local.get $n) (i32.const 7)))
+                  (i32.const 1))))))
+        (if (i32.eq (i32.shr_s (local.get $exclude) (i32.const 3)) (local.get $group))
+          (then
+            (local.set $bits
+              (i32.and (local.get $bits)
+                (i32.xor (i32.shl (i32.const 1) (i32.and (local.get $exclude) (i32.const 7)))
+                  (i32.const -1))))))
+        ;; Two blocks of 4 rows; a block with no candidate is not read at all.
+        (local.set $half (i32.const 0))
+        (loop $each_half
+          (local.set $nibble (i32.and (i32.shr_u (local.get $bits) (local.get $half)) (i32.const 15)))
+          (if (local.get $nibble)
+            (then
+              (local.set $row (i32.add (i32.shl (local.get $group) (i32.const 3)) (local.get $half)))
+              (local.set $p0
+                (i32.add (global.get $codes) (i32.mul (local.get $row) (global.get $stride))))
+              (local.set $p1 (i32.add (local.get $p0) (global.get $stride)))
+              (local.set $p2 (i32.add (local.get $p1) (global.get $stride)))
+              (local.set $p3 (i32.add (local.get $p2) (global.get $stride)))
+              (local.set $acc0 (v128.const i32x4 0 0 0 0))
+              (local.set $acc1 (v128.const i32x4 0 0 0 0))
+              (local.set $acc2 (v128.const i32x4 0 0 0 0))
+              (local.set $acc3 (v128.const i32x4 0 0 0 0))
+              (local.set $off (i32.const 0))
+              (loop $columns
+;;#if relaxed
+                (local.set $q (v128.load (i32.add (global.get $query) (local.get $off))))
+                (local.set $acc0
+                  (i32x4.relaxed_dot_i8x16_i7x16_add_s
+                    (v128.load (i32.add (local.get $p0) (local.get $off))) (local.get $q) (local.get $acc0)))
+                (local.set $acc1
+                  (i32x4.relaxed_dot_i8x16_i7x16_add_s
+                    (v128.load (i32.add (local.get $p1) (local.get $off))) (local.get $q) (local.get $acc1)))
+                (local.set $acc2
+                  (i32x4.relaxed_dot_i8x16_i7x16_add_s
+                    (v128.load (i32.add (local.get $p2) (local.get $off))) (local.get $q) (local.get $acc2)))
+                (local.set $acc3
+                  (i32x4.relaxed_dot_i8x16_i7x16_add_s
+                    (v128.load (i32.add (local.get $p3) (local.get $off))) (local.get $q) (local.get $acc3)))
+;;#else
+                (local.set $q
+                  (v128.load (i32.add (global.get $query) (i32.shl (local.get $off) (i32.const 1)))))
+                (local.set $q_hi
+                  (v128.load offset=16
+                    (i32.add (global.get $query) (i32.shl (local.get $off) (i32.const 1)))))
+                (local.set $v (v128.load (i32.add (local.get $p0) (local.get $off))))
+                (local.set $acc0
+                  (i32x4.add (local.get $acc0)
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $v)) (local.get $q))
+                      (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $v)) (local.get $q_hi)))))
+                (local.set $v (v128.load (i32.add (local.get $p1) (local.get $off))))
+                (local.set $acc1
+                  (i32x4.add (local.get $acc1)
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $v)) (local.get $q))
+                      (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $v)) (local.get $q_hi)))))
+                (local.set $v (v128.load (i32.add (local.get $p2) (local.get $off))))
+                (local.set $acc2
+                  (i32x4.add (local.get $acc2)
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $v)) (local.get $q))
+                      (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $v)) (local.get $q_hi)))))
+                (local.set $v (v128.load (i32.add (local.get $p3) (local.get $off))))
+                (local.set $acc3
+                  (i32x4.add (local.get $acc3)
+                    (i32x4.add
+                      (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $v)) (local.get $q))
+                      (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $v)) (local.get $q_hi)))))
+;;#endif
+                (local.set $off (i32.add (local.get $off) (i32.const 16)))
+                (br_if $columns (i32.lt_u (local.get $off) (global.get $stride))))
+              ;; Horizontal sums of the 4 accumulators into one vector [row, row+1, row+2, row+3].
+              (local.set $acc0
+                (i32x4.add
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                    (local.get $acc0) (local.get $acc1))
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31
+                    (local.get $acc0) (local.get $acc1))))
+              (local.set $acc2
+                (i32x4.add
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+                    (local.get $acc2) (local.get $acc3))
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31
+                    (local.get $acc2) (local.get $acc3))))
+              (local.set $dots
+                (i32x4.add
+                  (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                    (local.get $acc0) (local.get $acc2))
+                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
+                    (local.get $acc0) (local.get $acc2))))
+;;#if relaxed
+              ;; The query went in as code + 64: take 64 × (sum of the row's codes) back out.
+              (local.set $dots
+                (i32x4.sub (local.get $dots)
+                  (i32x4.shl
+                    (v128.load (i32.add (global.get $sums) (i32.shl (local.get $row) (i32.const 2))))
+                    (i32.const 6))))
+;;#endif
+              (local.set $scores
+                (f32x4.mul
+                  (f32x4.mul
+                    (f32x4.convert_i32x4_s (local.get $dots))
+                    (v128.load (i32.add (global.get $scales) (i32.shl (local.get $row) (i32.const 2)))))
+                  (local.get $qscale_v)))
+              ;; The common case ends here: one compare for 4 rows, nothing beats the threshold.
+              (local.set $hits
+                (i32.and (local.get $nibble)
+                  (i32x4.bitmask (f32x4.gt (local.get $scores) (local.get $threshold_v)))))
+              (if (local.get $hits)
+                (then
+                  (v128.store (global.get $scratch) (local.get $scores))
+                  (loop $each_hit
+                    (local.set $lane (i32.ctz (local.get $hits)))
+                    (local.set $score
+                      (f32.load (i32.add (global.get $scratch) (i32.shl (local.get $lane) (i32.const 2)))))
+                    (if (f32.gt (local.get $score) (local.get $threshold))
+                      (then
+                        (local.set $size
+                          (call $insert (local.get $score) (i32.add (local.get $row) (local.get $lane))
+                            (local.get $size) (local.get $k)))
+                        (if (i32.eq (local.get $size) (local.get $k))
+                          (then
+                            (local.set $threshold
+                              (f32.load
+                                (i32.add (global.get $top_scores)
+                                  (i32.shl (i32.sub (local.get $k) (i32.const 1)) (i32.const 2)))))
+                            (local.set $threshold_v (f32x4.splat (local.get $threshold)))))))
+                    (local.set $hits
+                      (i32.and (local.get $hits) (i32.sub (local.get $hits) (i32.const 1))))
+                    (br_if $each_hit (local.get $hits)))))))
+          (local.set $half (i32.add (local.get $half) (i32.const 4)))
+          (br_if $each_half (i32.eq (local.get $half) (i32.const 4))))
+        (local.set $group (i32.add (local.get $group) (i32.const 1)))
+        (br $each_group)))
+    (local.get $size))
+)

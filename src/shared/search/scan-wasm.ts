@@ -1,0 +1,64 @@
+/** Runs a kernel.wat instance over a VectorStore: writes the query in the kernel's form and scans. */
+import { QUERY_CODE_MAX } from '../catalog/quantize.ts';
+import { instantiateKernel, type KernelExports, type WasmBackend } from './kernel-modules.ts';
+import type { Layout } from './layout.ts';
+import type { VectorStore } from './vector-store.ts';
+
+/** Relaxed SIMD multiplies i8 by an i7 operand in [0, 127]: the query goes in as code + 64. */
+const RELAXED_QUERY_OFFSET = QUERY_CODE_MAX + 1;
+
+export class WasmScan {
+  readonly backend: WasmBackend;
+  readonly #store: VectorStore;
+  readonly #kernel: KernelExports;
+
+  constructor(backend: WasmBackend, module: WebAssembly.Module, store: VectorStore) {
+    this.backend = backend;
+    this.#store = store;
+    this.#kernel = instantiateKernel(module, store.memory);
+    this.useLayout(store.layout);
+  }
+
+  useLayout(layout: Layout): void {
+    this.#kernel.set_layout(
+      layout.query,
+      layout.scratch,
+      layout.topScores,
+      layout.topIds,
+      layout.scales,
+      layout.sums,
+      layout.mask,
+      layout.codes,
+      layout.stride,
+    );
+  }
+
+  /** Fills the code sums of rows [from, to) after they were appended (relaxed kernel only). */
+  appended(from: number, to: number): void {
+    if (this.#store.withSums) this.#kernel.row_sums(from, to);
+  }
+
+  /** Same contract as scanScalar: results land in the store's top section; returns their count. */
+  run(
+    query: Int8Array,
+    qscale: number,
+    n: number,
+    k: number,
+    useMask: boolean,
+    exclude: number,
+  ): number {
+    const store = this.#store;
+    const { layout, dim } = store;
+    if (this.backend === 'relaxed') {
+      const bytes = store.bytes;
+      for (let j = 0; j < dim; j++) bytes[layout.query + j] = query[j] + RELAXED_QUERY_OFFSET;
+      bytes.fill(RELAXED_QUERY_OFFSET, layout.query + dim, layout.query + layout.stride);
+    } else {
+      const shorts = store.shorts;
+      const at = layout.query >> 1;
+      shorts.set(query, at);
+      shorts.fill(0, at + dim, at + layout.stride);
+    }
+    return this.#kernel.search(n, k, useMask ? 1 : 0, exclude, qscale);
+  }
+}
