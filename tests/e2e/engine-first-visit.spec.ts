@@ -1,0 +1,49 @@
+import { expect, test } from '@playwright/test';
+import {
+  expectReady,
+  logRequests,
+  manifestHashes,
+  photos,
+  recordStatus,
+  searchWithPhoto,
+  servedCatalog,
+  storedState,
+} from './engine-support.ts';
+
+test('first visit downloads every catalog file once with progress, verifies and stores it', async ({
+  page,
+  context,
+}) => {
+  const requests = logRequests(context);
+  const statuses = await recordStatus(page);
+  await page.goto('./');
+  await expectReady(page);
+  const { manifest, items, files } = await servedCatalog(page);
+
+  // Progress was visible: bytes and percent while downloading.
+  const seen = await statuses();
+  expect(
+    seen.some((text) => /^downloading .+ of .+ \(\d+%\)$/.test(text)),
+    seen.join(' | '),
+  ).toBe(true);
+  expect(seen.at(-1)).toBe('ready');
+
+  for (const file of files)
+    expect(
+      requests.filter((path) => path.endsWith(file)),
+      file,
+    ).toHaveLength(1);
+
+  // Everything verified went to IndexedDB, and the stored catalog is the served version.
+  const stored = await storedState(page);
+  expect(stored.current).toBe(manifest.version);
+  expect(stored.files.sort()).toEqual(manifestHashes(manifest));
+
+  // A catalog photo finds itself first, results best first.
+  const id = items.ids[Math.floor(items.ids.length / 2)];
+  const results = await searchWithPhoto(page, `${photos}/${id}.jpg`);
+  expect(results[0].id).toBe(id);
+  expect(results[0].score).toBeGreaterThanOrEqual(0.99);
+  const scores = results.map((r) => r.score);
+  expect(scores).toEqual([...scores].sort((a, b) => b - a));
+});

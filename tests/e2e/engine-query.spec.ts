@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import sharp from 'sharp';
+import { expectReady, photos, searchWithPhoto, servedCatalog } from './engine-support.ts';
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('./');
+  await expectReady(page);
+});
+
+test('photos are recognised by their content, not their file name', async ({ page }) => {
+  const { items } = await servedCatalog(page);
+  const id = items.ids[7];
+  const png = await sharp(`${photos}/${id}.jpg`).rotate().png().toBuffer();
+  const input = page.locator('input[type="file"]').first();
+
+  // PNG bytes under a .jpg name search fine.
+  await input.setInputFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: png });
+  await expect(page.getByTestId('result').first()).toHaveAttribute('data-id', id);
+
+  // Text under an image name is refused with a clear message...
+  await input.setInputFiles({
+    name: 'notes.jpg',
+    mimeType: 'image/jpeg',
+    buffer: Buffer.from('these are my shopping notes, not a photo'),
+  });
+  await expect(page.getByText(/not a photo the app can read/)).toBeVisible();
+
+  // ...and so is an iPhone HEIC photo, which this browser cannot decode.
+  const heic = Buffer.alloc(64);
+  heic.write('ftypheic', 4, 'latin1');
+  await input.setInputFiles({ name: 'IMG_0001.heic', mimeType: 'image/heic', buffer: heic });
+  await expect(page.getByText(/HEIC photos cannot be read/)).toBeVisible();
+
+  // A file over 20 MB is refused before it is read.
+  await input.setInputFiles({
+    name: 'huge.jpg',
+    mimeType: 'image/jpeg',
+    buffer: Buffer.concat([readFileSync(`${photos}/${id}.jpg`), Buffer.alloc(21 * 1024 * 1024)]),
+  });
+  await expect(page.getByText(/photos up to 20 MB are accepted/)).toBeVisible();
+
+  // The engine is still usable afterwards.
+  const other = items.ids[8];
+  const results = await searchWithPhoto(page, `${photos}/${other}.jpg`);
+  expect(results[0].id).toBe(other);
+});
+
+test('the latest photo wins when photos arrive faster than searches finish', async ({ page }) => {
+  const { items } = await servedCatalog(page);
+  const input = page.locator('input[type="file"]').first();
+  const ids = items.ids.slice(10, 14);
+  for (const id of ids) await input.setInputFiles(`${photos}/${id}.jpg`);
+  const last = ids[ids.length - 1];
+  await expect(page.getByTestId('result').first()).toHaveAttribute('data-id', last, {
+    timeout: 30_000,
+  });
+  // Nothing that finished late replaces it.
+  await page.waitForTimeout(1500);
+  await expect(page.getByTestId('result').first()).toHaveAttribute('data-id', last);
+});

@@ -1,0 +1,117 @@
+/** Helpers for the engine specs: catalog facts, request logs, IndexedDB reads and a photo search. */
+import { resolve } from 'node:path';
+import { expect, type BrowserContext, type Page } from '@playwright/test';
+import type { CatalogManifest, ItemTable } from '../../src/shared/catalog/manifest.ts';
+
+export const photos = resolve(import.meta.dirname, '../../../shared/datasets/clothing/images');
+
+/** The served catalog: its manifest, item table, and every file URL path it lists. */
+export async function servedCatalog(page: Page) {
+  const manifest = (await (
+    await page.request.get('catalog/manifest.json')
+  ).json()) as CatalogManifest;
+  const items = (await (
+    await page.request.get(`catalog/${manifest.items.file}`)
+  ).json()) as ItemTable;
+  const files = [
+    manifest.items.file,
+    ...manifest.models.flatMap((m) => m.shards.map((s) => s.file)),
+    ...manifest.thumbs.packs.map((p) => p.file),
+  ].map((file) => `/catalog/${file}`);
+  const shards = manifest.models.flatMap((m) => m.shards.map((s) => `/catalog/${s.file}`));
+  return { manifest, items, files, shards };
+}
+
+/** Every request the context makes (page, workers and service worker), as URL paths. */
+export function logRequests(context: BrowserContext): string[] {
+  const paths: string[] = [];
+  context.on('request', (request) => paths.push(new URL(request.url()).pathname));
+  return paths;
+}
+
+/** Every text the status line shows, recorded in the page as it changes. */
+export async function recordStatus(page: Page): Promise<() => Promise<string[]>> {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __statusSeen: string[] }).__statusSeen = seen;
+    new MutationObserver(() => {
+      const text = document.querySelector('[data-testid="status"]')?.textContent?.trim();
+      if (text && seen.at(-1) !== text) seen.push(text);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { __statusSeen: string[] }).__statusSeen);
+}
+
+export async function expectReady(page: Page, timeout = 90_000): Promise<void> {
+  await expect(page.getByTestId('status')).toHaveText('ready', { timeout });
+}
+
+export interface StoredState {
+  current: string | null;
+  pending: string | null;
+  /** sha256 of every stored file. */
+  files: string[];
+}
+
+/** What the engine's IndexedDB holds, read from the page (same origin as the worker). */
+export function storedState(page: Page): Promise<StoredState> {
+  return page.evaluate(
+    () =>
+      new Promise<StoredState>((done, fail) => {
+        const empty = { current: null, pending: null, files: [] };
+        const open = indexedDB.open('lookalike-catalog');
+        // No database yet: do not create one (abort the upgrade), report nothing stored.
+        open.onblocked = () => fail(new Error('blocked'));
+        open.onerror = () => (open.error?.name === 'AbortError' ? done(empty) : fail(open.error));
+        open.onupgradeneeded = () => open.transaction!.abort();
+        open.onsuccess = () => {
+          const db = open.result;
+          const names = Array.from(db.objectStoreNames);
+          if (!names.includes('files')) {
+            db.close();
+            return done(empty);
+          }
+          const tx = db.transaction(['files', 'catalogs']);
+          const keys = tx.objectStore('files').getAllKeys();
+          const current = tx.objectStore('catalogs').get('current');
+          const pending = tx.objectStore('catalogs').get('pending');
+          tx.oncomplete = () => {
+            db.close();
+            done({
+              current: (current.result as { version: string } | undefined)?.version ?? null,
+              pending: (pending.result as { version: string } | undefined)?.version ?? null,
+              files: keys.result as string[],
+            });
+          };
+          tx.onerror = () => fail(tx.error);
+        };
+      }),
+  );
+}
+
+/** The sha256 of every file a manifest refers to, models included. */
+export function manifestHashes(manifest: CatalogManifest): string[] {
+  return [
+    manifest.items.sha256,
+    ...manifest.models.flatMap((m) => [m.spec.sha256, ...m.shards.map((s) => s.sha256)]),
+    ...manifest.thumbs.packs.map((p) => p.sha256),
+  ].sort();
+}
+
+/** Uploads a photo through the app's file input; returns the results' ids and scores. */
+export async function searchWithPhoto(page: Page, path: string) {
+  await page.locator('input[type="file"]').first().setInputFiles(path);
+  const results = page.getByTestId('result');
+  await expect(results.first()).toBeVisible({ timeout: 30_000 });
+  // The best match's thumbnail, served from the stored pack, actually decodes.
+  const thumb = results.first().locator('img').first();
+  await expect
+    .poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+    .toBeGreaterThan(0);
+  return results.evaluateAll((nodes) =>
+    nodes.map((node) => ({
+      id: node.getAttribute('data-id') ?? '',
+      score: Number(node.getAttribute('data-score')),
+    })),
+  );
+}
