@@ -14,8 +14,12 @@ import {
 import { quantizeVectors } from '../../src/shared/catalog/quantize.ts';
 import { encodeShard } from '../../src/shared/catalog/shard.ts';
 import { ProgressBar } from '../lib/progress.ts';
-import { decodeImageNode, type DecodedImage } from '../lib/node-model.ts';
-import { loadNodeModel, type NodeModel } from '../lib/node-model.ts';
+import {
+  decodeImageNode,
+  loadNodeModel,
+  type DecodedImage,
+  type NodeModel,
+} from '../lib/node-model.ts';
 import { DerivedCache } from './derived-cache.ts';
 import { EmbeddingCache } from './embedding-cache.ts';
 import { readMetadata } from './metadata.ts';

@@ -1,0 +1,65 @@
+/** A registry model in Node: reads `models/<id>/`, runs it with onnxruntime-node, batches images. */
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { parseModelSpec } from '../../src/shared/catalog/validate-manifest.ts';
+import { createOnnxEmbedder, type OnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
+import type { ModelSpec } from '../../src/shared/model/spec.ts';
+import type { RgbaImage } from '../../src/shared/preprocess/rgba-image.ts';
+import { ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
+
+export { decodeImageNode } from './decode-node.ts';
+export type { DecodedImage } from '../../src/shared/preprocess/rgba-image.ts';
+
+export const modelsDir = resolve(import.meta.dirname, '../../models');
+
+export interface NodeModel {
+  spec: ModelSpec;
+  dim: number;
+  /** Embeds images (upright RGBA) in batches; returns count x dim L2-normalised floats. */
+  embedImages(images: RgbaImage[]): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}
+
+export class ModelMissingError extends Error {
+  override name = 'ModelMissingError';
+}
+
+export function readModelSpec(id: string): ModelSpec {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(resolve(modelsDir, id, 'model.json'), 'utf8'));
+  } catch {
+    throw new ModelMissingError(`no model ${id} in ${modelsDir}: run npm run models`);
+  }
+  return parseModelSpec(json, `models/${id}/model.json`);
+}
+
+export async function loadNodeModel(
+  id: string,
+  options: { threads?: number; batch?: number } = {},
+): Promise<NodeModel> {
+  const spec = readModelSpec(id);
+  const bytes = readFileSync(resolve(modelsDir, id, spec.file));
+  const embedder: OnnxEmbedder = await createOnnxEmbedder(ort, bytes, spec, {
+    threads: options.threads ?? cpus().length,
+  });
+  const preprocessor = new ImagePreprocessor(spec.input);
+  const batch = options.batch ?? 16;
+  const tensor = new Float32Array(batch * preprocessor.imageLength);
+  return {
+    spec,
+    dim: embedder.dim,
+    async embedImages(images) {
+      const out = new Float32Array(images.length * embedder.dim);
+      for (let start = 0; start < images.length; start += batch) {
+        const chunk = images.slice(start, start + batch);
+        chunk.forEach((image, i) => preprocessor.toTensor(image, tensor, i));
+        out.set(await embedder.embed(tensor, chunk.length), start * embedder.dim);
+      }
+      return out;
+    },
+    dispose: () => embedder.dispose(),
+  };
+}
