@@ -23,7 +23,7 @@ export function modelFileRef(model: CatalogManifest['models'][number]): FileRef 
 /**
  * Lists the files of `manifest` in load order: models, item table, shards (in index order per
  * model), thumbnail packs. `manifestUrl` resolves catalog paths; `appUrl` resolves model paths.
- * Models whose runtime this app cannot run are listed only via their shards.
+ * Models this app cannot run (`runnableModel` false) are left out, shards included.
  */
 export function catalogFiles(
   manifest: CatalogManifest,
@@ -51,6 +51,7 @@ export function catalogFiles(
   }
   files.push(inCatalog('items', manifest.items));
   for (const model of manifest.models) {
+    if (!runnableModel(model)) continue;
     const shards = [...model.shards].sort((a, b) => a.start - b.start);
     for (const shard of shards) files.push(inCatalog('shards', shard, model.spec.id));
   }
