@@ -171,7 +171,8 @@ export class OnnxGraph {
         output: this.#outputs,
       },
     });
-    return onnx.ModelProto.encode(model).finish();
+    // protobufjs hands out a Node Buffer, whose slice() is a view: return a plain copy.
+    return new Uint8Array(onnx.ModelProto.encode(model).finish());
   }
 
   #claim(name: string): void {

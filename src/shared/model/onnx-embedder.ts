@@ -89,7 +89,7 @@ export async function createOnnxEmbedder(
   }
   const session = await ort.InferenceSession.create(modelBytes, {
     graphOptimizationLevel: 'all',
-    intraOpNumThreads: options.threads,
+    ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
     interOpNumThreads: 1,
     executionMode: 'sequential',
     ...(options.executionProviders ? { executionProviders: options.executionProviders } : {}),

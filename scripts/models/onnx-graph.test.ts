@@ -1,0 +1,42 @@
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { attr, OnnxGraph } from './onnx-graph.ts';
+
+describe('OnnxGraph', () => {
+  it('builds a model onnxruntime runs: per-channel dequantised 1x1 conv, clip, pooling', async () => {
+    const graph = new OnnxGraph('tiny');
+    const x = graph.input('x', 'float32', ['batch', 2, 2, 2]);
+    // Two output channels: codes * scale, channel 0 = [1, 2], channel 1 = [-1, 0.5].
+    const w = graph.dequantized(
+      'w',
+      [2, 2, 1, 1],
+      new Int8Array([10, 20, -4, 2]),
+      new Float32Array([0.1, 0.25]),
+      new Int8Array(2),
+    );
+    const b = graph.initializer('b', [2], new Float32Array([0, 1]));
+    const conv = graph.node('Conv', [x, w, b], 'conv', { kernel_shape: attr.ints([1, 1]) });
+    const lo = graph.initializer('lo', [], new Float32Array([0]));
+    const hi = graph.initializer('hi', [], new Float32Array([6]));
+    const clipped = graph.node('Clip', [conv, lo, hi], 'clipped');
+    const pooled = graph.node('GlobalAveragePool', [clipped], 'pooled');
+    const flat = graph.node('Flatten', [pooled], 'y', { axis: attr.int(1) });
+    graph.output(flat, 'float32', ['batch', 2]);
+
+    const session = await ort.InferenceSession.create(graph.encode({ producer: 'test' }));
+    // Channel 0 of x is all 1, channel 1 all 3.
+    const input = new Float32Array([1, 1, 1, 1, 3, 3, 3, 3]);
+    const { y } = await session.run({ x: new ort.Tensor('float32', input, [1, 2, 2, 2]) });
+    // ch0: 1*1 + 2*3 = 7 -> clipped to 6; ch1: -1*1 + 0.5*3 + 1 = 1.5.
+    expect(Array.from(y.data as Float32Array)).toEqual([6, 1.5]);
+    expect(y.dims).toEqual([1, 2]);
+  });
+
+  it('refuses nodes reading tensors nobody made, and duplicate inputs', () => {
+    const graph = new OnnxGraph('bad');
+    graph.input('x', 'float32', [1]);
+    expect(() => graph.node('Relu', ['missing'], 'y')).toThrow(/missing/);
+    expect(() => graph.input('x', 'float32', [1])).toThrow(/twice/);
+    expect(() => graph.initializer('c', [2], new Float32Array(3))).toThrow(/dims/);
+  });
+});
