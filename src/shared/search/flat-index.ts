@@ -168,20 +168,16 @@ export class FlatIndex {
    */
   searchByIndex(i: number, k: number, options?: SearchOptions): SearchResult {
     this.#checkItem(i);
-    const { stride, codes } = this.#store.layout;
-    const stored = this.#store.codes;
-    const row = codes + i * stride;
-    for (let j = 0; j < this.dim; j++) this.#itemQuery[j] = stored[row + j];
+    this.#store.readRow(i, this.#itemQuery);
     return this.search(this.#itemQuery, k, { ...options, exclude: options?.exclude ?? i });
   }
 
   /** Item i's vector as the index holds it (code × scale), into `out` if given. */
   vector(i: number, out = new Float32Array(this.dim)): Float32Array {
     this.#checkItem(i);
-    const { stride, codes, scales } = this.#store.layout;
-    const stored = this.#store.codes;
-    const scale = this.#store.floats[(scales >> 2) + i];
-    for (let j = 0; j < this.dim; j++) out[j] = stored[codes + i * stride + j] * scale;
+    this.#store.readRow(i, out);
+    const scale = this.#store.floats[(this.#store.layout.scales >> 2) + i];
+    for (let j = 0; j < this.dim; j++) out[j] *= scale;
     return out;
   }
 

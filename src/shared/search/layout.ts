@@ -7,7 +7,10 @@ export const ROW_GROUP = 8;
 const SECTION_ALIGN = 64;
 
 export interface Layout {
-  /** Bytes per stored row: dim rounded up to 16, zero padded. */
+  /**
+   * Bytes per stored row: dim rounded up to 16, zero padded. Rows are stored in blocks of 4,
+   * interleaved by 16-byte column, so the kernel reads each block as one sequential stream.
+   */
   stride: number;
   capacity: number;
   /** Query codes: u8 (code + 64) for the relaxed kernel, i16 for the plain one; 2 × stride bytes. */

@@ -31,9 +31,10 @@ export function scanScalar(
   for (let i = 0; i < n; i++) {
     if (useMask && (bytes[layout.mask + (i >> 3)] & (1 << (i & 7))) === 0) continue;
     if (i === exclude) continue;
-    const row = layout.codes + i * layout.stride;
+    // Rows sit in blocks of 4, interleaved by 16-byte column (see layout.ts).
+    const row = layout.codes + (i & ~3) * layout.stride + (i & 3) * 16;
     let dot = 0;
-    for (let j = 0; j < dim; j++) dot += codes[row + j] * query[j];
+    for (let j = 0; j < dim; j++) dot += codes[row + ((j >> 4) << 6) + (j & 15)] * query[j];
     const score = Math.fround(Math.fround(Math.fround(dot) * floats[scales + i]) * q);
     if (!(score > threshold)) continue;
     // Insert after every entry with an equal score: those came first, so they have lower ids.

@@ -90,11 +90,59 @@ export class VectorStore {
     // Every section only moves up, so moving the highest first never overwrites unmoved data.
     const bytes = this.bytes;
     const n = this.count;
-    bytes.copyWithin(after.codes, before.codes, before.codes + n * before.stride);
+    // Whole blocks of 4 rows: the last one may be partly filled.
+    bytes.copyWithin(
+      after.codes,
+      before.codes,
+      before.codes + Math.ceil(n / 4) * 4 * before.stride,
+    );
     if (this.withSums) bytes.copyWithin(after.sums, before.sums, before.sums + n * 4);
     bytes.copyWithin(after.scales, before.scales, before.scales + n * 4);
     this.layout = after;
     this.onLayout(after);
+  }
+
+  /** Byte offset of row i's first code: rows sit in blocks of 4, interleaved by 16-byte column. */
+  rowOffset(i: number): number {
+    const { codes, stride } = this.layout;
+    return codes + (i & ~3) * stride + (i & 3) * 16;
+  }
+
+  /** Row i's codes, in order, into `out` (length dim). */
+  readRow(i: number, out: { [j: number]: number }): void {
+    const codes = this.codes;
+    const base = this.rowOffset(i);
+    for (let j = 0; j < this.dim; j++) out[j] = codes[base + ((j >> 4) << 6) + (j & 15)];
+  }
+
+  /** Scatters n rows into the interleaved layout from row `first` on, zeroing row padding. */
+  #writeRows(codes: Int8Array, first: number, n: number): void {
+    const { dim } = this;
+    const { stride } = this.layout;
+    const memory = this.codes;
+    let fromRow = 0;
+    if (dim % 16 === 0 && codes.byteOffset % 4 === 0) {
+      // Whole 16-byte columns, four 32-bit words at a time: several times faster than bytes.
+      const source = new Int32Array(codes.buffer, codes.byteOffset, (n * dim) >> 2);
+      const target = this.ints;
+      const words = dim >> 2;
+      for (; fromRow < n; fromRow++) {
+        let s = fromRow * words;
+        let t = this.rowOffset(first + fromRow) >> 2;
+        for (let c = 0; c < words; c += 4, s += 4, t += 16) {
+          target[t] = source[s];
+          target[t + 1] = source[s + 1];
+          target[t + 2] = source[s + 2];
+          target[t + 3] = source[s + 3];
+        }
+      }
+    }
+    for (let i = fromRow; i < n; i++) {
+      const base = this.rowOffset(first + i);
+      for (let j = 0; j < stride; j++) {
+        memory[base + ((j >> 4) << 6) + (j & 15)] = j < dim ? codes[i * dim + j] : 0;
+      }
+    }
   }
 
   /** Copies vectors in after the last one; returns the index of the first. */
@@ -114,18 +162,7 @@ export class VectorStore {
     if (first + n > this.layout.capacity) {
       this.reserve(Math.max(first + n, Math.floor(this.layout.capacity * 1.5)));
     }
-    const { stride } = this.layout;
-    const at = this.layout.codes + first * stride;
-    const memoryCodes = this.codes;
-    if (stride === dim) {
-      memoryCodes.set(codes, at);
-    } else {
-      for (let i = 0; i < n; i++) {
-        const row = at + i * stride;
-        memoryCodes.set(codes.subarray(i * dim, (i + 1) * dim), row);
-        memoryCodes.fill(0, row + dim, row + stride);
-      }
-    }
+    this.#writeRows(codes, first, n);
     this.floats.set(scales, (this.layout.scales >> 2) + first);
     this.count = first + n;
     return first;

@@ -1,0 +1,106 @@
+/**
+ * Runs a bundled TypeScript entry in Debian's headless Chromium: esbuild bundles it, a tiny
+ * node:http server serves it cross-origin isolated (COOP/COEP), Playwright drives the page.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { build } from 'esbuild';
+import { chromiumFlags, chromiumPath } from '../../tests/e2e/chromium.ts';
+
+export interface BrowserSession {
+  page: Page;
+  /** e.g. "Chromium 156.0.8078.79". */
+  version: string;
+  close(): Promise<void>;
+}
+
+export interface BundleFiles {
+  /** The page's module script. */
+  main: string;
+  /** More entries served under /<name>.js (e.g. worker scripts). */
+  extra?: Record<string, string>;
+}
+
+async function bundle(entry: string): Promise<string> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0].text;
+}
+
+function serve(files: Map<string, { type: string; body: string }>): Promise<Server> {
+  const server = createServer((request, response) => {
+    const file = files.get(new URL(request.url ?? '/', 'http://x').pathname);
+    if (!file) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, {
+      'Content-Type': file.type,
+      'Cache-Control': 'no-store',
+      // Cross-origin isolation: SharedArrayBuffer and 5 µs timers, like the app gets.
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+    });
+    response.end(file.body);
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
+}
+
+/** Opens the bundle in a fresh headless Chromium; waits until it sets globalThis.benchReady. */
+export async function openBenchPage(files: BundleFiles): Promise<BrowserSession> {
+  const served = new Map<string, { type: string; body: string }>([
+    [
+      '/',
+      {
+        type: 'text/html',
+        body: '<!doctype html><meta charset="utf-8"><script type="module" src="/main.js"></script>',
+      },
+    ],
+    ['/main.js', { type: 'text/javascript', body: await bundle(files.main) }],
+  ]);
+  for (const [name, entry] of Object.entries(files.extra ?? {})) {
+    served.set(`/${name}.js`, { type: 'text/javascript', body: await bundle(entry) });
+  }
+  const server = await serve(served);
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      // expose-gc: suites free one subject's gigabyte before building the next.
+      args: [...chromiumFlags, '--js-flags=--expose-gc'],
+    });
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const { port } = server.address() as AddressInfo;
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page
+      .waitForFunction(() => (globalThis as { benchReady?: boolean }).benchReady === true, null, {
+        timeout: 30_000,
+      })
+      .catch((error: unknown) => {
+        throw new Error(`bench page did not start: ${errors.join('; ') || String(error)}`);
+      });
+    const opened = browser;
+    return {
+      page,
+      version: `Chromium ${opened.version()}`,
+      close: async () => {
+        await opened.close();
+        server.close();
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    server.close();
+    throw error;
+  }
+}

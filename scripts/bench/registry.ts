@@ -1,0 +1,10 @@
+/**
+ * Every benchmark suite by name. To add one: write scripts/bench/suites/<name>.ts exporting a
+ * BenchSuite and list it here; `npm run bench -- --suite <name>` then runs it.
+ */
+import type { BenchSuite } from './types.ts';
+
+/** Loaded on demand, so one suite's heavy imports never slow down another. */
+export const suites: Record<string, () => Promise<BenchSuite>> = {
+  search: async () => (await import('./suites/search.ts')).searchSuite,
+};
