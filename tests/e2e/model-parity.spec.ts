@@ -1,0 +1,248 @@
+/**
+ * The default model in a real browser: the same photos embedded in Node (onnxruntime-node) and
+ * in a Chromium Web Worker (onnxruntime-web) must agree; EXIF orientation and huge images are
+ * handled there too; and the worker's ms per image at 1 and 2 threads is measured and printed.
+ * Independent of the app: it bundles its own worker harness and serves it itself.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import type { Remote } from 'comlink';
+import { build } from 'esbuild';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve, sep } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { decodeImageNode } from '../../scripts/lib/decode-node.ts';
+import { convertMobilenet } from '../../scripts/models/mobilenet-model.ts';
+import { createOnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
+import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
+import { fixturesDir, makeExifFixtures } from '../fixtures/make-exif-fixtures.ts';
+import type { DecodeOutcome, ParityApi } from './model-parity.worker.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const datasetImages = resolve(root, '../shared/datasets/clothing/images');
+const photos = [
+  'ea7b6656-3f84-4eb3-9099-23e623fc1018.jpg',
+  '00627a3f-0477-401c-95eb-92642cbe078d.jpg',
+  '4285fab0-751a-4b74-8e9b-43af05deee22.jpg',
+  'ea2ffd4d-9b25-4ca8-9dc2-bd27f1cc59fa.jpg',
+];
+
+const types: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.jpg': 'image/jpeg',
+  '.png': 'image/png',
+};
+
+/** Static files from a few folders, cross-origin isolated (COOP/COEP) so WASM threads work. */
+function serve(routes: [prefix: string, dir: string][]): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    const route = routes.find(([prefix]) => path.startsWith(prefix));
+    const file = route && resolve(route[1], '.' + path.slice(route[0].length - 1));
+    if (
+      !route ||
+      !file?.startsWith(resolve(route[1]) + sep) ||
+      !existsSync(file) ||
+      !statSync(file).isFile()
+    ) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': types[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': statSync(file).size,
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+    });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
+}
+
+const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let dot = 0;
+  for (let i = 0; i < a.length; i++) dot += a[i] * b[i];
+  return dot; // both are unit vectors
+};
+
+type Harness = Remote<ParityApi>;
+const harness = (page: Page) =>
+  ({
+    init: (threads: number) =>
+      page.evaluate((n) => (window as unknown as { harness: Harness }).harness.init(n), threads),
+    embedUrl: (url: string) =>
+      page.evaluate((u) => (window as unknown as { harness: Harness }).harness.embedUrl(u), url),
+    decodeUrl: (url: string) =>
+      page.evaluate<DecodeOutcome, string>(
+        (u) => (window as unknown as { harness: Harness }).harness.decodeUrl(u),
+        url,
+      ),
+    timeUrl: (url: string, warmup: number, runs: number) =>
+      page.evaluate(
+        ([u, w, r]) => (window as unknown as { harness: Harness }).harness.timeUrl(u, w, r),
+        [url, warmup, runs] as const,
+      ),
+  }) satisfies Record<keyof ParityApi, unknown>;
+
+let server: Server;
+let origin: string;
+/** Node's embedding of each served photo URL. */
+const nodeVectors = new Map<string, Float32Array>();
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  test.setTimeout(300_000);
+  const dir = mkdtempSync(join(tmpdir(), 'lookalike-model-parity-'));
+  const { onnx, spec } = convertMobilenet();
+  mkdirSync(join(dir, 'model'));
+  writeFileSync(join(dir, 'model', spec.file), onnx);
+  writeFileSync(join(dir, 'model', 'model.json'), JSON.stringify(spec));
+  writeFileSync(join(dir, 'garbage.jpg'), 'this is not a JPEG');
+  writeFileSync(join(dir, 'empty.png'), '');
+  const fixtures = await makeExifFixtures();
+
+  await build({
+    entryPoints: [join(import.meta.dirname, 'model-parity.worker.ts')],
+    outfile: join(dir, 'worker.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    // ORT's build that loads its WASM glue from wasmPaths (served from node_modules, no CDN).
+    conditions: ['onnxruntime-web-use-extern-wasm'],
+    logLevel: 'warning',
+  });
+  await build({
+    stdin: {
+      contents:
+        "import { wrap } from 'comlink';\n" +
+        "window.harness = wrap(new Worker('./worker.js', { type: 'module' }));\n",
+      resolveDir: root,
+      loader: 'js',
+    },
+    outfile: join(dir, 'page.js'),
+    bundle: true,
+    format: 'esm',
+    logLevel: 'warning',
+  });
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><meta charset="utf-8"><title>model parity</title><script type="module" src="page.js"></script>',
+  );
+  server = await serve([
+    ['/ort/', resolve(root, 'node_modules/onnxruntime-web/dist')],
+    ['/photos/', datasetImages],
+    ['/fixtures/', fixturesDir],
+    ['/', dir],
+  ]);
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  // The Node side: the same decode -> preprocess -> embed pipeline on onnxruntime-node.
+  const embedder = await createOnnxEmbedder(ort, onnx, spec, { threads: 1 });
+  const preprocessor = new ImagePreprocessor(spec.input);
+  const tensor = createTensorBuffer(spec.input, 1);
+  const files: [string, string][] = [
+    ...photos.map((p): [string, string] => [`/photos/${p}`, join(datasetImages, p)]),
+    ['/fixtures/upright.jpg', fixtures.upright],
+    ['/fixtures/orientation-6.jpg', fixtures.oriented.get(6)!],
+  ];
+  for (const [url, path] of files) {
+    preprocessor.toTensor(await decodeImageNode(path), tensor, 0);
+    nodeVectors.set(url, (await embedder.embed(tensor, 1)).slice());
+  }
+  await embedder.dispose();
+});
+
+test.afterAll(async () => {
+  await new Promise((done) => server?.close(done));
+});
+
+async function openHarness(page: Page, threads: number) {
+  await page.goto(`${origin}/index.html`);
+  await page.waitForFunction(() => 'harness' in window);
+  const h = harness(page);
+  const info = await h.init(threads);
+  return { h, info };
+}
+
+test('Node and the browser worker embed the same photos alike (cosine >= 0.999)', async ({
+  page,
+}) => {
+  const { h } = await openHarness(page, 1);
+  for (const [url, expected] of nodeVectors) {
+    const { vector } = await h.embedUrl(url);
+    expect(vector.length).toBe(expected.length);
+    const c = cosine(vector, expected);
+    console.log(`node vs browser ${url}: cosine ${c.toFixed(6)}`);
+    expect(c, url).toBeGreaterThanOrEqual(0.999);
+  }
+});
+
+test('the browser honours EXIF orientation: all 8 embed like the upright photo', async ({
+  page,
+}) => {
+  const { h } = await openHarness(page, 1);
+  const upright = await h.embedUrl('/fixtures/upright.jpg');
+  for (let o = 1; o <= 8; o++) {
+    const { vector, width, height } = await h.embedUrl(`/fixtures/orientation-${o}.jpg`);
+    expect([width, height], `orientation ${o}`).toEqual([upright.width, upright.height]);
+    expect(cosine(vector, upright.vector), `orientation ${o}`).toBeGreaterThanOrEqual(0.99);
+  }
+  const nodeUpright = nodeVectors.get('/fixtures/upright.jpg')!;
+  const sideways = await h.embedUrl('/fixtures/orientation-6.jpg');
+  expect(cosine(sideways.vector, nodeUpright)).toBeGreaterThanOrEqual(0.99);
+});
+
+test('huge images are decoded downscaled; undecodable ones throw ImageDecodeError', async ({
+  page,
+}) => {
+  const { h } = await openHarness(page, 1);
+  const large = await h.embedUrl('/fixtures/large-orientation-6.jpg');
+  expect(large).toMatchObject({ width: 1536, height: 2048, sourceWidth: 6000, sourceHeight: 8000 });
+  const upright = nodeVectors.get('/fixtures/upright.jpg')!;
+  expect(cosine(large.vector, upright)).toBeGreaterThanOrEqual(0.99);
+  expect(await h.decodeUrl('/fixtures/huge-12000.png')).toMatchObject({
+    ok: true,
+    width: 2048,
+    height: 2048,
+    sourceWidth: 12000,
+    bytes: 2048 * 2048 * 4,
+  });
+  expect(await h.decodeUrl('/garbage.jpg')).toMatchObject({
+    ok: false,
+    name: 'ImageDecodeError',
+    reason: 'undecodable',
+  });
+  expect(await h.decodeUrl('/empty.png')).toMatchObject({ ok: false, reason: 'empty' });
+});
+
+test('ms per image in the browser worker, 1 and 2 threads', async ({ browser }) => {
+  test.setTimeout(300_000);
+  const url = `/photos/${photos[0]}`;
+  for (const threads of [1, 2]) {
+    const page = await browser.newPage();
+    const { h, info } = await openHarness(page, threads);
+    expect(info.crossOriginIsolated).toBe(true);
+    const t = await h.timeUrl(url, 5, 25);
+    console.log(
+      `browser worker, ${threads} thread(s): model ${t.modelMs.toFixed(1)} ms/image, ` +
+        `decode + preprocess ${t.prepareMs.toFixed(1)} ms (median of ${t.runs} after warm-up)`,
+    );
+    expect(t.modelMs).toBeGreaterThan(0);
+    await page.close();
+  }
+});

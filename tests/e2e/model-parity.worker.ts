@@ -1,0 +1,109 @@
+/**
+ * Web Worker harness for tests/e2e/model-parity.spec.ts: the shared browser decode, preprocessing
+ * and embedder on onnxruntime-web (WASM, self-hosted files), behind one comlink API.
+ */
+import { expose } from 'comlink';
+import * as ort from 'onnxruntime-web/wasm';
+import { createOnnxEmbedder, type OnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
+import type { ModelSpec } from '../../src/shared/model/spec.ts';
+import { decodeImageBlob } from '../../src/shared/preprocess/decode-browser.ts';
+import { ImageDecodeError } from '../../src/shared/preprocess/decode-error.ts';
+import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
+
+let session: Promise<{ embedder: OnnxEmbedder; preprocessor: ImagePreprocessor }> | undefined;
+
+async function load(threads: number) {
+  ort.env.wasm.numThreads = threads;
+  ort.env.wasm.wasmPaths = new URL('/ort/', self.location.href).href;
+  const spec = (await (await fetch('/model/model.json')).json()) as ModelSpec;
+  const bytes = new Uint8Array(await (await fetch(`/model/${spec.file}`)).arrayBuffer());
+  const embedder = await createOnnxEmbedder(ort, bytes, spec);
+  return { embedder, preprocessor: new ImagePreprocessor(spec.input) };
+}
+
+async function fetchBlob(url: string): Promise<Blob> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.blob();
+}
+
+/** What decodeUrl reports: the decoded size, or the decode error as data. */
+export type DecodeOutcome =
+  | {
+      ok: true;
+      width: number;
+      height: number;
+      sourceWidth: number;
+      sourceHeight: number;
+      bytes: number;
+    }
+  | { ok: false; name: string; reason: string; message: string };
+
+const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1];
+
+const api = {
+  /** Loads the model with `threads` WASM threads (once per worker). */
+  async init(threads: number): Promise<{ crossOriginIsolated: boolean; numThreads: number }> {
+    session ??= load(threads);
+    await session;
+    return {
+      crossOriginIsolated: self.crossOriginIsolated,
+      numThreads: ort.env.wasm.numThreads ?? 0,
+    };
+  },
+
+  /** Decodes, preprocesses and embeds the photo at `url`. */
+  async embedUrl(url: string) {
+    const { embedder, preprocessor } = await session!;
+    const image = await decodeImageBlob(await fetchBlob(url));
+    const tensor = createTensorBuffer(preprocessor.input, 1);
+    preprocessor.toTensor(image, tensor, 0);
+    const vector = Array.from(await embedder.embed(tensor, 1));
+    const { width, height, sourceWidth, sourceHeight } = image;
+    return { vector, width, height, sourceWidth, sourceHeight };
+  },
+
+  /** Decodes only; a decode failure comes back as data (name, reason) instead of a throw. */
+  async decodeUrl(url: string): Promise<DecodeOutcome> {
+    try {
+      const { width, height, sourceWidth, sourceHeight, data } = await decodeImageBlob(
+        await fetchBlob(url),
+      );
+      return { ok: true, width, height, sourceWidth, sourceHeight, bytes: data.length };
+    } catch (error) {
+      if (error instanceof ImageDecodeError) {
+        return {
+          ok: false as const,
+          name: error.name,
+          reason: error.reason,
+          message: error.message,
+        };
+      }
+      throw error;
+    }
+  },
+
+  /** Median ms of `runs` timed calls after `warmup` untimed ones: decode + preprocess, and model. */
+  async timeUrl(url: string, warmup: number, runs: number) {
+    const { embedder, preprocessor } = await session!;
+    const blob = await fetchBlob(url);
+    const tensor = createTensorBuffer(preprocessor.input, 1);
+    const prepare: number[] = [];
+    const model: number[] = [];
+    for (let i = 0; i < warmup + runs; i++) {
+      const t0 = performance.now();
+      preprocessor.toTensor(await decodeImageBlob(blob), tensor, 0);
+      const t1 = performance.now();
+      await embedder.embed(tensor, 1);
+      const t2 = performance.now();
+      if (i >= warmup) {
+        prepare.push(t1 - t0);
+        model.push(t2 - t1);
+      }
+    }
+    return { prepareMs: median(prepare), modelMs: median(model), runs };
+  },
+};
+
+export type ParityApi = typeof api;
+expose(api);
