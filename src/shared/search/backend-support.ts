@@ -42,17 +42,18 @@ function probe(backend: WasmBackend): boolean {
     j % 7 === 0 ? 63 : j % 5 === 0 ? -63 : Math.floor(random() * 127) - 63,
   );
   const { topScores, topIds } = store.layout;
-  for (const [k, useMask, exclude] of [
-    [1, false, -1],
-    [10, true, 3],
-    [n, false, 17],
+  for (const [k, useMask, exclude, skipBlocks] of [
+    [1, false, -1, false],
+    [10, true, 3, true],
+    [n, true, 17, false],
+    [n, false, 30, false],
   ] as const) {
     const results = () => [
       ...store.bytes.slice(topScores, topScores + k * 4),
       ...store.bytes.slice(topIds, topIds + k * 4),
     ];
     store.bytes.fill(0, topScores, topIds + k * 4);
-    const found = scan.run(query, 0.25, n, k, useMask, exclude);
+    const found = scan.run(query, 0.25, n, k, useMask, exclude, skipBlocks);
     const fromKernel = results();
     store.bytes.fill(0, topScores, topIds + k * 4);
     const expected = scanScalar(store, query, 0.25, n, k, useMask, exclude);

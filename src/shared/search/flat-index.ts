@@ -34,6 +34,20 @@ export interface SearchResult {
   scores: Float32Array;
 }
 
+/**
+ * When fewer than this share of the 4-row blocks hold a candidate, the scan skips the others;
+ * above it, reading everything in order beats jumping about (measured in Chromium on x64: the
+ * break-even was 18-34% of blocks for d = 256-1280, i.e. 5-10% of items matching at random).
+ */
+const SKIP_BELOW_BLOCK_SHARE = 0.2;
+
+/** How many 4-row blocks (mask nibbles) of the first `bytes` mask bytes hold a candidate. */
+function blocksWithCandidates(mask: Uint8Array, bytes: number): number {
+  let blocks = 0;
+  for (let i = 0; i < bytes; i++) blocks += (mask[i] & 15 ? 1 : 0) + (mask[i] >> 4 ? 1 : 0);
+  return blocks;
+}
+
 export class FlatIndex {
   readonly dim: number;
   readonly backend: Backend;
@@ -41,6 +55,8 @@ export class FlatIndex {
   #store: VectorStore;
   #wasm: WasmScan | null = null;
   #filterSet = false;
+  /** Whether the current mask is sparse enough for the scan to skip blocks without candidates. */
+  #skipBlocks = false;
   /** Per-query buffers, allocated once. */
   readonly #queryCodes: Int8Array;
   readonly #itemQuery: Float32Array;
@@ -122,6 +138,7 @@ export class FlatIndex {
     }
     this.#store.bytes.set(mask.subarray(0, needed), this.#store.layout.mask);
     this.#filterSet = true;
+    this.#skipBlocks = blocksWithCandidates(mask, needed) < SKIP_BELOW_BLOCK_SHARE * needed * 2;
   }
 
   get hasFilter(): boolean {
@@ -206,7 +223,7 @@ export class FlatIndex {
     if (exclude >= n) exclude = -1;
     const useMask = this.#filterSet && options?.filter !== false;
     const found = this.#wasm
-      ? this.#wasm.run(codes, qscale, n, k, useMask, exclude)
+      ? this.#wasm.run(codes, qscale, n, k, useMask, exclude, this.#skipBlocks)
       : scanScalar(store, codes, qscale, n, k, useMask, exclude);
     return {
       indices: store.ints.slice(layout.topIds >> 2, (layout.topIds >> 2) + found),

@@ -99,13 +99,15 @@
       (i32.lt_u (local.get $size) (local.get $k))))
 
   ;; Scans items [0, n) in order and leaves the best k (1..capacity of the top list) in
-  ;; top_scores/top_ids. use_mask: skip items whose mask bit is 0. exclude: an item to skip, or -1.
+  ;; top_scores/top_ids. use_mask: 0 = no filter; 1 or 2 = only items whose mask bit is 1 may
+  ;; enter (1 also skips reading blocks without any). exclude: an item never to return, or -1.
   ;; Returns how many results there are (fewer than k when fewer items qualify).
   (func (export "search")
     (param $n i32) (param $k i32) (param $use_mask i32) (param $exclude i32) (param $qscale f32)
     (result i32)
     (local $size i32) (local $threshold f32) (local $threshold_v v128) (local $qscale_v v128)
-    (local $group i32) (local $groups i32) (local $bits i32) (local $half i32) (local $nibble i32)
+    (local $group i32) (local $groups i32) (local $visit i32) (local $bits i32) (local $half i32)
+    (local $nibble i32)
     (local $row i32) (local $p i32) (local $end i32) (local $qp i32) (local $q v128) (local $q_hi v128)
     (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local $dots v128) (local $scores v128) (local $hits i32) (local $lane i32) (local $score f32)
@@ -116,30 +118,33 @@
     (block $done
       (loop $each_group
         (br_if $done (i32.ge_u (local.get $group) (local.get $groups)))
-        ;; Which of the group's 8 items may enter: the filter, the end of the index, the exclusion.
-        (local.set $bits
-          (if (result i32) (local.get $use_mask)
-            (then (i32.load8_u (i32.add (global.get $mask) (local.get $group))))
-            (else (i32.const 255))))
+        ;; visit: the group's rows that exist; bits: those that may enter (filter, exclusion).
+        (local.set $visit (i32.const 255))
         (if (i32.and
               (i32.eq (local.get $group) (i32.sub (local.get $groups) (i32.const 1)))
               (i32.ne (i32.and (local.get $n) (i32.const 7)) (i32.const 0)))
           (then
-            (local.set $bits
-              (i32.and (local.get $bits)
-                (i32.sub (i32.shl (i32.const 1) (i32.and (local.get $n) (i32.const 7)))
-                  (i32.const 1))))))
+            (local.set $visit
+              (i32.sub (i32.shl (i32.const 1) (i32.and (local.get $n) (i32.const 7))) (i32.const 1)))))
+        (local.set $bits
+          (if (result i32) (local.get $use_mask)
+            (then
+              (i32.and (local.get $visit)
+                (i32.load8_u (i32.add (global.get $mask) (local.get $group)))))
+            (else (local.get $visit))))
         (if (i32.eq (i32.shr_s (local.get $exclude) (i32.const 3)) (local.get $group))
           (then
             (local.set $bits
               (i32.and (local.get $bits)
                 (i32.xor (i32.shl (i32.const 1) (i32.and (local.get $exclude) (i32.const 7)))
                   (i32.const -1))))))
-        ;; Two blocks of 4 rows; a block with no candidate is not read at all.
+        ;; Mode 1 reads only blocks holding a candidate; mode 2 (dense filters) reads every block,
+        ;; since skipping at random breaks the sequential stream and costs more than it saves.
+        (if (i32.eq (local.get $use_mask) (i32.const 1)) (then (local.set $visit (local.get $bits))))
         (local.set $half (i32.const 0))
         (loop $each_half
           (local.set $nibble (i32.and (i32.shr_u (local.get $bits) (local.get $half)) (i32.const 15)))
-          (if (local.get $nibble)
+          (if (i32.and (i32.shr_u (local.get $visit) (local.get $half)) (i32.const 15))
             (then
               (local.set $row (i32.add (i32.shl (local.get $group) (i32.const 3)) (local.get $half)))
               ;; Rows row..row+3 form one interleaved block: a sequential stream, 64 bytes a column.

@@ -38,7 +38,10 @@ export class WasmScan {
     if (this.#store.withSums) this.#kernel.row_sums(from, to);
   }
 
-  /** Same contract as scanScalar: results land in the store's top section; returns their count. */
+  /**
+   * Same contract as scanScalar: results land in the store's top section; returns their count.
+   * With a mask, `skipBlocks` reads only blocks of 4 rows holding a candidate (for sparse masks).
+   */
   run(
     query: Int8Array,
     qscale: number,
@@ -46,6 +49,7 @@ export class WasmScan {
     k: number,
     useMask: boolean,
     exclude: number,
+    skipBlocks = true,
   ): number {
     const store = this.#store;
     const { layout, dim } = store;
@@ -59,6 +63,6 @@ export class WasmScan {
       shorts.set(query, at);
       shorts.fill(0, at + dim, at + layout.stride);
     }
-    return this.#kernel.search(n, k, useMask ? 1 : 0, exclude, qscale);
+    return this.#kernel.search(n, k, useMask ? (skipBlocks ? 1 : 2) : 0, exclude, qscale);
   }
 }
