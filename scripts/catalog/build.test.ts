@@ -62,7 +62,7 @@ describe('catalog build on a small set with bad files', () => {
     for (const s of report.skipped) expect(s.reason.length).toBeGreaterThan(5);
     expect(report.recallAt10['mobilenet-v2']).toBeGreaterThanOrEqual(0.99);
     const manifest = manifestOf(out);
-    expect(manifest.models[0].shards.length).toBeGreaterThan(1); // 8 KB shards split 24 vectors
+    expect(manifest.models[0].shards.length).toBeGreaterThan(1); // 1 KB shards split 24 vectors
     const catalog = await loadCatalog(out);
     expect(catalog.items.ids).toHaveLength(24);
     expect(catalog.indexes.get('mobilenet-v2')!.count).toBe(24);
