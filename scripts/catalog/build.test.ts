@@ -34,7 +34,7 @@ function options(images: string, out: string, cache: string): BuildOptions {
     models: ['mobilenet-v2'],
     out,
     cache,
-    shardBytes: 8 * 1024,
+    shardBytes: 1024,
   };
 }
 
