@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 
 test('the app opens and shows its heading', async ({ page }) => {
   await page.goto('./');

@@ -5,8 +5,7 @@
  */
 import { proxy, transfer, wrap, type Remote } from 'comlink';
 import { registerAbortTransfer, releaseAbortSignal } from '../../worker/abort-transfer.ts';
-import type { ItemColumns } from '../../worker/api-types.ts';
-import type { CatalogSnapshot } from '../../worker/search-service.ts';
+import type { CatalogSnapshot, ItemColumns } from '../../worker/api-types.ts';
 import type { SearchApi } from '../../worker/search.worker.ts';
 import {
   MAX_QUERY_BYTES,

@@ -41,6 +41,7 @@ export class SearchSession {
   #outcome = $state.raw<SearchOutcome | null>(null);
   #busy = $state(false);
   #error = $state<string | null>(null);
+  #completed = $state(0);
 
   constructor(engine: EnginePort) {
     this.#engine = engine;
@@ -66,6 +67,10 @@ export class SearchSession {
   }
   get error() {
     return this.#error;
+  }
+  /** How many searches have finished (and shown their results) in this session. */
+  get completed() {
+    return this.#completed;
   }
 
   readonly results = $derived(this.#outcome?.results ?? []);
@@ -137,7 +142,8 @@ export class SearchSession {
 
   async setCrop(rect: Rect): Promise<void> {
     if (sameRect(rect, this.#crop)) return;
-    this.#crop = rect;
+    // A plain copy: it crosses to the worker by structured clone.
+    this.#crop = { x: rect.x, y: rect.y, width: rect.width, height: rect.height };
     if (this.#query?.kind === 'photo') await this.#run();
   }
 
@@ -243,6 +249,7 @@ export class SearchSession {
           : await this.#engine.moreLikeThis(query.item.id, this.#options());
       if (outcome === null || ticket !== this.#ticket) return;
       this.#outcome = outcome;
+      this.#completed++;
       this.#busy = false;
     } catch (error) {
       this.#fail(ticket, error);

@@ -1,0 +1,55 @@
+/** The live camera, with Chromium's fake device playing an MJPEG made from a catalog photo. */
+import { chromium } from '@playwright/test';
+import { makeCameraFixture } from '../fixtures/make-camera-fixture.ts';
+import { chromiumFlags, chromiumPath } from './chromium.ts';
+import {
+  afterSearch,
+  catalogPhoto,
+  expect,
+  servedCatalog,
+  test,
+  waitReady,
+  watchRequests,
+} from './fixtures.ts';
+
+test('a captured camera frame of a catalog item finds it in the top 5', async ({
+  request,
+  baseURL,
+}) => {
+  const catalog = await servedCatalog(request, baseURL!);
+  const id = catalog.ids[42];
+  const video = await makeCameraFixture(catalogPhoto(id).path);
+
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      ...chromiumFlags,
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+    ],
+  });
+  try {
+    const context = await browser.newContext({ baseURL, permissions: ['camera'] });
+    const watch = watchRequests(context, new URL(baseURL!).origin);
+    const page = await context.newPage();
+    await page.goto('./');
+    await waitReady(page);
+
+    await page.getByTestId('open-camera').click();
+    const preview = page.getByTestId('camera').locator('video');
+    await expect
+      .poll(() => preview.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    await expect(page.getByRole('button', { name: 'Switch camera' })).toBeVisible();
+
+    const results = await afterSearch(page, () => page.getByTestId('capture').click());
+    expect(results.slice(0, 5).map((r) => r.id)).toContain(id);
+    // The captured frame is now the query photo, camera closed.
+    await expect(page.getByTestId('query-photo')).toBeVisible();
+    await expect(page.getByTestId('camera')).toHaveCount(0);
+    await watch.verify();
+  } finally {
+    await browser.close();
+  }
+});

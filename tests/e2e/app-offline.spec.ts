@@ -1,0 +1,47 @@
+/** After a first visit, the app starts and searches with no network at all. */
+import type { Response } from '@playwright/test';
+import {
+  afterSearch,
+  catalogPhoto,
+  expect,
+  servedCatalog,
+  test,
+  upload,
+  waitReady,
+} from './fixtures.ts';
+
+test('offline reload reaches ready and a search still works', async ({ page, context }) => {
+  await page.goto('./');
+  await waitReady(page);
+  const catalog = await servedCatalog(page.request, page.url());
+  // The service worker has precached the shell, the runtime and the model.
+  const precached = await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    const urls: string[] = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+    }
+    return urls;
+  });
+  expect(precached.some((u) => /\/models\/mobilenet-v2\/model\.onnx/.test(u))).toBe(true);
+  expect(precached.some((u) => /\.wasm(\?|$)/.test(u))).toBe(true);
+  expect(precached.some((u) => u.includes('/catalog/'))).toBe(false);
+
+  await context.setOffline(true);
+  const fromNetwork: string[] = [];
+  const onResponse = (response: Response) => {
+    if (!response.fromServiceWorker() && !response.url().startsWith('blob:')) {
+      fromNetwork.push(response.url());
+    }
+  };
+  context.on('response', onResponse);
+  await page.reload();
+  await waitReady(page);
+  const id = catalog.ids[11];
+  const results = await afterSearch(page, () => upload(page, catalogPhoto(id).path));
+  expect(results[0].id).toBe(id);
+  expect(results[0].score).toBeGreaterThanOrEqual(0.99);
+  expect(fromNetwork, 'responses that came from the network while offline').toEqual([]);
+  context.off('response', onResponse);
+  await context.setOffline(false);
+});

@@ -1,0 +1,119 @@
+/** Searching with an uploaded photo: ranking, what each result shows, Top-K, filters and crops. */
+import {
+  afterSearch,
+  catalogPhoto,
+  expect,
+  servedCatalog,
+  test,
+  upload,
+  waitReady,
+  type ServedCatalog,
+} from './fixtures.ts';
+
+let catalog: ServedCatalog;
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('./');
+  await waitReady(page);
+  catalog ??= await servedCatalog(page.request, page.url());
+});
+
+test('an uploaded catalog photo comes back first, and results are sorted by score', async ({
+  page,
+}) => {
+  const id = catalog.ids[7];
+  const results = await afterSearch(page, () => upload(page, catalogPhoto(id).path));
+
+  expect(results).toHaveLength(24);
+  expect(results[0].id).toBe(id);
+  expect(results[0].score).toBeGreaterThanOrEqual(0.99);
+  for (let i = 1; i < results.length; i++) {
+    expect(results[i].score).toBeLessThanOrEqual(results[i - 1].score);
+  }
+
+  // The count is announced; each result shows its rank, similarity and label, with alt text.
+  const count = page.getByTestId('result-count');
+  await expect(count).toHaveText('24 lookalikes');
+  await expect(count).toHaveAttribute('aria-live', 'polite');
+  const first = page.getByTestId('result').first();
+  const label = catalog.fields.label[catalog.ids.indexOf(id)];
+  await expect(first).toContainText(label);
+  await expect(first).toContainText(/\b(99|100)%/);
+  await expect(first.getByRole('img')).toHaveAttribute('alt', `${label}, 100% similar`);
+  for (const img of await page.getByTestId('result').getByRole('img').all()) {
+    await expect(img).toHaveAttribute('alt', /^.+, \d{1,3}% similar$/);
+  }
+
+  // The latency breakdown and the session stats are shown.
+  await expect(page.getByTestId('latency-total')).toHaveText(/^\d+(\.\d)? ms$/);
+  for (const stage of ['decode', 'preprocess', 'embed', 'search']) {
+    await expect(page.getByTestId(`latency-${stage}`)).toHaveText(/ms$/);
+  }
+  await expect(page.getByTestId('p95-total')).toHaveText(/ms$/);
+});
+
+test('Top-K and filter chips narrow the results of the same photo', async ({ page }) => {
+  const id = catalog.ids[21];
+  await afterSearch(page, () => upload(page, catalogPhoto(id).path));
+
+  const topK = page.getByTestId('top-k');
+  let results = await afterSearch(page, async () => {
+    await topK.fill('5');
+    await topK.press('Enter');
+  });
+  expect(results).toHaveLength(5);
+  expect(results[0].id).toBe(id);
+
+  // A chip for the item's own label: every result now has that label.
+  const index = catalog.ids.indexOf(id);
+  const label = catalog.fields.label[index];
+  const chip = page.locator(`[data-testid=chip][data-field=label][data-value="${label}"]`);
+  results = await afterSearch(page, () => chip.click());
+  await expect(chip).toHaveAttribute('aria-pressed', 'true');
+  expect(results.length).toBeGreaterThan(0);
+  for (const result of results) {
+    expect(catalog.fields.label[catalog.ids.indexOf(result.id)]).toBe(label);
+  }
+
+  // Clearing the filters brings back the unfiltered ranking.
+  results = await afterSearch(page, () =>
+    page.getByRole('button', { name: 'Clear filters' }).click(),
+  );
+  expect(results[0].id).toBe(id);
+  await expect(chip).toHaveAttribute('aria-pressed', 'false');
+});
+
+test('a crop re-searches the decoded photo, by keyboard and by dragging', async ({ page }) => {
+  const id = catalog.ids[33];
+  const whole = await afterSearch(page, () => upload(page, catalogPhoto(id).path));
+  await expect(page.getByTestId('latency-decode')).not.toHaveText('0.0 ms');
+
+  const box = page.getByTestId('crop-box');
+  const cropped = await afterSearch(page, async () => {
+    await box.focus();
+    for (let i = 0; i < 12; i++) await box.press('Shift+ArrowLeft');
+    for (let i = 0; i < 12; i++) await box.press('Shift+ArrowUp');
+  });
+  // No new decode: the worker kept the photo.
+  await expect(page.getByTestId('latency-decode')).toHaveText('0.0 ms');
+  expect(cropped.map((r) => r.score)).not.toEqual(whole.map((r) => r.score));
+  await expect(page.getByRole('button', { name: 'Whole photo' })).toBeVisible();
+
+  // Drag the box's top-left corner inwards with the pointer.
+  const frame = (await box.boundingBox())!;
+  const dragged = await afterSearch(page, async () => {
+    await page.mouse.move(frame.x + 4, frame.y + 4);
+    await page.mouse.down();
+    await page.mouse.move(frame.x + frame.width * 0.3, frame.y + frame.height * 0.3, { steps: 5 });
+    await page.mouse.up();
+  });
+  const after = (await box.boundingBox())!;
+  expect(after.width).toBeLessThan(frame.width * 0.8);
+  expect(dragged.map((r) => r.score)).not.toEqual(cropped.map((r) => r.score));
+
+  // Back to the whole photo: the original ranking again.
+  const again = await afterSearch(page, () =>
+    page.getByRole('button', { name: 'Whole photo' }).click(),
+  );
+  expect(again.map((r) => r.id)).toEqual(whole.map((r) => r.id));
+});
