@@ -108,6 +108,12 @@ export interface ItemColumns {
   fields: Record<string, string[]>;
 }
 
+/** What the worker's `start` resolves to, and what a catalog swap sends: enough to show it. */
+export interface CatalogSnapshot {
+  info: CatalogInfo;
+  items: ItemColumns;
+}
+
 /**
  * `error.name` of the errors the engine's calls reject with, so the UI can tell them apart;
  * `error.message` is always a sentence fit to show.

@@ -34,4 +34,9 @@ export class ModelRuntime {
   embed(): Promise<Float32Array> {
     return this.#embedder.embed(this.#tensor, 1);
   }
+
+  /** Frees the session's WASM memory; the runtime is unusable afterwards. */
+  dispose(): Promise<void> {
+    return this.#embedder.dispose();
+  }
 }

@@ -1,8 +1,15 @@
 /** The search worker: owns the ONNX sessions and the index, behind one typed comlink API. */
 import { expose } from 'comlink';
 import { registerAbortTransfer, releaseAbortSignal } from './abort-transfer.ts';
-import type { LoadUpdate, QueryImage, Rect, SearchOptions, SearchOutcome } from './api-types.ts';
-import { SearchService, type CatalogSnapshot, type StartOptions } from './search-service.ts';
+import type {
+  CatalogSnapshot,
+  LoadUpdate,
+  QueryImage,
+  Rect,
+  SearchOptions,
+  SearchOutcome,
+} from './api-types.ts';
+import { SearchService } from './search-service.ts';
 
 const service = new SearchService();
 
@@ -12,11 +19,11 @@ const api = {
    * `onCatalogChange` fires when a newer catalog finished downloading in the background.
    */
   start(
-    options: StartOptions,
+    options: { appUrl: string },
     onUpdate: (update: LoadUpdate) => void,
     onCatalogChange: (snapshot: CatalogSnapshot) => void,
   ): Promise<CatalogSnapshot> {
-    return service.start(options, onUpdate, onCatalogChange);
+    return service.start(options.appUrl, onUpdate, onCatalogChange);
   },
 
   /** Decodes a photo (a file's Blob, or a camera frame's ImageBitmap, transferred) and keeps it. */

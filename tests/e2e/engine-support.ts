@@ -22,10 +22,15 @@ export async function servedCatalog(page: Page) {
   return { manifest, items, files, shards };
 }
 
-/** Every request the context makes (page, workers and service worker), as URL paths. */
+/**
+ * Every request the app makes (page and its workers), as URL paths. The service worker's own
+ * precaching (app shell and model, on install) is left out: it is not the engine's doing.
+ */
 export function logRequests(context: BrowserContext): string[] {
   const paths: string[] = [];
-  context.on('request', (request) => paths.push(new URL(request.url()).pathname));
+  context.on('request', (request) => {
+    if (!request.serviceWorker()) paths.push(new URL(request.url()).pathname);
+  });
   return paths;
 }
 
