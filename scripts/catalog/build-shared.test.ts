@@ -1,0 +1,39 @@
+import { readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect, it } from 'vitest';
+import { decodeImageNode } from '../lib/decode-node.ts';
+import { loadCatalog } from '../lib/load-catalog.ts';
+import { buildCatalog } from './build.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const shared = resolve(root, '../shared/datasets/clothing');
+
+// The whole shared set, through the project's own cache (so `npm start` and e2e reuse it).
+it(
+  'holds every decodable photo of the shared set, and its checksums verify',
+  { timeout: 1_200_000 },
+  async () => {
+    const out = mkdtempSync(join(tmpdir(), 'catalog-shared-'));
+    const report = await buildCatalog({
+      images: join(shared, 'images'),
+      meta: join(shared, 'images.csv'),
+      models: ['mobilenet-v2'],
+      out,
+      cache: join(root, '.cache'),
+      shardBytes: 4 * 1024 * 1024,
+      log: (line) => console.log(line),
+    });
+    const files = readdirSync(join(shared, 'images')).filter((f) => /\.(jpe?g|png|webp)$/i.test(f));
+    expect(report.count + report.skipped.length).toBe(files.length);
+    for (const { path } of report.skipped) await expect(decodeImageNode(path)).rejects.toThrow();
+    expect(report.recallAt10['mobilenet-v2']).toBeGreaterThan(0.98);
+
+    const catalog = await loadCatalog(out);
+    expect(catalog.manifest.count).toBe(report.count);
+    expect(catalog.items.ids).toHaveLength(report.count);
+    expect(catalog.indexes.get('mobilenet-v2')!.count).toBe(report.count);
+    expect(new Set(catalog.items.fields.label).has('Dress')).toBe(true);
+  },
+);
