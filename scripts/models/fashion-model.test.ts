@@ -1,0 +1,90 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createOnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
+import { ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
+import { seededRandom } from '../eval/seeded-random.ts';
+import { decodeImageNode } from '../lib/decode-node.ts';
+import { backboneFeatures, selectFeatures } from '../train/backbone-features.ts';
+import { embedAll, initHead, standardisation } from '../train/head.ts';
+import { decodeHeadFile, encodeHeadFile, type HeadMeta } from '../train/head-file.ts';
+import { convertFashion, FASHION_HEAD_FILE, FASHION_ID } from './fashion-model.ts';
+
+const images = resolve(import.meta.dirname, '../../../shared/datasets/clothing/images');
+const photos = [
+  'ea7b6656-3f84-4eb3-9099-23e623fc1018',
+  'ea2ffd4d-9b25-4ca8-9dc2-bd27f1cc59fa',
+  '4285fab0-751a-4b74-8e9b-43af05deee22',
+  '00627a3f-0477-401c-95eb-92642cbe078d',
+].map((id) => join(images, `${id}.jpg`));
+const cache = mkdtempSync(join(tmpdir(), 'fashion-model-'));
+afterAll(() => rmSync(cache, { recursive: true, force: true }));
+
+/** Embeddings of the photos by the exported ONNX model, through the app's preprocessing. */
+async function onnxEmbeddings(bytes: Uint8Array, spec: Parameters<typeof createOnnxEmbedder>[2]) {
+  const embedder = await createOnnxEmbedder(ort, bytes, spec, { threads: 2 });
+  const pre = new ImagePreprocessor(spec.input);
+  const tensor = new Float32Array(photos.length * pre.imageLength);
+  for (const [i, path] of photos.entries()) pre.toTensor(await decodeImageNode(path), tensor, i);
+  const out = (await embedder.embed(tensor, photos.length)).slice();
+  await embedder.dispose();
+  return out;
+}
+
+/** The same embeddings the way training computes them: cached pooled features, then the head. */
+async function trainingEmbeddings(headBytes: Uint8Array) {
+  const { head, meta } = decodeHeadFile(headBytes);
+  const table = await backboneFeatures(photos, { cache });
+  return embedAll(head, selectFeatures(table, meta.layers, meta.views).features);
+}
+
+function expectSameRows(a: Float32Array, b: Float32Array, dim: number) {
+  expect(a.length).toBe(b.length);
+  for (let r = 0; r < a.length / dim; r++) {
+    let dot = 0;
+    for (let j = 0; j < dim; j++) dot += a[r * dim + j] * b[r * dim + j];
+    expect(dot).toBeGreaterThanOrEqual(0.999);
+  }
+}
+
+describe('the exported fashion model', () => {
+  it('embeds like the training forward pass (MLP head, mirror averaging in the graph)', async () => {
+    // A random head over two layers: the check is about the export, not the training.
+    const table = await backboneFeatures(photos, { cache });
+    const layers = ['block_12_add', 'out_relu'];
+    const { features, dim } = selectFeatures(table, layers, 'average');
+    const { mean, invStd } = standardisation(features, dim);
+    const head = initHead({ input: dim, hidden: 16, output: 8 }, mean, invStd, seededRandom(4));
+    const meta: HeadMeta = { layers, views: 'average', training: {} };
+    const headBytes = encodeHeadFile(head, meta);
+    const { onnx, spec } = convertFashion(headBytes);
+    expect(spec.id).toBe(FASHION_ID);
+    expect(spec.output.dim).toBe(8);
+    const exported = await onnxEmbeddings(onnx, spec);
+    expectSameRows(exported, await trainingEmbeddings(headBytes), 8);
+    // Not vacuous: different photos get different embeddings.
+    expect(Math.abs(exported[0] - exported[8])).toBeGreaterThan(1e-4);
+  });
+
+  it('embeds without mirror averaging when the head was trained on plain views', async () => {
+    const table = await backboneFeatures(photos, { cache });
+    const { features, dim } = selectFeatures(table, ['block_16_project_BN'], 'plain');
+    const { mean, invStd } = standardisation(features, dim);
+    const head = initHead({ input: dim, hidden: 0, output: 6 }, mean, invStd, seededRandom(5));
+    const headBytes = encodeHeadFile(head, {
+      layers: ['block_16_project_BN'],
+      views: 'plain',
+      training: {},
+    });
+    const { onnx, spec } = convertFashion(headBytes);
+    expectSameRows(await onnxEmbeddings(onnx, spec), await trainingEmbeddings(headBytes), 6);
+  });
+
+  it.runIf(existsSync(FASHION_HEAD_FILE))('embeds like training with the committed head', async () => {
+    const headBytes = new Uint8Array(readFileSync(FASHION_HEAD_FILE));
+    const { onnx, spec } = convertFashion(headBytes);
+    expectSameRows(await onnxEmbeddings(onnx, spec), await trainingEmbeddings(headBytes), spec.output.dim);
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * The `mobilenet-v2-fashion` model: the converter's MobileNetV2 pooled layers plus the
+ * triplet-trained head (models/heads/mobilenet-v2-fashion.bin, made by `npm run train`) in one
+ * ONNX graph. With view averaging the graph embeds the photo and its mirror image in one batch
+ * and averages their pooled features before the head, exactly as training saw them.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import onnxProto from 'onnx-proto';
+import type { ModelSpec } from '../../src/shared/model/spec.ts';
+import { decodeHeadFile } from '../train/head-file.ts';
+import { buildMobilenetGraph, EMBEDDING_NAME, INPUT_NAME } from './mobilenet-graph.ts';
+import {
+  convertMobilenet,
+  DEFAULT_MOBILENET_OPTIONS,
+  mobilenetSourceHash,
+  type ConvertedModel,
+} from './mobilenet-model.ts';
+import { loadNsfwjsMobilenet, type KerasModel } from './nsfwjs-mobilenet.ts';
+import { attr, type OnnxGraph } from './onnx-graph.ts';
+
+const { onnx } = onnxProto;
+
+export const FASHION_ID = 'mobilenet-v2-fashion';
+export const FASHION_HEAD_FILE = join(import.meta.dirname, '../../models/heads', `${FASHION_ID}.bin`);
+/** Bump when the export changes embeddings in a way the source hash cannot see. */
+const EXPORT_VERSION = '1.0.0';
+const PAIR_NAME = 'pixels_with_mirror';
+
+/** Hash of the head weights, the backbone's sources and this exporter. */
+export function fashionSourceHash(headBytes: Uint8Array = readFileSync(FASHION_HEAD_FILE)): string {
+  const { meta } = decodeHeadFile(headBytes);
+  return createHash('sha256')
+    .update(headBytes)
+    .update(mobilenetSourceHash({ ...DEFAULT_MOBILENET_OPTIONS, layers: meta.layers }))
+    .update(readFileSync(import.meta.filename))
+    .update(readFileSync(join(import.meta.dirname, '../train/head-file.ts')))
+    .update(EXPORT_VERSION)
+    .digest('hex');
+}
+
+/** Appends the head after the pooled outputs; returns the embedding tensor's name. */
+function appendHead(
+  graph: OnnxGraph,
+  pooled: string[],
+  head: ReturnType<typeof decodeHeadFile>['head'],
+  average: boolean,
+): string {
+  const { input, hidden, output } = head.shape;
+  let x = pooled.length > 1 ? graph.node('Concat', pooled, 'features', { axis: attr.int(1) }) : pooled[0];
+  if (average) {
+    // Rows are [photos; mirrors]: view them as [2, batch, dim] and average the two halves.
+    const shape = graph.initializer('pair_shape', [3], BigInt64Array.of(2n, -1n, BigInt(input)));
+    const pair = graph.node('Reshape', [x, shape], 'feature_pairs');
+    x = graph.node('ReduceMean', [pair], 'features_averaged', {
+      axes: attr.ints([0]),
+      keepdims: attr.int(0),
+    });
+  }
+  x = graph.node('Sub', [x, graph.initializer('head_mean', [input], head.mean)], 'centred');
+  x = graph.node('Mul', [x, graph.initializer('head_inv_std', [input], head.invStd)], 'standardised');
+  const width = hidden || output;
+  x = graph.node('MatMul', [x, graph.initializer('head_w1', [input, width], head.w1)], 'head_mm1');
+  x = graph.node('Add', [x, graph.initializer('head_b1', [width], head.b1)], 'head_z1');
+  if (hidden) {
+    x = graph.node('Relu', [x], 'head_a1');
+    x = graph.node('MatMul', [x, graph.initializer('head_w2', [hidden, output], head.w2)], 'head_mm2');
+    x = graph.node('Add', [x, graph.initializer('head_b2', [output], head.b2)], 'head_z2');
+  }
+  const norm = graph.node('ReduceL2', [x], 'head_norm', { axes: attr.ints([1]), keepdims: attr.int(1) });
+  const epsilon = graph.initializer('head_norm_epsilon', [], new Float32Array([1e-12]));
+  const safe = graph.node('Max', [norm, epsilon], 'head_norm_safe');
+  return graph.node('Div', [x, safe], EMBEDDING_NAME);
+}
+
+/**
+ * Feeds the backbone [pixels; mirrored pixels] instead of pixels. The converter's builder
+ * declares the input inside the backbone, so this edits the encoded graph: two nodes in front,
+ * the backbone's reads of the input renamed.
+ */
+function mirrorInput(model: InstanceType<typeof onnx.ModelProto>, slice: string[]): void {
+  const graph = model.graph!;
+  for (const node of graph.node ?? []) {
+    node.input = (node.input ?? []).map((name) => (name === INPUT_NAME ? PAIR_NAME : name));
+  }
+  graph.node = [
+    onnx.NodeProto.create({
+      opType: 'Slice',
+      name: 'pixels_mirror',
+      input: [INPUT_NAME, ...slice],
+      output: ['pixels_mirror'],
+    }),
+    onnx.NodeProto.create({
+      opType: 'Concat',
+      name: PAIR_NAME,
+      input: [INPUT_NAME, 'pixels_mirror'],
+      output: [PAIR_NAME],
+      attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
+    }),
+    ...(graph.node ?? []),
+  ];
+}
+
+/** Builds the fashion model (ONNX bytes + spec) from a head weights file. */
+export function convertFashion(
+  headBytes: Uint8Array = readFileSync(FASHION_HEAD_FILE),
+  keras: KerasModel = loadNsfwjsMobilenet(),
+): ConvertedModel {
+  const { head, meta } = decodeHeadFile(headBytes);
+  const base = convertMobilenet({ ...DEFAULT_MOBILENET_OPTIONS, layers: meta.layers }, keras).spec;
+  const { graph, dim } = buildMobilenetGraph(keras, {
+    layers: meta.layers,
+    weights: DEFAULT_MOBILENET_OPTIONS.weights,
+    outputs: 'pooled',
+    size: base.input.size,
+  });
+  if (dim !== head.shape.input) {
+    throw new Error(`head expects ${head.shape.input} features, the layers give ${dim}`);
+  }
+  const average = meta.views === 'average';
+  // Slice(starts -1, ends -inf, axis 3 = width, step -1) mirrors NCHW images left to right.
+  const slice = average
+    ? [
+        graph.initializer('mirror_starts', [1], BigInt64Array.of(-1n)),
+        graph.initializer('mirror_ends', [1], BigInt64Array.of(-(2n ** 63n) + 1n)),
+        graph.initializer('mirror_axes', [1], BigInt64Array.of(3n)),
+        graph.initializer('mirror_steps', [1], BigInt64Array.of(-1n)),
+      ]
+    : [];
+  const pooled = meta.layers.map((layer) => `${layer}_pooled`);
+  const embedding = appendHead(graph, pooled, head, average);
+  graph.output(embedding, 'float32', ['batch', head.shape.output]);
+
+  const sourceHash = fashionSourceHash(headBytes);
+  const provenance = [
+    ...base.provenance.filter((line) => !line.startsWith('Embedding:')),
+    `Embedding: global average pool of ${meta.layers.join(', ')} (${dim} features)` +
+      (average ? ', averaged over the photo and its mirror image (in the graph)' : '') +
+      `, standardised, then a ${head.shape.hidden ? `${dim}-${head.shape.hidden}-${head.shape.output} ReLU MLP` : `linear ${dim}->${head.shape.output} projection`}, L2-normalised.`,
+    'Head trained by scripts/train/train-head.ts (batch-hard triplet loss on frozen backbone features; protocol in docs/training.md); weights in models/heads/mobilenet-v2-fashion.bin.',
+  ];
+  const model = onnx.ModelProto.decode(
+    graph.encode({
+      producer: 'lookalike scripts/models',
+      docString: provenance.join('\n'),
+      props: { layers: meta.layers.join(','), views: meta.views, sourceHash },
+    }),
+  );
+  // The pooled outputs the builder declared are internal here: keep only the embedding.
+  model.graph!.output = (model.graph!.output ?? []).filter((o) => o.name === EMBEDDING_NAME);
+  if (average) mirrorInput(model, slice);
+  const bytes = onnx.ModelProto.encode(model).finish();
+  const spec: ModelSpec = {
+    ...base,
+    id: FASHION_ID,
+    version: `${EXPORT_VERSION}+${sourceHash.slice(0, 8)}`,
+    name: 'MobileNetV2 + fashion head (triplet-trained)',
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    bytes: bytes.byteLength,
+    sourceHash,
+    output: { name: EMBEDDING_NAME, dim: head.shape.output, normalized: true },
+    provenance,
+  };
+  return { onnx: bytes, spec };
+}

@@ -1,0 +1,196 @@
+/**
+ * Frozen MobileNetV2 features for training and layer probes: the raw global-average-pooled
+ * outputs of several layers for every photo and its mirror image, computed once with
+ * onnxruntime-node through the converter's 'pooled' graph and cached by photo content.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type { ModelSpec } from '../../src/shared/model/spec.ts';
+import { ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
+import { EmbeddingCache } from '../catalog/embedding-cache.ts';
+import { decodeImageNode } from '../lib/decode-node.ts';
+import { ProgressBar } from '../lib/progress.ts';
+import { buildMobilenetGraph, INPUT_NAME } from '../models/mobilenet-graph.ts';
+import { convertMobilenet, DEFAULT_MOBILENET_OPTIONS } from '../models/mobilenet-model.ts';
+import { loadNsfwjsMobilenet } from '../models/nsfwjs-mobilenet.ts';
+
+/** Layers whose pooled outputs are extracted (a superset of what the head and probes use). */
+export const FEATURE_LAYERS = [
+  'block_5_add',
+  'block_9_add',
+  'block_10_project_BN',
+  'block_12_add',
+  'block_13_expand_relu',
+  'block_15_add',
+  'block_16_project_BN',
+  'out_relu',
+] as const;
+
+export type View = 'plain' | 'mirror';
+
+export interface FeatureTable {
+  layers: readonly string[];
+  layerDims: number[];
+  /** Start of each layer's slice within a row. */
+  offsets: number[];
+  dim: number;
+  /** One row per photo, in input order, per view. */
+  views: Record<View, Float32Array>;
+}
+
+/** Files whose changes change the features (preprocessing and decoding; the graph is hashed). */
+const preprocessSources = [
+  '../../src/shared/preprocess/to-tensor.ts',
+  '../../src/shared/preprocess/axis-filter.ts',
+  '../lib/decode-node.ts',
+].map((file) => join(import.meta.dirname, file));
+
+/** The backbone's input spec: the default converter's, so features match the shipped model. */
+export function backboneInput(): ModelSpec['input'] {
+  return convertMobilenet(DEFAULT_MOBILENET_OPTIONS).spec.input;
+}
+
+/** Mirrors every image of an NCHW batch left to right, in place. */
+export function mirrorNchw(tensor: Float32Array, batch: number, size: number): void {
+  for (let plane = 0; plane < batch * 3; plane++) {
+    for (let y = 0; y < size; y++) {
+      const row = plane * size * size + y * size;
+      for (let x = 0, z = size - 1; x < z; x++, z--) {
+        const t = tensor[row + x];
+        tensor[row + x] = tensor[row + z];
+        tensor[row + z] = t;
+      }
+    }
+  }
+}
+
+export interface FeatureOptions {
+  /** Cache folder (e.g. .cache/train). */
+  cache: string;
+  batch?: number;
+  threads?: number;
+  log?: (line: string) => void;
+}
+
+/** Pooled features of FEATURE_LAYERS for `paths`, plain and mirrored; cached per photo. */
+export async function backboneFeatures(
+  paths: readonly string[],
+  options: FeatureOptions,
+): Promise<FeatureTable> {
+  const batchSize = options.batch ?? 16;
+  const input = backboneInput();
+  if (input.layout !== 'NCHW') throw new Error('backboneFeatures expects an NCHW backbone');
+  const { graph, layerDims, dim } = buildMobilenetGraph(loadNsfwjsMobilenet(), {
+    layers: [...FEATURE_LAYERS],
+    weights: 'uint8',
+    outputs: 'pooled',
+    size: input.size,
+  });
+  const onnx = graph.encode({ producer: 'lookalike scripts/train' });
+  const key = createHash('sha256').update(onnx).update(JSON.stringify(input));
+  for (const file of preprocessSources) key.update(readFileSync(file));
+  const tag = key.digest('hex').slice(0, 16);
+  const caches = {
+    plain: new EmbeddingCache(join(options.cache, `features-${tag}-plain.bin`), dim),
+    mirror: new EmbeddingCache(join(options.cache, `features-${tag}-mirror.bin`), dim),
+  };
+  const offsets = layerDims.map((_, i) => layerDims.slice(0, i).reduce((a, b) => a + b, 0));
+  const hashes = await Promise.all(
+    paths.map(async (p) =>
+      createHash('sha256')
+        .update(await readFile(p))
+        .digest('hex'),
+    ),
+  );
+  const todo = paths
+    .map((path, i) => ({ path, hash: hashes[i] }))
+    .filter(({ hash }) => !caches.plain.get(hash) || !caches.mirror.get(hash));
+  if (todo.length) {
+    options.log?.(`features: ${todo.length} of ${paths.length} photos to run through the backbone`);
+    const session = await ort.InferenceSession.create(onnx, {
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: options.threads ?? 2,
+      extra: { session: { disable_quant_qdq: '1' } },
+    });
+    const pre = new ImagePreprocessor(input);
+    const tensor = new Float32Array(batchSize * pre.imageLength);
+    const bar = new ProgressBar('backbone features', todo.length);
+    const outputs = FEATURE_LAYERS.map((l) => `${l}_pooled`);
+    const run = async (rows: number): Promise<Float32Array> => {
+      const feeds = {
+        [INPUT_NAME]: new ort.Tensor('float32', tensor.subarray(0, rows * pre.imageLength), [
+          rows,
+          3,
+          input.size,
+          input.size,
+        ]),
+      };
+      const result = await session.run(feeds, outputs);
+      const out = new Float32Array(rows * dim);
+      outputs.forEach((name, l) => {
+        const values = result[name].data as Float32Array;
+        for (let r = 0; r < rows; r++) {
+          out.set(values.subarray(r * layerDims[l], (r + 1) * layerDims[l]), r * dim + offsets[l]);
+        }
+      });
+      return out;
+    };
+    for (let start = 0; start < todo.length; start += batchSize) {
+      const part = todo.slice(start, start + batchSize);
+      const images = await Promise.all(part.map(({ path }) => decodeImageNode(path)));
+      images.forEach((image, i) => pre.toTensor(image, tensor, i));
+      const plain = await run(part.length);
+      mirrorNchw(tensor, part.length, input.size);
+      const mirror = await run(part.length);
+      part.forEach(({ hash }, i) => {
+        caches.plain.set(hash, plain.subarray(i * dim, (i + 1) * dim));
+        caches.mirror.set(hash, mirror.subarray(i * dim, (i + 1) * dim));
+      });
+      bar.tick(part.length);
+    }
+    bar.finish();
+    await session.release();
+    caches.plain.save();
+    caches.mirror.save();
+  }
+  const views = {
+    plain: new Float32Array(paths.length * dim),
+    mirror: new Float32Array(paths.length * dim),
+  };
+  hashes.forEach((hash, i) => {
+    views.plain.set(caches.plain.get(hash)!, i * dim);
+    views.mirror.set(caches.mirror.get(hash)!, i * dim);
+  });
+  return { layers: FEATURE_LAYERS, layerDims, offsets, dim, views };
+}
+
+/** Rows of the chosen layers' slices (concatenated), optionally averaged over both views. */
+export function selectFeatures(
+  table: FeatureTable,
+  layers: readonly string[],
+  views: 'plain' | 'average',
+): { features: Float32Array; dim: number } {
+  const picks = layers.map((layer) => {
+    const l = table.layers.indexOf(layer);
+    if (l < 0) throw new Error(`no extracted features for layer ${layer}`);
+    return { offset: table.offsets[l], width: table.layerDims[l] };
+  });
+  const dim = picks.reduce((a, p) => a + p.width, 0);
+  const rows = table.views.plain.length / table.dim;
+  const features = new Float32Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    let at = r * dim;
+    for (const { offset, width } of picks) {
+      const from = r * table.dim + offset;
+      for (let j = 0; j < width; j++) {
+        const plain = table.views.plain[from + j];
+        features[at + j] = views === 'plain' ? plain : 0.5 * (plain + table.views.mirror[from + j]);
+      }
+      at += width;
+    }
+  }
+  return { features, dim };
+}
