@@ -98,7 +98,10 @@ export class HeadWorkspace {
   }
 }
 
-/** out[r] = bias + in[r] * w, for `rows` rows; w is [inDim x outDim]. */
+/**
+ * out[r] = bias + in[r] * w, for `rows` rows; w is [inDim x outDim]. Four rows share each pass
+ * over a weight row, which quarters the weight traffic (the loop's bottleneck).
+ */
 function affine(
   input: Float32Array,
   w: Float32Array,
@@ -108,12 +111,32 @@ function affine(
   outDim: number,
   out: Float32Array,
 ): void {
-  for (let r = 0; r < rows; r++) {
+  for (let r = 0; r < rows; r++) out.set(bias, r * outDim);
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const o0 = r * outDim;
+    const o1 = o0 + outDim;
+    const o2 = o1 + outDim;
+    const o3 = o2 + outDim;
+    for (let i = 0; i < inDim; i++) {
+      const v0 = input[r * inDim + i];
+      const v1 = input[(r + 1) * inDim + i];
+      const v2 = input[(r + 2) * inDim + i];
+      const v3 = input[(r + 3) * inDim + i];
+      const wRow = i * outDim;
+      for (let j = 0; j < outDim; j++) {
+        const wij = w[wRow + j];
+        out[o0 + j] += v0 * wij;
+        out[o1 + j] += v1 * wij;
+        out[o2 + j] += v2 * wij;
+        out[o3 + j] += v3 * wij;
+      }
+    }
+  }
+  for (; r < rows; r++) {
     const o = r * outDim;
-    out.set(bias, o);
     for (let i = 0; i < inDim; i++) {
       const v = input[r * inDim + i];
-      if (v === 0) continue;
       const wRow = i * outDim;
       for (let j = 0; j < outDim; j++) out[o + j] += v * w[wRow + j];
     }
@@ -199,7 +222,7 @@ export function backward(
   accumulateWeights(ws.x, gradFirst, rows, input, firstWidth(head.shape), gw1, gb1);
 }
 
-/** gw += in^T grad, gb += column sums of grad. */
+/** gw += in^T grad, gb += column sums of grad (four rows per pass over gw, as in affine). */
 function accumulateWeights(
   input: Float32Array,
   grad: Float32Array,
@@ -210,11 +233,30 @@ function accumulateWeights(
   gb: Float32Array,
 ): void {
   for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < outDim; j++) gb[j] += grad[r * outDim + j];
+  }
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const o0 = r * outDim;
+    const o1 = o0 + outDim;
+    const o2 = o1 + outDim;
+    const o3 = o2 + outDim;
+    for (let i = 0; i < inDim; i++) {
+      const v0 = input[r * inDim + i];
+      const v1 = input[(r + 1) * inDim + i];
+      const v2 = input[(r + 2) * inDim + i];
+      const v3 = input[(r + 3) * inDim + i];
+      const wRow = i * outDim;
+      for (let j = 0; j < outDim; j++) {
+        gw[wRow + j] +=
+          v0 * grad[o0 + j] + v1 * grad[o1 + j] + v2 * grad[o2 + j] + v3 * grad[o3 + j];
+      }
+    }
+  }
+  for (; r < rows; r++) {
     const o = r * outDim;
-    for (let j = 0; j < outDim; j++) gb[j] += grad[o + j];
     for (let i = 0; i < inDim; i++) {
       const v = input[r * inDim + i];
-      if (v === 0) continue;
       const wRow = i * outDim;
       for (let j = 0; j < outDim; j++) gw[wRow + j] += v * grad[o + j];
     }

@@ -20,19 +20,27 @@ export function validate(
   const n = catalogLabels.length;
   const counts = new Map<string, number>();
   for (const label of catalogLabels) counts.set(label, (counts.get(label) ?? 0) + 1);
-  const scores = new Float32Array(n);
+  // Four queries per pass over the catalog: the catalog rows are the memory traffic.
+  const scores = [0, 1, 2, 3].map(() => new Float32Array(n));
   let map = 0;
   let p5 = 0;
-  for (let q = 0; q < queryLabels.length; q++) {
-    const qo = q * dim;
+  for (let q0 = 0; q0 < queryLabels.length; q0 += 4) {
+    const count = Math.min(4, queryLabels.length - q0);
     for (let i = 0; i < n; i++) {
-      let dot = 0;
-      for (let j = 0; j < dim; j++) dot += queries[qo + j] * catalog[i * dim + j];
-      scores[i] = dot;
+      const row = i * dim;
+      for (let b = 0; b < count; b++) {
+        const qo = (q0 + b) * dim;
+        let dot = 0;
+        for (let j = 0; j < dim; j++) dot += queries[qo + j] * catalog[row + j];
+        scores[b][i] = dot;
+      }
     }
-    const ranked = topK(scores, 10).map((i) => catalogLabels[i] === queryLabels[q]);
-    map += averagePrecisionAtK(ranked, 10, counts.get(queryLabels[q]) ?? 0);
-    p5 += precisionAtK(ranked, 5);
+    for (let b = 0; b < count; b++) {
+      const label = queryLabels[q0 + b];
+      const ranked = topK(scores[b], 10).map((i) => catalogLabels[i] === label);
+      map += averagePrecisionAtK(ranked, 10, counts.get(label) ?? 0);
+      p5 += precisionAtK(ranked, 5);
+    }
   }
   const m = Math.max(1, queryLabels.length);
   return { mapAt10: map / m, pAt5: p5 / m };
