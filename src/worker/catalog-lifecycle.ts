@@ -78,12 +78,18 @@ export class CatalogLifecycle {
     const reporter = new LoadReporter(onUpdate);
     reporter.report('loading', { phase: 'manifest', loadedBytes: 0, totalBytes: 0 });
     const manifestUrl = new URL('catalog/manifest.json', appUrl).href;
-    const context = (withProgress: boolean): LoadContext => ({
+    const context = (withProgress: boolean, opening: Map<string, RuntimeEntry>): LoadContext => ({
       source: this.#source,
       manifestUrl,
       appUrl,
       reporter: withProgress ? reporter : null,
       wantModel: (spec) => this.#current?.runtimes.get(spec.id)?.sha256 !== spec.sha256,
+      onModelBytes: (spec, bytes) => {
+        const runtime = ModelRuntime.create(spec, bytes);
+        // Awaited in #withRuntimes; a load that fails first must not leave it unhandled.
+        runtime.catch(() => undefined);
+        opening.set(spec.id, { sha256: spec.sha256, runtime });
+      },
     });
 
     try {
@@ -98,18 +104,20 @@ export class CatalogLifecycle {
       : fetchManifest(manifestUrl);
 
     let manifest = stored ?? (await latest)!;
-    let loaded: Awaited<ReturnType<typeof loadCatalog>>;
+    let opening = new Map<string, RuntimeEntry>();
+    let loaded: LoadedCatalog;
     try {
-      loaded = await loadCatalog(manifest, context(true));
+      loaded = await loadCatalog(manifest, context(true, opening));
     } catch (error) {
       // A stored catalog this app version cannot read any more: try the server's current one.
       const readable = !(error instanceof CatalogError && error.code === 'format');
       const newer = stored && !readable && (await latest);
       if (!newer || newer.version === manifest.version) throw error;
       manifest = newer;
-      loaded = await loadCatalog(manifest, context(true));
+      opening = new Map();
+      loaded = await loadCatalog(manifest, context(true, opening));
     }
-    const active = await this.#withRuntimes(manifest, loaded);
+    const active = await this.#withRuntimes(manifest, loaded, opening);
     if (manifest !== stored) await this.#activate(manifest);
     this.#current = active;
 
@@ -117,7 +125,7 @@ export class CatalogLifecycle {
       void latest
         .then(async (server) => {
           if (!server || server.version === manifest.version || this.storage === 'memory') return;
-          onSwap(await this.#update(server, context(false)));
+          onSwap(await this.#update(server, context));
         })
         .catch((error: unknown) => {
           // The stored catalog keeps working; the update is tried again on the next visit.
@@ -131,10 +139,14 @@ export class CatalogLifecycle {
    * Downloads a newer catalog next to the current one, then swaps it in once complete. Returns
    * the sessions of the old catalog that the new one does not share.
    */
-  async #update(manifest: CatalogManifest, context: LoadContext): Promise<ModelRuntime[]> {
+  async #update(
+    manifest: CatalogManifest,
+    context: (withProgress: false, opening: Map<string, RuntimeEntry>) => LoadContext,
+  ): Promise<ModelRuntime[]> {
     await this.#source.store.setPending(manifest);
-    const loaded = await loadCatalog(manifest, context);
-    const active = await this.#withRuntimes(manifest, loaded);
+    const opening = new Map<string, RuntimeEntry>();
+    const loaded = await loadCatalog(manifest, context(false, opening));
+    const active = await this.#withRuntimes(manifest, loaded, opening);
     await this.#activate(manifest);
     const old = this.#current;
     this.#current = active;
@@ -156,22 +168,20 @@ export class CatalogLifecycle {
     }
   }
 
-  /** Sessions for the catalog's models: reused when unchanged, else opened from the new bytes. */
+  /** Sessions for the catalog's models: the unchanged ones reused, the others just opened. */
   async #withRuntimes(
     manifest: CatalogManifest,
-    loaded: Awaited<ReturnType<typeof loadCatalog>>,
+    loaded: LoadedCatalog,
+    opening: Map<string, RuntimeEntry>,
   ): Promise<ActiveCatalog> {
     const runtimes = new Map<string, RuntimeEntry>();
     for (const { spec } of manifest.models.filter(canRun)) {
       const previous = this.#current?.runtimes.get(spec.id);
-      const bytes = loaded.modelBytes.get(spec.id);
-      if (previous?.sha256 === spec.sha256) runtimes.set(spec.id, previous);
-      else if (bytes) {
-        runtimes.set(spec.id, { sha256: spec.sha256, runtime: ModelRuntime.create(spec, bytes) });
-      }
+      const entry = previous?.sha256 === spec.sha256 ? previous : opening.get(spec.id);
+      if (entry) runtimes.set(spec.id, entry);
     }
     // Ready means a query can run: wait for every session (their failures surface here).
     await Promise.all([...runtimes.values()].map((entry) => entry.runtime));
-    return { ...loaded.catalog, runtimes };
+    return { ...loaded, runtimes };
   }
 }

@@ -33,6 +33,8 @@ export interface LoadContext {
   signal?: AbortSignal;
   /** Whether this model's ONNX bytes are needed (not when a session for them already runs). */
   wantModel: (spec: ModelSpec) => boolean;
+  /** Gets each wanted model's bytes as soon as they are here, to open its session meanwhile. */
+  onModelBytes: (spec: ModelSpec, bytes: Uint8Array) => void;
 }
 
 /** Models this worker can embed queries with: ONNX image towers. */
@@ -70,7 +72,7 @@ function shardParser(model: ManifestModel, file: CatalogFile) {
 export async function loadCatalog(
   manifest: CatalogManifest,
   context: LoadContext,
-): Promise<{ catalog: LoadedCatalog; modelBytes: Map<string, Uint8Array> }> {
+): Promise<LoadedCatalog> {
   const { source, reporter, signal } = context;
   const runnable = manifest.models.filter(canRun);
   if (!runnable.length) {
@@ -117,9 +119,10 @@ export async function loadCatalog(
     return value;
   };
 
-  const modelBytes = new Map<string, Uint8Array>();
+  // Models first: their sessions open (compiling ONNX Runtime's WASM) while the rest loads.
   for (const file of files.filter((f) => f.phase === 'model')) {
-    modelBytes.set(file.modelId!, await obtain(file, (o) => source.bytes(file, (b) => b, o)));
+    const bytes = await obtain(file, (o) => source.bytes(file, (b) => b, o));
+    context.onModelBytes(runnable.find((m) => m.spec.id === file.modelId)!.spec, bytes);
   }
 
   const itemsFile = files.find((f) => f.phase === 'items')!;
@@ -153,6 +156,5 @@ export async function loadCatalog(
     packs.push(await obtain(file, (o) => source.blob(file, o)));
   }
 
-  const catalog = { manifest, items, fields: summariseFields(items.fields), indexes, packs };
-  return { catalog, modelBytes };
+  return { manifest, items, fields: summariseFields(items.fields), indexes, packs };
 }
