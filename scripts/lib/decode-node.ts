@@ -35,7 +35,9 @@ export async function decodeImageNode(
     const sourceWidth = swap ? meta.height : meta.width;
     const sourceHeight = swap ? meta.width : meta.height;
     const fit = fitWithin(sourceWidth, sourceHeight, maxSide);
-    if (fit.width !== sourceWidth) image.resize(fit.width, fit.height, { fit: 'fill' });
+    if (fit.width * fit.height < sourceWidth * sourceHeight) {
+      image.resize(fit.width, fit.height, { fit: 'fill' });
+    }
     // sRGB first: greyscale or CMYK sources would otherwise give 2 or 5 channels.
     const { data, info } = await image
       .toColourspace('srgb')

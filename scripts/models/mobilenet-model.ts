@@ -22,7 +22,7 @@ export interface MobilenetOptions {
 export const DEFAULT_MOBILENET_OPTIONS: MobilenetOptions = {
   layers: ['block_12_add'],
   weights: 'uint8',
-  resize: 'squash',
+  resize: 'center-crop',
 };
 
 const INPUT_SIZE = 224;

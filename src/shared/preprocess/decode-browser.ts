@@ -45,8 +45,9 @@ export async function decodeImageBlob(
   let bitmap: ImageBitmap;
   let source: { width: number; height: number };
   const target = header && fitWithin(header.uprightWidth, header.uprightHeight, maxSide);
-  if (header && target && target.width !== header.uprightWidth) {
+  if (header && target && target.width * target.height < header.width * header.height) {
     // Resize sizes apply to the upright image, so the orientation-swapped size is the one to fit.
+    // (Only JPEG orientation is read; PNG/WebP orientation tags are rare and taken as 1.)
     bitmap = await bitmapOf(blob, {
       ...options,
       resizeWidth: target.width,

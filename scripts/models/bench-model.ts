@@ -1,0 +1,62 @@
+/**
+ * Prints a model's size, embedding dim and onnxruntime-node speed (1 intra-op thread, batch 1
+ * and 16, median ms per image after warm-up): `npx tsx scripts/models/bench-model.ts [--model id]`.
+ * Run `npm run models` first.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { createOnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
+import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
+import { decodeImageNode } from '../lib/decode-node.ts';
+import { MOBILENET_ID } from './mobilenet-model.ts';
+import { modelsDir, readModelSpec } from './write-model.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', default: MOBILENET_ID },
+    images: { type: 'string', default: resolve(root, '../shared/datasets/clothing/images') },
+    runs: { type: 'string', default: '30' },
+  },
+});
+
+const spec = readModelSpec(values.model);
+if (!spec) throw new Error(`no models/${values.model}/model.json: run \`npm run models\` first`);
+const bytes = new Uint8Array(readFileSync(join(modelsDir, spec.id, spec.file)));
+const embedder = await createOnnxEmbedder(ort, bytes, spec, { threads: 1 });
+
+const BATCH = 16;
+const preprocessor = new ImagePreprocessor(spec.input);
+const tensor = createTensorBuffer(spec.input, BATCH);
+const files = readdirSync(values.images).sort().slice(0, BATCH);
+const prepare: number[] = [];
+for (const [i, file] of files.entries()) {
+  const started = performance.now();
+  preprocessor.toTensor(await decodeImageNode(join(values.images, file)), tensor, i);
+  prepare.push(performance.now() - started);
+}
+
+const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
+async function msPerImage(batch: number, runs: number): Promise<number> {
+  for (let i = 0; i < 3; i++) await embedder.embed(tensor, batch);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await embedder.embed(tensor, batch);
+    times.push((performance.now() - started) / batch);
+  }
+  return median(times);
+}
+
+const runs = Number(values.runs);
+const batch1 = await msPerImage(1, runs);
+const batch16 = await msPerImage(BATCH, Math.max(5, Math.round(runs / 4)));
+await embedder.dispose();
+console.log(`model            ${spec.id} ${spec.version} (${spec.output.name}, ${spec.input.resize})`);
+console.log(`file size        ${spec.bytes} bytes (${(spec.bytes / 1e6).toFixed(2)} MB)`);
+console.log(`embedding dim    ${spec.output.dim}`);
+console.log(`onnxruntime-node 1 thread, batch 1:  ${batch1.toFixed(2)} ms/image (median of ${runs})`);
+console.log(`onnxruntime-node 1 thread, batch 16: ${batch16.toFixed(2)} ms/image`);
+console.log(`decode + preprocess (sharp, toTensor): ${median(prepare).toFixed(2)} ms/image`);
