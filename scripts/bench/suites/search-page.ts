@@ -1,5 +1,6 @@
 /** The search suite's page in Chromium: builds each subject's index, checks results, times queries. */
 import { supportsBackend } from '../../../src/shared/search/backend-support.ts';
+import { queryCodeMax } from '../../../src/shared/catalog/quantize.ts';
 import { FlatIndex, type Backend } from '../../../src/shared/search/flat-index.ts';
 import { referenceTopK } from '../../../src/shared/search/reference-search.ts';
 import { seededRandom } from '../../../src/shared/search/seeded-random.ts';
@@ -132,7 +133,9 @@ async function verifyExactness(seed: number): Promise<ExactnessReport> {
       }),
     );
     for (let t = 0; t < 30; t++) {
-      const query = Int8Array.from({ length: dim }, () => int(-63, 63));
+      // Dot products stay below 2^24 so f32 scores are exact: equal to the reference bit for bit.
+      const max = Math.min(queryCodeMax(dim), Math.floor(2 ** 24 / (128 * dim)));
+      const query = Int16Array.from({ length: dim }, () => int(-max, max));
       const qscale = 2 ** -int(3, 8);
       const k = [1, 10, 100][t % 3];
       // Dense masks (every block read) and sparse ones (blocks without candidates skipped).

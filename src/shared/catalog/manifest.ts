@@ -22,7 +22,8 @@ export interface ShardRef extends FileRef {
 export interface ManifestModel {
   spec: ModelSpec;
   dim: number;
-  quantization: 'int8-symmetric-per-vector';
+  /** The shards' scheme (see docs/shard-format.md); centred shards carry their centre. */
+  quantization: 'int8-symmetric-per-vector' | 'int8-centered-symmetric-per-vector';
   shards: ShardRef[];
 }
 

@@ -5,7 +5,9 @@ import {
   QUERY_CODE_MAX,
   QuantizeError,
   dequantize,
+  meanVector,
   normalizeVectors,
+  queryCodeMax,
   quantizeQuery,
   quantizeVectors,
 } from './quantize.ts';
@@ -43,6 +45,33 @@ describe('quantizeVectors', () => {
     }
   });
 
+  it('quantises residuals from a centre, and gives back centre + code × scale', () => {
+    const dim = 64;
+    // Vectors sharing a strong common direction, like real embeddings.
+    const vectors = Float32Array.from({ length: 200 * dim }, (_, i) => 3 + (i % 7) + random());
+    const center = meanVector(vectors, dim);
+    const unit = normalizeVectors(vectors.slice(), dim);
+    const plain = dequantize(
+      quantizeVectors(vectors, dim).codes,
+      quantizeVectors(vectors, dim).scales,
+      dim,
+    );
+    const centred = quantizeVectors(vectors, dim, { center });
+    expect(centred.center).toEqual(center);
+    const restored = dequantize(centred.codes, centred.scales, dim, centred.center);
+    let plainError = 0;
+    let centredError = 0;
+    for (let i = 0; i < unit.length; i++) {
+      plainError += (plain[i] - unit[i]) ** 2;
+      centredError += (restored[i] - unit[i]) ** 2;
+    }
+    // The residuals are small, so the same 8 bits describe them far more finely.
+    expect(centredError).toBeLessThan(plainError / 4);
+    expect(() => quantizeVectors(vectors, dim, { center: new Float32Array(3) })).toThrow(
+      QuantizeError,
+    );
+  });
+
   it('maps a zero vector to zero codes and scale 0', () => {
     const { codes, scales } = quantizeVectors(new Float32Array(8), 4);
     expect([...codes]).toEqual(new Array(8).fill(0));
@@ -58,9 +87,9 @@ describe('quantizeVectors', () => {
 });
 
 describe('quantizeQuery', () => {
-  it('writes 7-bit codes into the given buffer and returns the scale of the normalised query', () => {
+  it('writes 14-bit codes into the given buffer and returns the scale of the normalised query', () => {
     const query = Float32Array.from({ length: 64 }, () => random() * 2 - 1);
-    const out = new Int8Array(64);
+    const out = new Int16Array(64);
     const scale = quantizeQuery(query, out);
     expect(Math.max(...out.map(Math.abs))).toBe(QUERY_CODE_MAX);
     let norm = 0;
@@ -70,7 +99,7 @@ describe('quantizeQuery', () => {
       expect(Math.abs(out[j] * scale - query[j] / norm)).toBeLessThanOrEqual(scale / 2 + 1e-6);
     }
     // Scale-invariant: a longer query gives the same codes and a proportionally smaller scale.
-    const again = new Int8Array(64);
+    const again = new Int16Array(64);
     expect(
       quantizeQuery(
         query.map((x) => x * 3),
@@ -81,6 +110,18 @@ describe('quantizeQuery', () => {
   });
 
   it('refuses a query of the wrong length', () => {
-    expect(() => quantizeQuery(new Float32Array(3), new Int8Array(4))).toThrow(QuantizeError);
+    expect(() => quantizeQuery(new Float32Array(3), new Int16Array(4))).toThrow(QuantizeError);
+  });
+
+  it('narrows the code range for wide vectors, so a dot product with int8 codes fits an i32', () => {
+    expect(queryCodeMax(2048)).toBe(QUERY_CODE_MAX);
+    expect(queryCodeMax(16384)).toBe(1023);
+    const out = new Int16Array(16384);
+    quantizeQuery(
+      Float32Array.from({ length: 16384 }, () => random() - 0.5),
+      out,
+    );
+    expect(Math.max(...out.map(Math.abs))).toBe(1023);
+    expect(128 * 1023 * 16384).toBeLessThan(2 ** 31);
   });
 });

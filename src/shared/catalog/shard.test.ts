@@ -73,6 +73,22 @@ describe('encodeShard / decodeShard', () => {
     expect(scales.byteOffset % SHARD_ALIGN).toBe(0);
   });
 
+  it('round-trips a centred shard with its centre', () => {
+    const input = { ...sample(9, 20), center: Float32Array.from({ length: 20 }, (_, j) => j / 40) };
+    const bytes = encodeShard(input);
+    const decoded = decodeShard(bytes, { dim: 20 });
+    expect(decoded.header.scheme).toBe('int8-centered-symmetric-per-vector');
+    expect(decoded.center).toEqual(input.center);
+    expect(decoded.center!.buffer).toBe(bytes.buffer);
+    expect(decoded.center!.byteOffset % SHARD_ALIGN).toBe(0);
+    expect(decoded.codes).toEqual(input.codes);
+    expect(decoded.scales).toEqual(input.scales);
+    expect(decodeShard(encodeShard(sample(2, 4))).center).toBeNull();
+    const nan = encodeShard({ ...input, center: input.center });
+    new DataView(nan.buffer).setFloat32(decodeShard(nan).center!.byteOffset, NaN, true);
+    expect(outcome(reseal(nan))).toBe('center');
+  });
+
   it('copies only the scales when the input itself is misaligned', () => {
     const bytes = encodeShard(sample(5, 8));
     const shifted = new Uint8Array(bytes.length + 1);
@@ -102,6 +118,7 @@ describe('encodeShard / decodeShard', () => {
 
 describe('decodeShard fuzzing (seeded)', () => {
   const small = encodeShard(sample(5, 12));
+  const centred = encodeShard({ ...sample(3, 10), center: new Float32Array(10).fill(0.1) });
   const cases = { count: 0 };
   const expectError = (bytes: Uint8Array, codes?: ShardErrorCode[]) => {
     cases.count++;
@@ -122,8 +139,10 @@ describe('decodeShard fuzzing (seeded)', () => {
   });
 
   it('refuses every truncation and any trailing bytes', () => {
-    for (let length = 0; length < small.length; length++) {
-      expectError(small.slice(0, length), ['truncated', 'count', 'magic']);
+    for (const shard of [small, centred]) {
+      for (let length = 0; length < shard.length; length++) {
+        expectError(shard.slice(0, length), ['truncated', 'count', 'magic']);
+      }
     }
     for (let extra = 1; extra <= 64; extra++) {
       const longer = new Uint8Array(small.length + extra);
@@ -134,10 +153,11 @@ describe('decodeShard fuzzing (seeded)', () => {
 
   it('detects flipped bytes anywhere', () => {
     for (let t = 0; t < 3000; t++) {
-      const bytes = small.slice();
+      const bytes = (t % 2 ? centred : small).slice();
+      const original = t % 2 ? centred : small;
       const flips = int(1, 3);
       for (let f = 0; f < flips; f++) bytes[int(0, bytes.length - 1)] ^= int(1, 255);
-      if (bytes.every((b, i) => b === small[i])) continue; // two flips cancelled out
+      if (bytes.every((b, i) => b === original[i])) continue; // two flips cancelled out
       expectError(bytes);
     }
   });
@@ -176,6 +196,7 @@ describe('decodeShard fuzzing (seeded)', () => {
         'truncated',
         'length',
         'scales',
+        'center',
       ]).toContain(outcome(bytes));
     }
   });

@@ -3,7 +3,11 @@ import { crc32c } from './crc32c.ts';
 
 export const SHARD_MAGIC = 'LKSHARD1';
 export const SHARD_FORMAT_VERSION = 1;
-export const SHARD_SCHEMES = { 'int8-symmetric-per-vector': 1 } as const;
+export const SHARD_SCHEMES = {
+  'int8-symmetric-per-vector': 1,
+  /** Codes of the residual from a centre vector (the catalog mean), stored in the shard. */
+  'int8-centered-symmetric-per-vector': 2,
+} as const;
 export type ShardScheme = keyof typeof SHARD_SCHEMES;
 
 /** Sections start on 16-byte boundaries so typed-array views (and SIMD loads) need no copy. */
@@ -29,7 +33,8 @@ export type ShardErrorCode =
   | 'length'
   | 'checksum'
   | 'model'
-  | 'scales';
+  | 'scales'
+  | 'center';
 
 /** Any malformed or unexpected shard; `code` says which check failed. */
 export class ShardFormatError extends Error {
@@ -61,11 +66,14 @@ export interface ShardInput {
   start: number;
   codes: Int8Array;
   scales: Float32Array;
-  scheme?: ShardScheme;
+  /** The centre the codes are relative to (quantizeVectors' `center`); sets the centred scheme. */
+  center?: Float32Array | null;
 }
 
 export interface DecodedShard {
   header: ShardHeader;
+  /** The centre (centred scheme) or null; a view unless the input is not 4-byte aligned. */
+  center: Float32Array | null;
   /** View into the input bytes (a copy only when the input itself is not 4-byte aligned). */
   scales: Float32Array;
   /** View into the input bytes. */
@@ -81,22 +89,33 @@ const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 interface Sections {
+  centerOffset: number;
   scalesOffset: number;
   codesOffset: number;
   trailerOffset: number;
   totalBytes: number;
 }
 
-function sectionsOf(headerBytes: number, dim: number, count: number): Sections {
-  const scalesOffset = headerBytes;
+function sectionsOf(headerBytes: number, dim: number, count: number, centered: boolean): Sections {
+  const centerOffset = headerBytes;
+  const scalesOffset = align(centerOffset + (centered ? dim * 4 : 0));
   const codesOffset = align(scalesOffset + count * 4);
   const trailerOffset = align(codesOffset + count * dim);
-  return { scalesOffset, codesOffset, trailerOffset, totalBytes: trailerOffset + TRAILER_BYTES };
+  return {
+    centerOffset,
+    scalesOffset,
+    codesOffset,
+    trailerOffset,
+    totalBytes: trailerOffset + TRAILER_BYTES,
+  };
 }
 
 export function encodeShard(input: ShardInput): Uint8Array {
   const { modelId, modelHash, dim, start, codes, scales } = input;
-  const scheme = input.scheme ?? 'int8-symmetric-per-vector';
+  const center = input.center ?? null;
+  const scheme: ShardScheme = center
+    ? 'int8-centered-symmetric-per-vector'
+    : 'int8-symmetric-per-vector';
   const count = scales.length;
   if (!Number.isInteger(dim) || dim < 1 || dim > SHARD_MAX_DIM) fail('dim', `bad dim ${dim}`);
   if (codes.length !== count * dim) fail('count', `${codes.length} codes for ${count} × ${dim}`);
@@ -109,7 +128,10 @@ export function encodeShard(input: ShardInput): Uint8Array {
     fail('header', 'model id or hash too long');
   }
   const headerBytes = align(FIXED_HEADER_BYTES + idBytes.length + hashBytes.length);
-  const sections = sectionsOf(headerBytes, dim, count);
+  if (center && (center.length !== dim || !center.every(Number.isFinite))) {
+    fail('center', `the centre must hold ${dim} finite values`);
+  }
+  const sections = sectionsOf(headerBytes, dim, count, center !== null);
   if (sections.totalBytes > SHARD_MAX_BYTES) fail('count', `${count} vectors exceed one shard`);
   const bytes = new Uint8Array(sections.totalBytes);
   const view = new DataView(bytes.buffer);
@@ -124,10 +146,19 @@ export function encodeShard(input: ShardInput): Uint8Array {
   view.setUint16(30, hashBytes.length, true);
   bytes.set(idBytes, FIXED_HEADER_BYTES);
   bytes.set(hashBytes, FIXED_HEADER_BYTES + idBytes.length);
+  if (center) new Float32Array(bytes.buffer, sections.centerOffset, dim).set(center);
   new Float32Array(bytes.buffer, sections.scalesOffset, count).set(scales);
   new Int8Array(bytes.buffer, sections.codesOffset, count * dim).set(codes);
   view.setUint32(sections.trailerOffset, crc32c(bytes.subarray(0, sections.trailerOffset)), true);
   return bytes;
+}
+
+/** A Float32Array over bytes[offset, offset + 4 × length): a view, or a copy if misaligned. */
+function floatsAt(bytes: Uint8Array, offset: number, length: number): Float32Array {
+  const at = bytes.byteOffset + offset;
+  return at % 4 === 0
+    ? new Float32Array(bytes.buffer, at, length)
+    : new Float32Array(bytes.slice(offset, offset + length * 4).buffer);
 }
 
 /**
@@ -175,7 +206,8 @@ export function decodeShard(
   }
   if (start + count > 0xffffffff) fail('count', `items ${start}+${count} overflow the index`);
   // Doubles hold these products exactly (< 2^53), so no overflow can fake a match.
-  const sections = sectionsOf(headerBytes, dim, count);
+  const centered = scheme === 'int8-centered-symmetric-per-vector';
+  const sections = sectionsOf(headerBytes, dim, count, centered);
   if (sections.totalBytes > SHARD_MAX_BYTES) fail('count', `absurd vector count ${count}`);
   if (sections.totalBytes > bytes.length) {
     fail('truncated', `header promises ${sections.totalBytes} bytes, got ${bytes.length}`);
@@ -205,21 +237,19 @@ export function decodeShard(
     fail('model', `vectors are from another build of ${modelId}`);
   }
 
-  const scalesAt = bytes.byteOffset + sections.scalesOffset;
-  const scales =
-    scalesAt % 4 === 0
-      ? new Float32Array(bytes.buffer, scalesAt, count)
-      : new Float32Array(
-          bytes.slice(sections.scalesOffset, sections.scalesOffset + count * 4).buffer,
-        );
+  const scales = floatsAt(bytes, sections.scalesOffset, count);
   for (let i = 0; i < count; i++) {
     // `!(x >= 0)` also catches NaN.
-    if (!(scales[i] >= 0) || scales[i] === Infinity)
+    if (!(scales[i] >= 0) || scales[i] === Infinity) {
       fail('scales', `vector ${i} has scale ${scales[i]}`);
+    }
   }
+  const center = centered ? floatsAt(bytes, sections.centerOffset, dim) : null;
+  if (center && !center.every(Number.isFinite)) fail('center', 'the centre is not finite');
   const codes = new Int8Array(bytes.buffer, bytes.byteOffset + sections.codesOffset, count * dim);
   return {
     header: { version, scheme, modelId, modelHash, dim, count, start },
+    center,
     scales,
     codes,
   };

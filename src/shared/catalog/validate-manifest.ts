@@ -159,6 +159,7 @@ function manifestModel(value: unknown, path: string, itemCount: number): Manifes
   if (dim < 1 || dim !== spec.output.dim) fail(`${path}.dim`, 'must equal spec.output.dim (≥ 1)');
   const quantization = oneOf(o.quantization, `${path}.quantization`, [
     'int8-symmetric-per-vector',
+    'int8-centered-symmetric-per-vector',
   ] as const);
   let next = 0;
   const shards = array(o.shards, `${path}.shards`, 1e6).map((s, i): ShardRef => {

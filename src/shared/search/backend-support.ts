@@ -3,6 +3,7 @@
  * AND a small probe search gives exactly the scalar results (Node 20's experimental relaxed SIMD,
  * behind a flag, validates yet computes wrong dot products).
  */
+import { queryCodeMax } from '../catalog/quantize.ts';
 import { kernelBytes, type Backend, type WasmBackend } from './kernel-modules.ts';
 import { scanScalar } from './scan-scalar.ts';
 import { WasmScan } from './scan-wasm.ts';
@@ -38,8 +39,9 @@ function probe(backend: WasmBackend): boolean {
   scan.appended(0, n);
   const mask = Uint8Array.from({ length: Math.ceil(n / 8) }, () => Math.floor(random() * 256));
   store.bytes.set(mask, store.layout.mask);
-  const query = Int8Array.from({ length: dim }, (_, j) =>
-    j % 7 === 0 ? 63 : j % 5 === 0 ? -63 : Math.floor(random() * 127) - 63,
+  const max = queryCodeMax(dim);
+  const query = Int16Array.from({ length: dim }, (_, j) =>
+    j % 7 === 0 ? max : j % 5 === 0 ? -max : Math.floor(random() * (2 * max + 1)) - max,
   );
   const { topScores, topIds } = store.layout;
   for (const [k, useMask, exclude, skipBlocks] of [

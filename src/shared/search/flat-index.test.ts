@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { quantizeQuery, quantizeVectors } from '../catalog/quantize.ts';
+import {
+  dequantize,
+  meanVector,
+  queryCodeMax,
+  quantizeQuery,
+  quantizeVectors,
+} from '../catalog/quantize.ts';
 import { supportsBackend } from './backend-support.ts';
 import { FlatIndex, MAX_K, type Backend, type SearchResult } from './flat-index.ts';
 import { IndexError } from './index-error.ts';
@@ -25,8 +31,15 @@ function randomCatalog(n: number, dim: number, codeRange = 127): Catalog {
   };
 }
 
-function randomQuery(dim: number): Int8Array {
-  return Int8Array.from({ length: dim }, () => int(-63, 63));
+/**
+ * Random query codes. `exact`: small enough that every dot product is below 2^24, so f32 holds
+ * it exactly and kernel scores equal the float64 reference bit for bit.
+ */
+function randomQuery(dim: number, exact = true): Int16Array {
+  const max = exact
+    ? Math.min(queryCodeMax(dim), Math.floor(2 ** 24 / (128 * dim)))
+    : queryCodeMax(dim);
+  return Int16Array.from({ length: dim }, () => int(-max, max));
 }
 
 function randomMask(n: number, density: number): Uint8Array {
@@ -116,7 +129,7 @@ describe.each(backends)('FlatIndex (%s)', (backend) => {
     catalog.scales.fill(0.5);
     const index = await indexOf(catalog, backend);
     for (let t = 0; t < 20; t++) {
-      const query = Int8Array.from({ length: 4 }, () => int(-2, 2));
+      const query = Int16Array.from({ length: 4 }, () => int(-2, 2));
       const result = index.searchQuantized(query, 0.25, MAX_K);
       expect(plain(result)).toEqual(
         referenceTopK(catalog.codes, catalog.scales, 4, query, 0.25, MAX_K),
@@ -144,7 +157,7 @@ describe.each(backends)('FlatIndex (%s)', (backend) => {
     }
     const { codes, scales } = quantizeVectors(vectors, dim);
     const index = await indexOf({ dim, codes, scales }, backend, 4);
-    const queryCodes = new Int8Array(dim);
+    const queryCodes = new Int16Array(dim);
     for (let t = 0; t < 20; t++) {
       const query = Float32Array.from(vectors.subarray(t * dim, (t + 1) * dim), (x) => x * 1.01);
       const qscale = quantizeQuery(query, queryCodes);
@@ -155,6 +168,58 @@ describe.each(backends)('FlatIndex (%s)', (backend) => {
         referenceTopK(codes, scales, dim, queryCodes, qscale, 50, (i) => !mask || bit(mask, i)),
       );
     }
+  });
+
+  it('searches a centred catalog: same ranking, scores include the centre', async () => {
+    const dim = 96;
+    const vectors = Float32Array.from({ length: 2000 * dim }, (_, i) => 2 + (i % 5) + random());
+    const center = meanVector(vectors, dim);
+    const centred = quantizeVectors(vectors, dim, { center });
+    const index = await FlatIndex.create({ dim, backend });
+    index.append(centred.codes.subarray(0, 1000 * dim), centred.scales.subarray(0, 1000), center);
+    index.append(centred.codes.subarray(1000 * dim), centred.scales.subarray(1000), center);
+    const queryCodes = new Int16Array(dim);
+    for (let t = 0; t < 10; t++) {
+      const query = vectors.subarray(t * dim, (t + 1) * dim);
+      const qscale = quantizeQuery(query, queryCodes);
+      const result = index.search(query, 20);
+      expectNearReference(
+        result,
+        referenceTopK(
+          centred.codes,
+          centred.scales,
+          dim,
+          queryCodes,
+          qscale,
+          20,
+          undefined,
+          center,
+        ),
+      );
+      // An item's own vector scores a cosine of about 1 with itself.
+      expect(result.indices[0]).toBe(t);
+      expect(result.scores[0]).toBeCloseTo(1, 2);
+    }
+    expect(index.vector(5)).toEqual(
+      dequantize(
+        centred.codes.subarray(5 * dim, 6 * dim),
+        centred.scales.subarray(5, 6),
+        dim,
+        center,
+      ),
+    );
+    expect(index.searchByIndex(5, 1, { exclude: -1 }).indices[0]).toBe(5);
+    // Every shard of one index must share its centre.
+    expect(() =>
+      index.append(centred.codes.subarray(0, dim), centred.scales.subarray(0, 1)),
+    ).toThrow(IndexError);
+    expect(() =>
+      index.append(
+        centred.codes.subarray(0, dim),
+        centred.scales.subarray(0, 1),
+        new Float32Array(dim),
+      ),
+    ).toThrow(IndexError);
   });
 
   it('returns fewer results when fewer items qualify, none for an empty or fully filtered index', async () => {
@@ -227,7 +292,7 @@ describe.each(backends)('FlatIndex (%s)', (backend) => {
       () => index.search(query, MAX_K + 1),
       () => index.search(query, 1.5),
       () => index.search(new Float32Array(5), 1),
-      () => index.searchQuantized(new Int8Array(4).fill(64), 1, 1),
+      () => index.searchQuantized(new Int16Array(4).fill(queryCodeMax(4) + 1), 1, 1),
       () => index.searchByIndex(10, 1),
       () => index.search(query, 1, { exclude: -2 }),
       () => index.append(new Int8Array(5), new Float32Array(1)),
@@ -261,11 +326,20 @@ describe('backends', () => {
     for (let t = 0; t < 30; t++) {
       const query = Float32Array.from({ length: 200 }, () => random() * 2 - 1);
       const mask = t % 2 ? randomMask(3001, 0.2) : null;
+      const k = 1 + (t % MAX_K);
       const results = indexes.map((index) => {
         index.setFilter(mask);
-        return plain(index.search(query, 1 + (t % MAX_K), { exclude: t }));
+        return index.search(query, k, { exclude: t });
       });
-      for (const result of results.slice(1)) expect(result).toEqual(results[0]);
+      for (const result of results.slice(1)) expect(plain(result)).toEqual(plain(results[0]));
+      // Full 14-bit query codes: dot products pass 2^24, so scores are f32-rounded.
+      const codes = new Int16Array(200);
+      const qscale = quantizeQuery(query, codes);
+      const keep = (i: number) => i !== t && (!mask || bit(mask, i));
+      expectNearReference(
+        results[0],
+        referenceTopK(catalog.codes, catalog.scales, 200, codes, qscale, k, keep),
+      );
     }
   });
 

@@ -2,7 +2,7 @@
  * The exact flat int8 index: every vector scanned per query by a WebAssembly SIMD kernel (relaxed
  * or plain) or plain TypeScript, all with identical results. Vectors live once, in WASM memory.
  */
-import { QUERY_CODE_MAX, quantizeQuery } from '../catalog/quantize.ts';
+import { queryCodeMax, quantizeQuery } from '../catalog/quantize.ts';
 import { bestBackend, supportsBackend } from './backend-support.ts';
 import { IndexError } from './index-error.ts';
 import { compileKernel, type Backend, type WasmBackend } from './kernel-modules.ts';
@@ -55,17 +55,19 @@ export class FlatIndex {
   #store: VectorStore;
   #wasm: WasmScan | null = null;
   #filterSet = false;
+  /** The centre every stored vector is relative to (centred shards), or null. */
+  #center: Float32Array | null = null;
   /** Whether the current mask is sparse enough for the scan to skip blocks without candidates. */
   #skipBlocks = false;
   /** Per-query buffers, allocated once. */
-  readonly #queryCodes: Int8Array;
+  readonly #queryCodes: Int16Array;
   readonly #itemQuery: Float32Array;
 
   private constructor(dim: number, backend: Backend, module: WebAssembly.Module | null) {
     this.dim = dim;
     this.backend = backend;
     this.#module = module;
-    this.#queryCodes = new Int8Array(dim);
+    this.#queryCodes = new Int16Array(dim);
     this.#itemQuery = new Float32Array(dim);
     this.#store = this.#newStore(0);
   }
@@ -113,8 +115,23 @@ export class FlatIndex {
     this.#store.reserve(count);
   }
 
-  /** Copies `scales.length` vectors into the index after the current ones. Clears the filter. */
-  append(codes: Int8Array, scales: Float32Array): void {
+  /**
+   * Copies `scales.length` vectors into the index after the current ones. Clears the filter.
+   * `center`: the centre the codes are relative to (a centred shard's), the same for every
+   * append; it only shifts scores (by dot(query, center)) and "more like this" queries.
+   */
+  append(codes: Int8Array, scales: Float32Array, center: Float32Array | null = null): void {
+    if (this.count === 0) {
+      if (center && (center.length !== this.dim || !center.every(Number.isFinite))) {
+        throw new IndexError('input', `the centre must hold ${this.dim} finite values`);
+      }
+      this.#center = center && Float32Array.from(center);
+    } else if (
+      (center === null) !== (this.#center === null) ||
+      (center && center.some((c, j) => c !== this.#center![j]))
+    ) {
+      throw new IndexError('input', 'these vectors have another centre than the index');
+    }
     const first = this.#store.append(codes, scales);
     this.#filterSet = false;
     this.#wasm?.appended(first, this.#store.count);
@@ -157,9 +174,9 @@ export class FlatIndex {
     return this.#scan(this.#queryCodes, qscale, k, options);
   }
 
-  /** Like search, with a query already quantised by quantizeQuery (codes in [-63, 63]). */
+  /** Like search, with a query already quantised by quantizeQuery (codes in ±queryCodeMax(dim)). */
   searchQuantized(
-    codes: Int8Array,
+    codes: Int16Array,
     scale: number,
     k: number,
     options?: SearchOptions,
@@ -170,9 +187,10 @@ export class FlatIndex {
         `query has ${codes.length} codes, the index has dim ${this.dim}`,
       );
     }
+    const max = queryCodeMax(this.dim);
     for (const code of codes) {
-      if (code > QUERY_CODE_MAX || code < -QUERY_CODE_MAX) {
-        throw new IndexError('input', `query codes must lie in [-63, 63], got ${code}`);
+      if (code > max || code < -max) {
+        throw new IndexError('input', `query codes must lie in ±${max}, got ${code}`);
       }
     }
     if (!Number.isFinite(scale)) throw new IndexError('input', `query scale ${scale}`);
@@ -186,6 +204,7 @@ export class FlatIndex {
   searchByIndex(i: number, k: number, options?: SearchOptions): SearchResult {
     this.#checkItem(i);
     this.#store.readRow(i, this.#itemQuery);
+    if (this.#center) this.#toVector(i, this.#itemQuery);
     return this.search(this.#itemQuery, k, { ...options, exclude: options?.exclude ?? i });
   }
 
@@ -193,9 +212,15 @@ export class FlatIndex {
   vector(i: number, out = new Float32Array(this.dim)): Float32Array {
     this.#checkItem(i);
     this.#store.readRow(i, out);
+    return this.#toVector(i, out);
+  }
+
+  /** Turns item i's codes (in `row`) into its vector: center + code × scale. */
+  #toVector(i: number, row: Float32Array): Float32Array {
     const scale = this.#store.floats[(this.#store.layout.scales >> 2) + i];
-    for (let j = 0; j < this.dim; j++) out[j] *= scale;
-    return out;
+    const center = this.#center;
+    for (let j = 0; j < this.dim; j++) row[j] = (center ? center[j] : 0) + row[j] * scale;
+    return row;
   }
 
   /** Drops every vector and releases the memory (a fresh, small one takes its place). */
@@ -209,7 +234,7 @@ export class FlatIndex {
     }
   }
 
-  #scan(codes: Int8Array, qscale: number, k: number, options?: SearchOptions): SearchResult {
+  #scan(codes: Int16Array, qscale: number, k: number, options?: SearchOptions): SearchResult {
     if (!Number.isInteger(k) || k < 1 || k > MAX_K) {
       throw new IndexError('k', `k must be a whole number from 1 to ${MAX_K}, not ${k}`);
     }
@@ -225,9 +250,17 @@ export class FlatIndex {
     const found = this.#wasm
       ? this.#wasm.run(codes, qscale, n, k, useMask, exclude, this.#skipBlocks)
       : scanScalar(store, codes, qscale, n, k, useMask, exclude);
+    const scores = store.floats.slice(layout.topScores >> 2, (layout.topScores >> 2) + found);
+    if (this.#center) {
+      // Every item's vector includes the centre: add the query's dot with it to every score.
+      let bias = 0;
+      for (let j = 0; j < this.dim; j++) bias += codes[j] * this.#center[j];
+      bias = Math.fround(bias * qscale);
+      for (let r = 0; r < found; r++) scores[r] = Math.fround(scores[r] + bias);
+    }
     return {
       indices: store.ints.slice(layout.topIds >> 2, (layout.topIds >> 2) + found),
-      scores: store.floats.slice(layout.topScores >> 2, (layout.topScores >> 2) + found),
+      scores,
     };
   }
 }

@@ -5,7 +5,9 @@
 ;; integers, so their results are identical (and identical to scan-scalar.ts).
 ;;
 ;; Memory (imported, laid out by store.ts; every section 16-byte aligned):
-;;   query       relaxed: stride bytes, code + 64 (in [1, 127], the i7 operand); plain: stride i16
+;;   query       2 × stride bytes. Relaxed: per 16-code column, 16 bytes lo then 16 bytes hi, where
+;;               code = 128 × (hi - 64) + lo and both are in [0, 127] (the i7 operand range).
+;;               Plain: the codes as i16.
 ;;   scratch     16 bytes, to read single lanes of a score vector
 ;;   top_scores  k f32, descending     top_ids  k i32 (equal scores: lower id first)
 ;;   scales      f32 per item          sums     i32 per item (relaxed only: sum of the item's codes)
@@ -98,6 +100,21 @@
     (select (i32.add (local.get $size) (i32.const 1)) (local.get $k)
       (i32.lt_u (local.get $size) (local.get $k))))
 
+;; The 4 accumulators' lane sums as one vector [row 0, row 1, row 2, row 3].
+  (func $row_dots (param $a v128) (param $b v128) (param $c v128) (param $d v128) (result v128)
+    (local $ab v128) (local $cd v128)
+    (local.set $ab
+      (i32x4.add
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a) (local.get $b))
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $b))))
+    (local.set $cd
+      (i32x4.add
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c) (local.get $d))
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c) (local.get $d))))
+    (i32x4.add
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $ab) (local.get $cd))
+      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $ab) (local.get $cd))))
+
   ;; Scans items [0, n) in order and leaves the best k (1..capacity of the top list) in
   ;; top_scores/top_ids. use_mask: 0 = no filter; 1 or 2 = only items whose mask bit is 1 may
   ;; enter (1 also skips reading blocks without any). exclude: an item never to return, or -1.
@@ -109,7 +126,8 @@
     (local $group i32) (local $groups i32) (local $visit i32) (local $bits i32) (local $half i32)
     (local $nibble i32)
     (local $row i32) (local $p i32) (local $end i32) (local $qp i32) (local $q v128) (local $q_hi v128)
-    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128) (local $v v128)
+    (local $low0 v128) (local $low1 v128) (local $low2 v128) (local $low3 v128)
     (local $dots v128) (local $scores v128) (local $hits i32) (local $lane i32) (local $score f32)
     (local.set $threshold (f32.const -inf))
     (local.set $threshold_v (f32x4.splat (f32.const -inf)))
@@ -155,22 +173,30 @@
               (local.set $acc1 (v128.const i32x4 0 0 0 0))
               (local.set $acc2 (v128.const i32x4 0 0 0 0))
               (local.set $acc3 (v128.const i32x4 0 0 0 0))
+;;#if relaxed
+              (local.set $low0 (v128.const i32x4 0 0 0 0))
+              (local.set $low1 (v128.const i32x4 0 0 0 0))
+              (local.set $low2 (v128.const i32x4 0 0 0 0))
+              (local.set $low3 (v128.const i32x4 0 0 0 0))
+;;#endif
               (loop $columns
 ;;#if relaxed
+                ;; Two i7 limbs per query code: code = 128 × (hi - 64) + lo, hi and lo in [0, 127].
                 (local.set $q (v128.load (local.get $qp)))
-                (local.set $acc0
-                  (i32x4.relaxed_dot_i8x16_i7x16_add_s
-                    (v128.load (local.get $p)) (local.get $q) (local.get $acc0)))
-                (local.set $acc1
-                  (i32x4.relaxed_dot_i8x16_i7x16_add_s
-                    (v128.load offset=16 (local.get $p)) (local.get $q) (local.get $acc1)))
-                (local.set $acc2
-                  (i32x4.relaxed_dot_i8x16_i7x16_add_s
-                    (v128.load offset=32 (local.get $p)) (local.get $q) (local.get $acc2)))
-                (local.set $acc3
-                  (i32x4.relaxed_dot_i8x16_i7x16_add_s
-                    (v128.load offset=48 (local.get $p)) (local.get $q) (local.get $acc3)))
-                (local.set $qp (i32.add (local.get $qp) (i32.const 16)))
+                (local.set $q_hi (v128.load offset=16 (local.get $qp)))
+                (local.set $v (v128.load (local.get $p)))
+                (local.set $acc0 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $v) (local.get $q_hi) (local.get $acc0)))
+                (local.set $low0 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $v) (local.get $q) (local.get $low0)))
+                (local.set $v (v128.load offset=16 (local.get $p)))
+                (local.set $acc1 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $v) (local.get $q_hi) (local.get $acc1)))
+                (local.set $low1 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $v) (local.get $q) (local.get $low1)))
+                (local.set $v (v128.load offset=32 (local.get $p)))
+                (local.set $acc2 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $v) (local.get $q_hi) (local.get $acc2)))
+                (local.set $low2 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $v) (local.get $q) (local.get $low2)))
+                (local.set $v (v128.load offset=48 (local.get $p)))
+                (local.set $acc3 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $v) (local.get $q_hi) (local.get $acc3)))
+                (local.set $low3 (i32x4.relaxed_dot_i8x16_i7x16_add_s (local.get $v) (local.get $q) (local.get $low3)))
+                (local.set $qp (i32.add (local.get $qp) (i32.const 32)))
 ;;#else
                 ;; load8x8_s sign-extends 8 codes to i16 as it loads; the query is stored as i16.
                 (local.set $q (v128.load (local.get $qp)))
@@ -199,32 +225,19 @@
 ;;#endif
                 (local.set $p (i32.add (local.get $p) (i32.const 64)))
                 (br_if $columns (i32.lt_u (local.get $p) (local.get $end))))
-              ;; Horizontal sums of the 4 accumulators into one vector [row, row+1, row+2, row+3].
-              (local.set $acc0
-                (i32x4.add
-                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                    (local.get $acc0) (local.get $acc1))
-                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31
-                    (local.get $acc0) (local.get $acc1))))
-              (local.set $acc2
-                (i32x4.add
-                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-                    (local.get $acc2) (local.get $acc3))
-                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31
-                    (local.get $acc2) (local.get $acc3))))
               (local.set $dots
-                (i32x4.add
-                  (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
-                    (local.get $acc0) (local.get $acc2))
-                  (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31
-                    (local.get $acc0) (local.get $acc2))))
+                (call $row_dots (local.get $acc0) (local.get $acc1) (local.get $acc2) (local.get $acc3)))
 ;;#if relaxed
-              ;; The query went in as code + 64: take 64 × (sum of the row's codes) back out.
+              ;; dot = 128 × (dot with hi - 64 × code sum) + dot with lo; i32 wraps cancel out
+              ;; because the true dot fits (quantizeQuery bounds the code range by dim).
               (local.set $dots
-                (i32x4.sub (local.get $dots)
+                (i32x4.sub
+                  (i32x4.add
+                    (i32x4.shl (local.get $dots) (i32.const 7))
+                    (call $row_dots (local.get $low0) (local.get $low1) (local.get $low2) (local.get $low3)))
                   (i32x4.shl
                     (v128.load (i32.add (global.get $sums) (i32.shl (local.get $row) (i32.const 2))))
-                    (i32.const 6))))
+                    (i32.const 13))))
 ;;#endif
               (local.set $scores
                 (f32x4.mul

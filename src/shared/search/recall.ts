@@ -1,5 +1,5 @@
 /** Recall@k of the int8 index (quantisation + kernel) against exact float32 search, on sampled queries. */
-import { normalizeVectors, quantizeVectors } from '../catalog/quantize.ts';
+import { meanVector, normalizeVectors, quantizeVectors } from '../catalog/quantize.ts';
 import { FlatIndex, type Backend } from './flat-index.ts';
 import { seededRandom } from './seeded-random.ts';
 
@@ -23,6 +23,8 @@ export interface RecallOptions {
   k?: number;
   seed?: number;
   backend?: Backend | 'auto';
+  /** Quantise residuals from the catalog mean (quantizeVectors' `center`); default true. */
+  center?: boolean;
 }
 
 /**
@@ -38,9 +40,10 @@ export async function recallAtKInt8VsFloat(
   const k = Math.min(options.k ?? 10, n - 1);
   if (k < 1) return 1;
   const unit = normalizeVectors(vectors.slice(), dim);
-  const { codes, scales } = quantizeVectors(vectors, dim);
+  const center = options.center === false ? undefined : meanVector(vectors, dim);
+  const { codes, scales } = quantizeVectors(vectors, dim, { center });
   const index = await FlatIndex.create({ dim, backend: options.backend });
-  index.append(codes, scales);
+  index.append(codes, scales, center);
   const random = seededRandom(options.seed ?? 1);
   const queries = Math.min(options.queries ?? 200, n);
   let hits = 0;

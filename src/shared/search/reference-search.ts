@@ -6,23 +6,26 @@ export interface ReferenceResult {
 }
 
 /**
- * Scores every item i with keep(i) as Σ (code × scale) × (query code × query scale) in float64,
- * and returns the best k, equal scores in index order.
+ * Scores every item i with keep(i) as Σ (center + code × scale) × (query code × query scale) in
+ * float64, and returns the best k, equal scores in index order.
  */
 export function referenceTopK(
   codes: Int8Array,
   scales: Float32Array,
   dim: number,
-  query: Int8Array,
+  query: ArrayLike<number>,
   qscale: number,
   k: number,
   keep: (i: number) => boolean = () => true,
+  center: Float32Array | null = null,
 ): ReferenceResult {
   const scored: { i: number; score: number }[] = [];
   for (let i = 0; i < scales.length; i++) {
     if (!keep(i)) continue;
     let score = 0;
-    for (let j = 0; j < dim; j++) score += codes[i * dim + j] * scales[i] * (query[j] * qscale);
+    for (let j = 0; j < dim; j++) {
+      score += ((center?.[j] ?? 0) + codes[i * dim + j] * scales[i]) * (query[j] * qscale);
+    }
     scored.push({ i, score });
   }
   scored.sort((a, b) => b.score - a.score || a.i - b.i);

@@ -10,7 +10,7 @@ import type { VectorStore } from './vector-store.ts';
  */
 export function scanScalar(
   store: VectorStore,
-  query: Int8Array,
+  query: Int16Array,
   qscale: number,
   n: number,
   k: number,

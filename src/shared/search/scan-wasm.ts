@@ -1,11 +1,10 @@
 /** Runs a kernel.wat instance over a VectorStore: writes the query in the kernel's form and scans. */
-import { QUERY_CODE_MAX } from '../catalog/quantize.ts';
 import { instantiateKernel, type KernelExports, type WasmBackend } from './kernel-modules.ts';
 import type { Layout } from './layout.ts';
 import type { VectorStore } from './vector-store.ts';
 
-/** Relaxed SIMD multiplies i8 by an i7 operand in [0, 127]: the query goes in as code + 64. */
-const RELAXED_QUERY_OFFSET = QUERY_CODE_MAX + 1;
+/** Relaxed SIMD multiplies i8 by an i7 operand in [0, 127]: the high limb goes in + 64. */
+const HIGH_LIMB_OFFSET = 64;
 
 export class WasmScan {
   readonly backend: WasmBackend;
@@ -43,7 +42,7 @@ export class WasmScan {
    * With a mask, `skipBlocks` reads only blocks of 4 rows holding a candidate (for sparse masks).
    */
   run(
-    query: Int8Array,
+    query: Int16Array,
     qscale: number,
     n: number,
     k: number,
@@ -54,9 +53,14 @@ export class WasmScan {
     const store = this.#store;
     const { layout, dim } = store;
     if (this.backend === 'relaxed') {
+      // Per 16-code column: 16 low limbs (code & 127), then 16 high limbs ((code >> 7) + 64).
       const bytes = store.bytes;
-      for (let j = 0; j < dim; j++) bytes[layout.query + j] = query[j] + RELAXED_QUERY_OFFSET;
-      bytes.fill(RELAXED_QUERY_OFFSET, layout.query + dim, layout.query + layout.stride);
+      for (let j = 0; j < layout.stride; j++) {
+        const code = j < dim ? query[j] : 0;
+        const at = layout.query + ((j >> 4) << 5) + (j & 15);
+        bytes[at] = code & 127;
+        bytes[at + 16] = (code >> 7) + HIGH_LIMB_OFFSET;
+      }
     } else {
       const shorts = store.shorts;
       const at = layout.query >> 1;
