@@ -73,7 +73,7 @@ describe.each([
       cosines.push(cosine(ours, theirs));
     }
     await embedder.dispose();
-    console.log(`${layers.join('+')}: min cosine vs tfjs ${Math.min(...cosines).toFixed(6)}`);
+    console.log(`${layers.join('+')}: min cosine vs tfjs ${Math.min(...cosines).toFixed(7)}`);
     for (const c of cosines) expect(c).toBeGreaterThanOrEqual(0.999);
   });
 

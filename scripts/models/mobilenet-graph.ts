@@ -10,8 +10,8 @@ export interface MobilenetGraphOptions {
   /** Keras layer names whose global-average-pooled outputs make the embedding. */
   layers: string[];
   /**
-   * 'uint8': nsfwjs's weight codes kept exactly, batch norms folded into per-channel
-   * DequantizeLinear scales plus an offset; 'float32': folded weights stored as floats.
+   * 'uint8': nsfwjs's weight codes kept exactly, batch norms folded into a per-channel
+   * scale and offset (decoded in the graph); 'float32': folded weights stored as floats.
    */
   weights: 'uint8' | 'float32';
   /**
@@ -166,10 +166,8 @@ export function buildMobilenetGraph(model: KerasModel, options: MobilenetGraphOp
     const folded = scaleChannels(conv.kernel, conv.factors);
     let kernel: string;
     if (options.weights === 'uint8') {
-      const zeros = new Uint8Array(conv.outChannels);
-      const codes = graph.dequantized(`${outName}_Wq`, dims, folded.codes, folded.scales, zeros);
-      const offsets = graph.initializer(`${outName}_Woffset`, [conv.outChannels, 1, 1, 1], folded.offsets);
-      kernel = graph.node('Add', [codes, offsets], `${outName}_W`);
+      const { codes, scales, offsets } = folded;
+      kernel = graph.channelCodedWeights(`${outName}_W`, dims, codes, scales, offsets);
     } else {
       kernel = graph.initializer(`${outName}_W`, dims, channelValues(folded));
     }

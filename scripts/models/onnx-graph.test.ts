@@ -32,6 +32,26 @@ describe('OnnxGraph', () => {
     expect(y.dims).toEqual([1, 2]);
   });
 
+  it('decodes channel-coded uint8 weights as codes * scale + offset per channel', async () => {
+    const graph = new OnnxGraph('coded');
+    const x = graph.input('x', 'float32', [1, 2, 1, 1]);
+    const w = graph.channelCodedWeights(
+      'w',
+      [2, 2, 1, 1],
+      new Uint8Array([0, 10, 200, 255]),
+      new Float32Array([0.5, 0.01]),
+      new Float32Array([-1, 2]),
+    );
+    const y = graph.node('Conv', [x, w], 'y', { kernel_shape: attr.ints([1, 1]) });
+    graph.output(y, 'float32', [1, 2, 1, 1]);
+    const session = await ort.InferenceSession.create(graph.encode({ producer: 'test' }));
+    const input = new ort.Tensor('float32', new Float32Array([1, 2]), [1, 2, 1, 1]);
+    const out = (await session.run({ x: input })).y.data as Float32Array;
+    // Channel 0 weights: [-1, 4] -> -1 + 8 = 7. Channel 1: [4, 4.55] -> 4 + 9.1 = 13.1.
+    expect(out[0]).toBeCloseTo(7, 5);
+    expect(out[1]).toBeCloseTo(13.1, 5);
+  });
+
   it('refuses nodes reading tensors nobody made, and duplicate inputs', () => {
     const graph = new OnnxGraph('bad');
     graph.input('x', 'float32', [1]);

@@ -132,6 +132,28 @@ export class OnnxGraph {
     return this.node('DequantizeLinear', [q, scale, zero], base, attrs);
   }
 
+  /**
+   * A float weight stored as uint8 codes with a scale and offset per slice of axis 0:
+   * `Cast(codes) * scales + offsets`. onnxruntime folds this into a float initialiser when the
+   * session loads; it leaves DequantizeLinear unfolded by default (to keep QDQ patterns), so
+   * that form would dequantise on every run unless the session config says otherwise.
+   */
+  channelCodedWeights(
+    base: string,
+    dims: number[],
+    codes: Uint8Array,
+    scales: Float32Array,
+    offsets: Float32Array,
+  ): string {
+    const channelDims = [dims[0], ...dims.slice(1).map(() => 1)];
+    const q = this.initializer(`${base}_codes`, dims, codes);
+    const scale = this.initializer(`${base}_scale`, channelDims, scales);
+    const offset = this.initializer(`${base}_offset`, channelDims, offsets);
+    const float = this.node('Cast', [q], `${base}_float`, { to: attr.int(dataTypes.float32) });
+    const scaled = this.node('Mul', [float, scale], `${base}_scaled`);
+    return this.node('Add', [scaled, offset], base);
+  }
+
   /** Adds a node with one output named after `output` (made unique); returns that name. */
   node(op: string, inputs: string[], output: string, attrs: Record<string, Attr> = {}): string {
     return this.nodeMulti(op, inputs, [output], attrs)[0];

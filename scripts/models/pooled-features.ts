@@ -30,7 +30,6 @@ export async function extractPooledFeatures(
     {
       intraOpNumThreads: 1,
       graphOptimizationLevel: 'all',
-      extra: { session: { disable_quant_qdq: '1' } },
     },
   );
   const input = {

@@ -49,17 +49,6 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** 'a.b': '1' to { a: { b: '1' } }: the nested form onnxruntime's `extra` option documents. */
-function extraOptions(config: Record<string, string>): Record<string, unknown> {
-  const extra: Record<string, Record<string, string>> = {};
-  for (const [key, value] of Object.entries(config)) {
-    const dot = key.indexOf('.');
-    if (dot < 0) throw new ModelMismatchError(`session config key ${key} has no section`);
-    (extra[key.slice(0, dot)] ??= {})[key.slice(dot + 1)] = value;
-  }
-  return extra;
-}
-
 function l2NormalizeRows(values: Float32Array, dim: number): void {
   for (let row = 0; row < values.length; row += dim) {
     let sum = 0;
@@ -93,7 +82,6 @@ export async function createOnnxEmbedder(
     interOpNumThreads: 1,
     executionMode: 'sequential',
     ...(options.executionProviders ? { executionProviders: options.executionProviders } : {}),
-    ...(spec.sessionConfig ? { extra: extraOptions(spec.sessionConfig) } : {}),
   });
   const { input, output } = spec;
   if (!session.inputNames.includes(input.name) || !session.outputNames.includes(output.name)) {

@@ -40,12 +40,6 @@ export interface ModelSpec {
     normalized: boolean;
   };
   towers: { image: boolean; text: boolean };
-  /**
-   * onnxruntime session config entries the model wants (optional). Weight-only quantised
-   * models set 'session.disable_quant_qdq' to '1' so their DequantizeLinear weights are
-   * folded to floats once at load instead of being recomputed on every run.
-   */
-  sessionConfig?: Record<string, string>;
   licence: string;
   provenance: string[];
 }
