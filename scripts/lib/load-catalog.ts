@@ -43,7 +43,7 @@ export async function loadCatalog(dir: string, modelIds?: string[]): Promise<Loa
         modelId: model.spec.id,
         dim: model.dim,
       });
-      index.append(shard.codes, shard.scales);
+      index.append(shard.codes, shard.scales, shard.center);
     }
     indexes.set(model.spec.id, index);
   }
