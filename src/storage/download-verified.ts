@@ -59,7 +59,7 @@ async function fetchOnce(
   if ((await sha256Hex(bytes)) !== ref.sha256) {
     throw new CatalogError(
       'checksum',
-      `${path} failed verification (its sha256 differs from the manifest): the download is corrupt.`,
+      `${path} failed verification (its sha256 differs from the manifest): the download is corrupt, or from another build.`,
     );
   }
   return bytes;

@@ -139,7 +139,7 @@ export async function loadCatalog(
     for (const file of files.filter((f) => f.phase === 'shards' && f.modelId === model.spec.id)) {
       const shard = await obtain(file, (o) => source.bytes(file, shardParser(model, file), o));
       // Copies into WASM memory; the shard's bytes are garbage once this returns.
-      index.append(shard.codes, shard.scales);
+      index.append(shard.codes, shard.scales, shard.center);
       indexed = index.count;
     }
     if (index.count !== manifest.count) {

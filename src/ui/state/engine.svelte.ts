@@ -112,12 +112,16 @@ export class SearchEngine {
       name: 'lookalike-search',
     });
     worker.addEventListener('error', (event) => {
-      // The worker itself died (e.g. out of memory): everything must start again.
+      // After ready, calls report their own errors; this is an unexpected one, worth a log.
+      if (this.status === 'ready') return console.warn('Search worker error:', event.message);
+      // Before ready, the worker could not start (its script failed to load or crashed):
+      // the pending start will never answer, so start over with a new worker on retry.
+      worker.terminate();
       this.#api = null;
       this.#worker = null;
       this.#started = undefined;
       this.status = 'error';
-      this.error = `The search engine stopped: ${event.message || 'unknown error'}. Reload to retry.`;
+      this.error = `The search engine could not start${event.message ? `: ${event.message}` : ''}.`;
     });
     this.#worker = worker;
     this.#api = wrap<SearchApi>(worker);
@@ -125,15 +129,18 @@ export class SearchEngine {
   }
 
   #show({ info, items }: CatalogSnapshot): void {
-    for (const url of this.#thumbs.values())
-      void url.then(
-        (u) => URL.revokeObjectURL(u),
-        () => {},
-      );
-    this.#thumbs.clear();
+    this.#revokeThumbnails();
     this.#items = items;
     this.#indexById = null;
     this.info = info;
+  }
+
+  /** Item indices change with the catalog version: object URLs are made again. */
+  #revokeThumbnails(): void {
+    for (const url of this.#thumbs.values()) {
+      url.then((u) => URL.revokeObjectURL(u)).catch(() => undefined);
+    }
+    this.#thumbs.clear();
   }
 
   #readyApi(): Remote<SearchApi> {
@@ -164,16 +171,17 @@ export class SearchEngine {
   }
 
   /** Crops, embeds and searches the photo; null when a newer search superseded this one. */
-  search(
+  async search(
     query: QueryImage,
     crop: Rect | null,
     options: SearchOptions,
   ): Promise<SearchOutcome | null> {
-    return this.#latestOnly(async (api, signal) => {
-      const outcome = await api.searchImage(query.queryId, crop, options, signal);
-      this.#timings = [...this.#timings, outcome.timings];
-      return outcome;
-    });
+    const outcome = await this.#latestOnly((api, signal) =>
+      api.searchImage(query.queryId, crop, options, signal),
+    );
+    // Only searches whose results are shown count towards the session's latency.
+    if (outcome) this.#timings = [...this.#timings, outcome.timings];
+    return outcome;
   }
 
   /** Items like a catalog item (by index or id), from its stored vector; null when superseded. */
@@ -258,12 +266,7 @@ export class SearchEngine {
   /** Stops the worker and frees the thumbnail URLs. */
   dispose(): void {
     this.#supersede();
-    for (const url of this.#thumbs.values())
-      void url.then(
-        (u) => URL.revokeObjectURL(u),
-        () => {},
-      );
-    this.#thumbs.clear();
+    this.#revokeThumbnails();
     this.#worker?.terminate();
     this.#worker = null;
     this.#api = null;
