@@ -1,6 +1,6 @@
 /** Describes the machine a benchmark ran on, for the report and BENCHMARKS.md. */
 import { readFileSync } from 'node:fs';
-import { cpus, release, totalmem, type } from 'node:os';
+import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import type { Machine } from './types.ts';
 
 /** os.cpus() says "AMD EPYC" on some VMs; /proc/cpuinfo may know more (family/model). */
@@ -28,12 +28,14 @@ export function describeMachine(): Machine {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     os: `${type()} ${release()}`,
     node: process.version,
+    loadAverage: Math.round(loadavg()[0] * 10) / 10,
   };
 }
 
 export function machineLine(machine: Machine): string {
   return (
     `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB RAM; ${machine.os}; ` +
-    `Node ${machine.node}${machine.browser ? `; ${machine.browser}` : ''}`
+    `Node ${machine.node}${machine.browser ? `; ${machine.browser}` : ''}; ` +
+    `load average ${machine.loadAverage} at the start`
   );
 }

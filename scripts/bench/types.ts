@@ -6,6 +6,8 @@ export interface Machine {
   memoryGiB: number;
   os: string;
   node: string;
+  /** 1-minute load average when the suite started: other work on a shared machine skews medians. */
+  loadAverage: number;
   /** Filled in by suites that run a browser. */
   browser?: string;
 }

@@ -305,8 +305,16 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
 
     const ratios = ratiosOf(rows, best);
     const targets = targetsOf(rows, ratios, best);
+    const splitGain = splits.map((s) => s.singleMs / s.medianMs);
     const notes = [
       `Kernel backends returned identical results on every case's check queries: ${identical}.`,
+      splitGain.every((g) => g < 1.2)
+        ? 'Splitting the scan over 2 workers did not help here (the scan is memory-bound), so ' +
+          'the index stays single-threaded.'
+        : `Splitting the scan over 2 workers gained up to ${round(Math.max(...splitGain))}×: ` +
+          'consider a worker pool over SharedArrayBuffer.',
+      '"min ms" is the least disturbed run: with other processes sharing the memory bus, ' +
+        'medians of the largest catalogs vary most between runs.',
       `Plain-JS peers and the scalar backend run only up to n × d = 2^27 (≈ 0.1-0.3 s per query);` +
         ' 1M × 1280 (1.28 GB of codes) runs in WASM memory for the kernels only.',
       nodeSearchPeers.length

@@ -208,7 +208,7 @@ export class FlatIndex {
     return this.search(this.#itemQuery, k, { ...options, exclude: options?.exclude ?? i });
   }
 
-  /** Item i's vector as the index holds it (code × scale), into `out` if given. */
+  /** Item i's vector as the index holds it (center + code × scale), into `out` if given. */
   vector(i: number, out = new Float32Array(this.dim)): Float32Array {
     this.#checkItem(i);
     this.#store.readRow(i, out);
