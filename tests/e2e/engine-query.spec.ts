@@ -59,3 +59,29 @@ test('the latest photo wins when photos arrive faster than searches finish', asy
   await page.waitForTimeout(1500);
   await expect(page.getByTestId('result').first()).toHaveAttribute('data-id', last);
 });
+
+test('"More like this" searches with the stored vector and leaves the item itself out', async ({
+  page,
+}) => {
+  const { items } = await servedCatalog(page);
+  const id = items.ids[42];
+  const photo = await searchWithPhoto(page, `${photos}/${id}.jpg`);
+  expect(photo[0].id).toBe(id);
+
+  await page.getByTestId('result').first().locator('button').first().click();
+  await page.getByRole('button', { name: 'More like this' }).click();
+  await expect(page.getByTestId('latency')).toContainText('no model run');
+  const similar = await page.getByTestId('result').evaluateAll((nodes) =>
+    nodes.map((node) => ({
+      id: node.getAttribute('data-id'),
+      score: Number(node.getAttribute('data-score')),
+    })),
+  );
+  expect(similar.length).toBeGreaterThan(0);
+  expect(similar.map((r) => r.id)).not.toContain(id);
+  const scores = similar.map((r) => r.score);
+  expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  // The stored vector is the photo's own (int8) vector: its nearest neighbour is one of the
+  // photo search's nearest.
+  expect(photo.slice(1, 6).map((r) => r.id)).toContain(similar[0].id);
+});
