@@ -1,13 +1,14 @@
 /**
  * Builds the in-memory catalog from a manifest: item table, one index per runnable model (shard
- * bytes go straight into WASM memory), thumbnail packs as Blobs, and the ONNX bytes it was asked for.
+ * bytes go straight into WASM memory) and thumbnail packs as Blobs; hands over the ONNX bytes
+ * first, so sessions open while the rest loads.
  */
 import type { CatalogManifest, ItemTable, ManifestModel } from '../shared/catalog/manifest.ts';
 import { decodeShard } from '../shared/catalog/shard.ts';
 import type { ModelSpec } from '../shared/model/spec.ts';
 import { FlatIndex } from '../shared/search/flat-index.ts';
 import { catalogFiles, type CatalogFile } from '../storage/catalog-files.ts';
-import type { CatalogSource } from '../storage/catalog-source.ts';
+import type { CatalogSource, ObtainOptions } from '../storage/catalog-source.ts';
 import { CatalogError } from '../storage/errors.ts';
 import type { FieldSummary } from './api-types.ts';
 import { summariseFields } from './field-summary.ts';
@@ -30,7 +31,6 @@ export interface LoadContext {
   appUrl: string;
   /** Null for a background update: the page keeps showing 'ready'. */
   reporter: LoadReporter | null;
-  signal?: AbortSignal;
   /** Whether this model's ONNX bytes are needed (not when a session for them already runs). */
   wantModel: (spec: ModelSpec) => boolean;
   /** Gets each wanted model's bytes as soon as they are here, to open its session meanwhile. */
@@ -73,7 +73,7 @@ export async function loadCatalog(
   manifest: CatalogManifest,
   context: LoadContext,
 ): Promise<LoadedCatalog> {
-  const { source, reporter, signal } = context;
+  const { source, reporter } = context;
   const runnable = manifest.models.filter(canRun);
   if (!runnable.length) {
     throw new CatalogError('format', 'The catalog has no image model this app can run.');
@@ -95,7 +95,10 @@ export async function loadCatalog(
   let indexed = 0;
 
   /** Obtains one file through `get`, reporting download or indexing progress around it. */
-  const obtain = async <T>(file: CatalogFile, get: (o: object) => Promise<T>): Promise<T> => {
+  const obtain = async <T>(
+    file: CatalogFile,
+    get: (o: ObtainOptions) => Promise<T>,
+  ): Promise<T> => {
     let fromNetwork = false;
     const phase = file.phase === 'items' ? 'shards' : file.phase;
     const onBytes = (loaded: number) => {
@@ -103,7 +106,7 @@ export async function loadCatalog(
       const loadedBytes = Math.min(downloaded + loaded, downloadTotal);
       reporter?.report('downloading', { phase, loadedBytes, totalBytes: downloadTotal });
     };
-    const value = await get({ signal, onBytes });
+    const value = await get({ onBytes });
     if (fromNetwork) {
       downloaded += file.ref.bytes;
       reporter?.report(
