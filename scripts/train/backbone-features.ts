@@ -4,7 +4,6 @@
  * onnxruntime-node through the converter's 'pooled' graph and cached by photo content.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -41,12 +40,10 @@ export interface FeatureTable {
   views: Record<View, Float32Array>;
 }
 
-/** Files whose changes change the features (preprocessing and decoding; the graph is hashed). */
-const preprocessSources = [
-  '../../src/shared/preprocess/to-tensor.ts',
-  '../../src/shared/preprocess/axis-filter.ts',
-  '../lib/decode-node.ts',
-].map((file) => join(import.meta.dirname, file));
+/** Photos re-embedded on every run to check the cache still matches the code (see below). */
+const CHECKED_PHOTOS = 2;
+/** Largest difference between a cached and a fresh feature that still counts as equal. */
+const CHECK_TOLERANCE = 1e-4;
 
 /** The backbone's input spec: the default converter's, so features match the shipped model. */
 export function backboneInput(): ModelSpec['input'] {
@@ -90,9 +87,14 @@ export async function backboneFeatures(
     size: input.size,
   });
   const onnx = graph.encode({ producer: 'lookalike scripts/train' });
-  const key = createHash('sha256').update(onnx).update(JSON.stringify(input));
-  for (const file of preprocessSources) key.update(readFileSync(file));
-  const tag = key.digest('hex').slice(0, 16);
+  // Keyed by the graph and input spec. Decoding and preprocessing are other people's code that
+  // changes often without changing pixels, so instead of hashing their sources the cache is
+  // checked by content: a few photos are recomputed every run and must match.
+  const tag = createHash('sha256')
+    .update(onnx)
+    .update(JSON.stringify(input))
+    .digest('hex')
+    .slice(0, 16);
   const caches = {
     plain: new EmbeddingCache(join(options.cache, `features-${tag}-plain.bin`), dim),
     mirror: new EmbeddingCache(join(options.cache, `features-${tag}-mirror.bin`), dim),
@@ -105,46 +107,65 @@ export async function backboneFeatures(
         .digest('hex'),
     ),
   );
+  const session = await ort.InferenceSession.create(onnx, {
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: options.threads ?? 2,
+    extra: { session: { disable_quant_qdq: '1' } },
+  });
+  const pre = new ImagePreprocessor(input);
+  const tensor = new Float32Array(batchSize * pre.imageLength);
+  const outputs = FEATURE_LAYERS.map((l) => `${l}_pooled`);
+  const run = async (rows: number): Promise<Float32Array> => {
+    const shape = [rows, 3, input.size, input.size];
+    const pixels = new ort.Tensor('float32', tensor.subarray(0, rows * pre.imageLength), shape);
+    const result = await session.run({ [INPUT_NAME]: pixels }, outputs);
+    const out = new Float32Array(rows * dim);
+    outputs.forEach((name, l) => {
+      const values = result[name].data as Float32Array;
+      for (let r = 0; r < rows; r++) {
+        out.set(values.subarray(r * layerDims[l], (r + 1) * layerDims[l]), r * dim + offsets[l]);
+      }
+    });
+    return out;
+  };
+  /** Both views of up to batchSize photos. */
+  const extract = async (part: readonly string[]) => {
+    const images = await Promise.all(part.map((path) => decodeImageNode(path)));
+    images.forEach((image, i) => pre.toTensor(image, tensor, i));
+    const plain = await run(part.length);
+    mirrorNchw(tensor, part.length, input.size);
+    return { plain, mirror: await run(part.length) };
+  };
+
+  const checked = paths
+    .map((path, i) => ({ path, hash: hashes[i] }))
+    .filter(({ hash }) => caches.plain.get(hash))
+    .slice(0, CHECKED_PHOTOS);
+  if (checked.length) {
+    const fresh = await extract(checked.map((c) => c.path));
+    const stale = checked.some(({ hash }, i) =>
+      (['plain', 'mirror'] as const).some((view) => {
+        const cached = caches[view].get(hash)!;
+        const now = fresh[view].subarray(i * dim, (i + 1) * dim);
+        return cached.some((v, j) => !(Math.abs(v - now[j]) <= CHECK_TOLERANCE));
+      }),
+    );
+    if (stale) {
+      options.log?.('features: the cache no longer matches decoding/preprocessing; recomputing');
+      caches.plain.retain(new Set());
+      caches.mirror.retain(new Set());
+    }
+  }
+
   const todo = paths
     .map((path, i) => ({ path, hash: hashes[i] }))
     .filter(({ hash }) => !caches.plain.get(hash) || !caches.mirror.get(hash));
   if (todo.length) {
     options.log?.(`features: ${todo.length} of ${paths.length} photos to run through the backbone`);
-    const session = await ort.InferenceSession.create(onnx, {
-      graphOptimizationLevel: 'all',
-      intraOpNumThreads: options.threads ?? 2,
-      extra: { session: { disable_quant_qdq: '1' } },
-    });
-    const pre = new ImagePreprocessor(input);
-    const tensor = new Float32Array(batchSize * pre.imageLength);
     const bar = new ProgressBar('backbone features', todo.length);
-    const outputs = FEATURE_LAYERS.map((l) => `${l}_pooled`);
-    const run = async (rows: number): Promise<Float32Array> => {
-      const feeds = {
-        [INPUT_NAME]: new ort.Tensor('float32', tensor.subarray(0, rows * pre.imageLength), [
-          rows,
-          3,
-          input.size,
-          input.size,
-        ]),
-      };
-      const result = await session.run(feeds, outputs);
-      const out = new Float32Array(rows * dim);
-      outputs.forEach((name, l) => {
-        const values = result[name].data as Float32Array;
-        for (let r = 0; r < rows; r++) {
-          out.set(values.subarray(r * layerDims[l], (r + 1) * layerDims[l]), r * dim + offsets[l]);
-        }
-      });
-      return out;
-    };
     for (let start = 0; start < todo.length; start += batchSize) {
       const part = todo.slice(start, start + batchSize);
-      const images = await Promise.all(part.map(({ path }) => decodeImageNode(path)));
-      images.forEach((image, i) => pre.toTensor(image, tensor, i));
-      const plain = await run(part.length);
-      mirrorNchw(tensor, part.length, input.size);
-      const mirror = await run(part.length);
+      const { plain, mirror } = await extract(part.map((p) => p.path));
       part.forEach(({ hash }, i) => {
         caches.plain.set(hash, plain.subarray(i * dim, (i + 1) * dim));
         caches.mirror.set(hash, mirror.subarray(i * dim, (i + 1) * dim));
@@ -152,10 +173,10 @@ export async function backboneFeatures(
       bar.tick(part.length);
     }
     bar.finish();
-    await session.release();
     caches.plain.save();
     caches.mirror.save();
   }
+  await session.release();
   const views = {
     plain: new Float32Array(paths.length * dim),
     mirror: new Float32Array(paths.length * dim),

@@ -50,6 +50,16 @@ describe('chanceMetrics', () => {
     }
   });
 
+  it('counts a first hit only within depth for the reciprocal rank', () => {
+    // 3 items, 1 relevant, depth 2: (1 + 1/2 + 0) / 3.
+    expect(chanceMetrics(3, 1, 1, 2).reciprocalRank).toBeCloseTo(0.5, 12);
+    const rankings = allRankings(7, 2);
+    expect(chanceMetrics(7, 2, 3, 4).reciprocalRank).toBeCloseTo(
+      mean(rankings.map((r) => reciprocalRank(r.slice(0, 4)))),
+      12,
+    );
+  });
+
   it('is 0 for a query with no relevant item and rejects impossible counts', () => {
     expect(chanceMetrics(10, 0, 5)).toEqual({
       precision: 0,

@@ -10,15 +10,21 @@ export interface ChanceMetrics {
   recall: number;
   /** E[AP@k], normalised by min(k, m) like averagePrecisionAtK. */
   averagePrecision: number;
-  /** E[1 / rank of the first relevant item] over the full ranking. */
+  /** E[1 / rank of the first relevant item], 0 when it ranks below `depth`. */
   reciprocalRank: number;
 }
 
 /**
  * Expected metrics of a uniformly random ranking of `catalogSize` items of which `relevant`
- * are relevant, for cut-off `k`. A query with no relevant item scores 0.
+ * are relevant, for cut-off `k`; reciprocal rank looks `depth` results deep (default: all).
+ * A query with no relevant item scores 0.
  */
-export function chanceMetrics(catalogSize: number, relevant: number, k: number): ChanceMetrics {
+export function chanceMetrics(
+  catalogSize: number,
+  relevant: number,
+  k: number,
+  depth = catalogSize,
+): ChanceMetrics {
   const n = catalogSize;
   const m = relevant;
   if (!(Number.isInteger(n) && Number.isInteger(m) && m >= 0 && m <= n && n >= 1)) {
@@ -37,7 +43,7 @@ export function chanceMetrics(catalogSize: number, relevant: number, k: number):
   // P(first relevant at rank r) = m/(n-r+1) * prod_{i<r} (n-m-i+1)/(n-i+1).
   let rr = 0;
   let noneYet = 1;
-  for (let r = 1; r <= n - m + 1; r++) {
+  for (let r = 1; r <= Math.min(n - m + 1, depth); r++) {
     rr += (noneYet * (m / (n - r + 1))) / r;
     noneYet *= (n - m - r + 1) / (n - r + 1);
   }

@@ -56,13 +56,17 @@ export function summarizeRankings(queries: readonly QueryRanking[]): RetrievalSu
   );
 }
 
-/** The same summary for a uniformly random ranking of a catalog of `catalogSize` items. */
+/**
+ * The same summary for a uniformly random ranking of a catalog of `catalogSize` items, with
+ * MRR looking as deep as the rankings it is compared with (`depth` results).
+ */
 export function summarizeChance(
   queries: readonly Omit<QueryRanking, 'ranked'>[],
   catalogSize: number,
+  depth = catalogSize,
 ): RetrievalSummary {
   const rows = queries.map(({ totalRelevant }) => {
-    const at = (k: number) => chanceMetrics(catalogSize, totalRelevant, k);
+    const at = (k: number) => chanceMetrics(catalogSize, totalRelevant, k, depth);
     const at10 = at(10);
     return {
       p_at_1: at(1).precision,

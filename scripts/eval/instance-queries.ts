@@ -1,0 +1,42 @@
+/**
+ * The instance-retrieval set: a seeded sample of catalog photos, each turned into one
+ * camera-style query (see camera-queries.ts). Finding the original is a hit.
+ */
+import { readFile } from 'node:fs/promises';
+import { makeCameraQuery } from './camera-queries.ts';
+import type { LabelledPhoto } from './dataset.ts';
+import type { PhotoSource } from './embed-photos.ts';
+import { deriveSeed, seededRandom, shuffle } from './seeded-random.ts';
+
+export interface InstanceSet {
+  /** Catalog index of each query's original. */
+  originals: number[];
+  queries: PhotoSource[];
+  /** Filled as queries are generated: the effects applied to each (same order). */
+  effects: string[][];
+}
+
+export function instanceSet(
+  catalog: readonly LabelledPhoto[],
+  count: number,
+  seed: number,
+): InstanceSet {
+  const picks = shuffle(
+    catalog.map((_, i) => i),
+    seededRandom(deriveSeed(seed, 'instance-sample')),
+  )
+    .slice(0, Math.min(count, catalog.length))
+    .sort((a, b) => a - b);
+  const effects: string[][] = picks.map(() => []);
+  const queries = picks.map((index, q): PhotoSource => ({
+    async load() {
+      const photo = catalog[index];
+      // One stream per photo id: the query does not depend on which others were sampled.
+      const random = seededRandom(deriveSeed(seed, `camera:${photo.id}`));
+      const query = await makeCameraQuery(await readFile(photo.path), random);
+      effects[q] = query.effects;
+      return query.jpeg;
+    },
+  }));
+  return { originals: picks, queries, effects };
+}

@@ -1,0 +1,137 @@
+/** The evaluation's outputs: one JSON object, markdown tables, and SVG charts under docs/eval/. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RetrievalSummary } from '../../src/shared/metrics/summary.ts';
+import type { ModelEvaluation } from './evaluate-model.ts';
+import { barChart } from './svg-charts.ts';
+
+export interface EvalReport {
+  dataset: {
+    photos: number;
+    split: string;
+    query_fraction: number;
+    seed: number;
+    catalog: number;
+    queries: number;
+    query_photographers: number;
+    catalog_photographers: number;
+    /** Per label: photos in the catalog and queries. */
+    labels: Record<string, { catalog: number; queries: number }>;
+  };
+  instance: { queries: number; sideways: number; effects: Record<string, number> };
+  /** Expected scores of a random ranking (label-frequency baseline). */
+  chance: RetrievalSummary & { instance_recall_at_1: number; instance_recall_at_5: number };
+  models: Record<string, ModelEvaluation>;
+}
+
+const round = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/** Rounds every number to 4 decimals (the JSON compares across runs and machines). */
+export function rounded<T>(value: T): T {
+  return JSON.parse(
+    JSON.stringify(value, (_, v: unknown) =>
+      typeof v === 'number' && !Number.isInteger(v) ? round(v) : v,
+    ),
+  ) as T;
+}
+
+const f3 = (x: number) => x.toFixed(3);
+
+const METRICS = [
+  ['P@1', 'p_at_1'],
+  ['P@5', 'p_at_5'],
+  ['P@10', 'p_at_10'],
+  ['mAP@10', 'map_at_10'],
+  ['MRR', 'mrr'],
+  ['R@10', 'recall_at_10'],
+  ['instance R@1', 'instance_recall_at_1'],
+  ['instance R@5', 'instance_recall_at_5'],
+] as const;
+
+/** Labels by catalog size, largest first (ties by name). */
+const labelOrder = (report: EvalReport) =>
+  Object.entries(report.dataset.labels)
+    .filter(([, n]) => n.queries > 0)
+    .sort((a, b) => b[1].catalog - a[1].catalog || (a[0] < b[0] ? -1 : 1))
+    .map(([label]) => label);
+
+export function markdownReport(report: EvalReport): string {
+  const d = report.dataset;
+  const ids = Object.keys(report.models);
+  const lines = [
+    `Split: ${d.split}, seed ${d.seed}, query fraction ${d.query_fraction}: ${d.queries} labelled queries` +
+      (d.split === 'photographer'
+        ? ` from ${d.query_photographers} photographers; the catalog holds the ${d.catalog} photos of the other ${d.catalog_photographers}.`
+        : `; the catalog holds ${d.catalog} photos.`),
+    `Instance retrieval: ${report.instance.queries} camera-style queries made from catalog photos (${report.instance.sideways} stored sideways with an EXIF orientation tag); a hit is the original.`,
+    '',
+    `| model | dim | ${METRICS.map(([name]) => name).join(' | ')} |`,
+    `| --- | ---: | ${METRICS.map(() => '---:').join(' | ')} |`,
+    ...ids.map((id) => {
+      const m = report.models[id];
+      return `| ${id} | ${m.dim} | ${METRICS.map(([, key]) => f3(m[key])).join(' | ')} |`;
+    }),
+    `| chance (label frequency) | | ${METRICS.map(([, key]) => f3(report.chance[key])).join(' | ')} |`,
+    '',
+    'Per-label P@5:',
+    '',
+    `| label | catalog | queries | ${ids.join(' | ')} | chance |`,
+    `| --- | ---: | ---: | ${ids.map(() => '---:').join(' | ')} | ---: |`,
+    ...labelOrder(report).map((label) => {
+      const n = d.labels[label];
+      const cells = ids.map((id) => f3(report.models[id].per_label_p_at_5[label] ?? 0));
+      return `| ${label} | ${n.catalog} | ${n.queries} | ${cells.join(' | ')} | ${f3(report.chance.per_label_p_at_5[label] ?? 0)} |`;
+    }),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** Per-label P@5 of one model against the chance level. */
+export function perLabelChart(report: EvalReport, id: string): string {
+  const labels = labelOrder(report);
+  return barChart({
+    title: `P@5 per label: ${id} (photographer-disjoint split)`,
+    categories: labels,
+    categoryNotes: labels.map((l) => `(${report.dataset.labels[l].queries})`),
+    series: [{ name: id, values: labels.map((l) => report.models[id].per_label_p_at_5[l] ?? 0) }],
+    reference: {
+      name: 'chance',
+      values: labels.map((l) => report.chance.per_label_p_at_5[l] ?? 0),
+    },
+  });
+}
+
+/** Every metric, every model, with the chance level as ticks. */
+export function comparisonChart(report: EvalReport): string {
+  const ids = Object.keys(report.models);
+  return barChart({
+    title: 'Retrieval metrics by model',
+    categories: METRICS.map(([name]) => name),
+    series: ids.map((id) => ({
+      name: id,
+      values: METRICS.map(([, key]) => report.models[id][key]),
+    })),
+    reference: { name: 'chance', values: METRICS.map(([, key]) => report.chance[key]) },
+  });
+}
+
+/** Writes results.json, results.md and the charts into `dir`; returns the paths written. */
+export function writeReport(report: EvalReport, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files: [string, string][] = [
+    ['results.json', JSON.stringify(report, null, 2) + '\n'],
+    [
+      'results.md',
+      `# Retrieval evaluation\n\nMade by \`npm run eval\`.\n\n${markdownReport(report)}`,
+    ],
+    ['models.svg', comparisonChart(report)],
+    ...Object.keys(report.models).map((id): [string, string] => [
+      `per-label-${id}.svg`,
+      perLabelChart(report, id),
+    ]),
+  ];
+  return files.map(([name, text]) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  });
+}

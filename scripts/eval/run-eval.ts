@@ -1,0 +1,151 @@
+/**
+ * `npm run eval -- [--images DIR] [--meta FILE] [--models ID,...] [--split photographer|random]
+ * [--query-fraction 0.2] [--seed N] [--instance N] [--json] [--out DIR]`: retrieval quality of
+ * every model (and the colour-histogram and chance baselines) through the app's int8 search.
+ * Markdown (or, with --json, one JSON object) on stdout; files in docs/eval/; progress on stderr.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { summarizeChance } from '../../src/shared/metrics/summary.ts';
+import { MAX_K } from '../../src/shared/search/flat-index.ts';
+import { modelsDir } from '../lib/node-model.ts';
+import { COLOUR_HISTOGRAM_ID } from './colour-histogram.ts';
+import { loadLabelledPhotos } from './dataset.ts';
+import { embedderFor } from './embedders.ts';
+import { evaluateModel, type ModelEvaluation } from './evaluate-model.ts';
+import { instanceSet } from './instance-queries.ts';
+import { markdownReport, rounded, writeReport, type EvalReport } from './report.ts';
+import { DEFAULT_SPLIT, splitPhotos, type SplitMode } from './split.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const shared = resolve(root, '../shared/datasets/clothing');
+
+function fail(message: string): never {
+  console.error(`eval: ${message}`);
+  process.exit(2);
+}
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      images: { type: 'string', default: resolve(shared, 'images') },
+      meta: { type: 'string' },
+      models: { type: 'string' },
+      split: { type: 'string', default: DEFAULT_SPLIT.mode },
+      'query-fraction': { type: 'string', default: String(DEFAULT_SPLIT.queryFraction) },
+      seed: { type: 'string', default: String(DEFAULT_SPLIT.seed) },
+      instance: { type: 'string', default: '300' },
+      json: { type: 'boolean', default: false },
+      out: { type: 'string', default: resolve(root, 'docs/eval') },
+      cache: { type: 'string', default: resolve(root, '.cache') },
+    },
+  }).values;
+} catch (error) {
+  fail((error as Error).message);
+}
+
+const started = performance.now();
+const split = args.split as SplitMode;
+if (split !== 'photographer' && split !== 'random') fail('--split takes photographer or random');
+const queryFraction = Number(args['query-fraction']);
+if (!(queryFraction > 0 && queryFraction < 1)) fail('--query-fraction takes a number in (0, 1)');
+const seed = Number(args.seed);
+if (!Number.isInteger(seed) || seed < 0) fail('--seed takes a whole number');
+const instanceCount = Number(args.instance);
+if (!Number.isInteger(instanceCount) || instanceCount < 0) fail('--instance takes a whole number');
+const images = resolve(args.images);
+const meta = resolve(args.meta ?? resolve(images, '../images.csv'));
+if (!existsSync(images)) fail(`no photo folder at ${images} (pass --images DIR)`);
+if (!existsSync(meta)) fail(`no metadata file at ${meta} (pass --meta FILE)`);
+
+/** Every built model (a models/<id>/model.json), then the colour-histogram baseline. */
+function defaultModels(): string[] {
+  const built = existsSync(modelsDir)
+    ? readdirSync(modelsDir, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && existsSync(resolve(modelsDir, e.name, 'model.json')))
+        .map((e) => e.name)
+        .sort()
+    : [];
+  return [...built, COLOUR_HISTOGRAM_ID];
+}
+const modelIds = args.models ? args.models.split(',').map((m) => m.trim()) : defaultModels();
+
+const log = (line: string) => console.error(line);
+let report: EvalReport;
+try {
+  const photos = loadLabelledPhotos({ images, meta });
+  const set = splitPhotos(photos, { mode: split, queryFraction, seed });
+  if (!set.queries.length) fail('the split left no labelled query');
+  const instance = instanceSet(set.catalog, instanceCount, seed);
+  const options = { cache: resolve(args.cache, 'eval'), catalogCache: resolve(args.cache) };
+  log(
+    `eval: ${photos.length} photos; catalog ${set.catalog.length}, ${set.queries.length} queries, ` +
+      `${instance.originals.length} camera queries; models ${modelIds.join(', ')}`,
+  );
+
+  const models: Record<string, ModelEvaluation> = {};
+  for (const id of modelIds) {
+    const embedder = await embedderFor(id);
+    try {
+      models[id] = await evaluateModel(
+        embedder,
+        { catalog: set.catalog, queries: set.queries, instance },
+        options,
+      );
+    } finally {
+      await embedder.dispose();
+    }
+    log(
+      `eval: ${id} P@5 ${models[id].p_at_5.toFixed(3)}, mAP@10 ${models[id].map_at_10.toFixed(3)}`,
+    );
+  }
+
+  const counts = new Map<string, { catalog: number; queries: number }>();
+  const count = (label: string) =>
+    counts.get(label) ?? counts.set(label, { catalog: 0, queries: 0 }).get(label)!;
+  for (const p of set.catalog) count(p.label).catalog++;
+  for (const q of set.queries) count(q.label).queries++;
+  const chance = summarizeChance(
+    set.queries.map((q) => ({ label: q.label, totalRelevant: count(q.label).catalog })),
+    set.catalog.length,
+    Math.min(MAX_K, set.catalog.length),
+  );
+  const effects: Record<string, number> = {};
+  for (const list of instance.effects) {
+    for (const effect of list)
+      effects[effect.split(' ')[0]] = (effects[effect.split(' ')[0]] ?? 0) + 1;
+  }
+  report = rounded({
+    dataset: {
+      photos: photos.length,
+      split,
+      query_fraction: queryFraction,
+      seed,
+      catalog: set.catalog.length,
+      queries: set.queries.length,
+      query_photographers: set.queryPhotographers.length,
+      catalog_photographers: new Set(set.catalog.map((p) => p.photographer)).size,
+      labels: Object.fromEntries([...counts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
+    },
+    instance: {
+      queries: instance.originals.length,
+      sideways: instance.effects.filter((e) => e.some((x) => x.startsWith('exif'))).length,
+      effects: Object.fromEntries(Object.entries(effects).sort()),
+    },
+    chance: {
+      ...chance,
+      instance_recall_at_1: 1 / set.catalog.length,
+      instance_recall_at_5: Math.min(5, set.catalog.length) / set.catalog.length,
+    },
+    models,
+  });
+} catch (error) {
+  fail((error as Error).message);
+}
+
+const written = writeReport(report, resolve(args.out));
+console.log(args.json ? JSON.stringify(report) : markdownReport(report));
+log(`eval: wrote ${written.length} files to ${resolve(args.out)}`);
+log(`eval: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);

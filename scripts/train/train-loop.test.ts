@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { colourHistogramOf, COLOUR_HISTOGRAM_DIM } from '../eval/colour-histogram.ts';
+import { loadLabelledPhotos, NON_LABELS, type LabelledPhoto } from '../eval/dataset.ts';
+import { splitPhotos } from '../eval/split.ts';
+import { embedAll } from './head.ts';
+import { trainHead, type TrainConfig } from './train-loop.ts';
+import { validate } from './validate.ts';
+
+// A small real problem: colour histograms of 400 shared photos (cheap features, real labels).
+const shared = resolve(import.meta.dirname, '../../../shared/datasets/clothing');
+const photos = loadLabelledPhotos({
+  images: resolve(shared, 'images'),
+  meta: resolve(shared, 'images.csv'),
+}).slice(0, 400);
+const split = splitPhotos(photos, { mode: 'photographer', queryFraction: 0.25, seed: 1 });
+
+async function rows(list: LabelledPhoto[]) {
+  const features = new Float32Array(list.length * COLOUR_HISTOGRAM_DIM);
+  for (const [i, p] of list.entries()) {
+    features.set(await colourHistogramOf(readFileSync(p.path)), i * COLOUR_HISTOGRAM_DIM);
+  }
+  return { features, labels: list.map((p) => p.label) };
+}
+
+const config: TrainConfig = {
+  hidden: 16,
+  output: 8,
+  p: 6,
+  k: 4,
+  maxEpochs: 8,
+  batchesPerEpoch: 5,
+  lr: 3e-3,
+  weightDecay: 1e-4,
+  margin: 0.2,
+  patience: 3,
+  seed: 5,
+};
+
+describe('trainHead on a small real problem', async () => {
+  const data = {
+    dim: COLOUR_HISTOGRAM_DIM,
+    train: await rows(split.catalog.filter((p) => !NON_LABELS.has(p.label))),
+    valQueries: await rows(split.queries),
+    valCatalog: await rows(split.catalog),
+  };
+
+  it('gives the same validation curve and weights for the same seed', () => {
+    const a = trainHead(data, config);
+    const b = trainHead(data, config);
+    expect(b.history).toEqual(a.history);
+    expect(b.head.w1).toEqual(a.head.w1);
+    expect(a.history.length).toBeGreaterThan(1);
+    const c = trainHead(data, { ...config, seed: 6 });
+    expect(c.history).not.toEqual(a.history);
+  });
+
+  it('logs loss and active triplets, and returns the best epoch weights', () => {
+    const logged: number[] = [];
+    const result = trainHead(data, config, (e) => logged.push(e.epoch));
+    expect(logged).toEqual(result.history.map((e) => e.epoch));
+    for (const e of result.history) {
+      expect(e.loss).toBeGreaterThan(0);
+      expect(e.active).toBeGreaterThan(0);
+      expect(e.active).toBeLessThanOrEqual(1);
+    }
+    const best = Math.max(...result.history.map((e) => e.valMapAt10));
+    expect(result.best.valMapAt10).toBe(best);
+    // The returned weights are the best epoch's, not the last one's.
+    const again = validate(
+      embedAll(result.head, data.valQueries.features),
+      data.valQueries.labels,
+      embedAll(result.head, data.valCatalog.features),
+      data.valCatalog.labels,
+      config.output,
+    );
+    expect(again.mapAt10).toBeCloseTo(result.best.valMapAt10, 5);
+  });
+
+  it('stops early once validation has not improved for `patience` epochs', () => {
+    const result = trainHead(data, { ...config, maxEpochs: 40, patience: 2 });
+    const last = result.history[result.history.length - 1];
+    if (result.history.length < 40) expect(last.epoch - result.best.epoch).toBe(2);
+    else expect(result.best.epoch).toBeGreaterThan(37);
+  });
+});
