@@ -4,7 +4,7 @@
 ;; relaxed-SIMD module and the `;;#else` lines for the plain-SIMD one. Both compute the same
 ;; integers, so their results are identical (and identical to scan-scalar.ts).
 ;;
-;; Memory (imported, laid out by store.ts; every section 16-byte aligned):
+;; Memory (imported; laid out by layout.ts, owned by vector-store.ts; sections 16-byte aligned):
 ;;   query       2 × stride bytes. Relaxed: per 16-code column, 16 bytes lo then 16 bytes hi, where
 ;;               code = 128 × (hi - 64) + lo and both are in [0, 127] (the i7 operand range).
 ;;               Plain: the codes as i16.
