@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import * as prettier from 'prettier';
 import type { ResizeMethod } from '../../src/shared/model/spec.ts';
 import {
   averagePrecisionAtK,
@@ -188,6 +189,9 @@ Best by mean mAP@10: ${describe(best)}.
   \`block_10_project_BN,block_12_add,block_16_project_BN,out_relu\`; build it with
   \`npx tsx scripts/models/convert-mobilenet.ts --layers ... --out DIR\`.
 `;
-  writeFileSync(resolve(root, 'docs/model-layers.md'), doc);
+  // Formatted like the rest of the repo, so `npm run check` (prettier --check) stays green.
+  const path = resolve(root, 'docs/model-layers.md');
+  const config = await prettier.resolveConfig(path);
+  writeFileSync(path, await prettier.format(doc, { ...config, filepath: path }));
   console.log('wrote docs/model-layers.md');
 }
