@@ -39,15 +39,19 @@ for (const [i, file] of files.entries()) {
 }
 
 const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
-async function msPerImage(batch: number, runs: number): Promise<number> {
+
+/** Median wall ms per image, and CPU ms per image over all runs (steadier on a shared machine). */
+async function msPerImage(batch: number, runs: number): Promise<{ wall: number; cpu: number }> {
   for (let i = 0; i < 3; i++) await embedder.embed(tensor, batch);
   const times: number[] = [];
+  const cpuStart = process.cpuUsage();
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
     await embedder.embed(tensor, batch);
     times.push((performance.now() - started) / batch);
   }
-  return median(times);
+  const cpu = process.cpuUsage(cpuStart);
+  return { wall: median(times), cpu: (cpu.user + cpu.system) / 1000 / (runs * batch) };
 }
 
 const runs = Number(values.runs);
@@ -57,6 +61,8 @@ await embedder.dispose();
 console.log(`model            ${spec.id} ${spec.version} (${spec.output.name}, ${spec.input.resize})`);
 console.log(`file size        ${spec.bytes} bytes (${(spec.bytes / 1e6).toFixed(2)} MB)`);
 console.log(`embedding dim    ${spec.output.dim}`);
-console.log(`onnxruntime-node 1 thread, batch 1:  ${batch1.toFixed(2)} ms/image (median of ${runs})`);
-console.log(`onnxruntime-node 1 thread, batch 16: ${batch16.toFixed(2)} ms/image`);
+const line = (b: { wall: number; cpu: number }) =>
+  `${b.wall.toFixed(2)} ms/image (median), CPU ${b.cpu.toFixed(2)} ms/image`;
+console.log(`onnxruntime-node 1 thread, batch 1:  ${line(batch1)}`);
+console.log(`onnxruntime-node 1 thread, batch 16: ${line(batch16)}`);
 console.log(`decode + preprocess (sharp, toTensor): ${median(prepare).toFixed(2)} ms/image`);
