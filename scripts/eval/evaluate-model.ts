@@ -18,6 +18,8 @@ export interface ModelEvaluation extends RetrievalSummary {
   instance_queries: number;
   instance_recall_at_1: number;
   instance_recall_at_5: number;
+  /** R@1 of the queries stored sideways with an EXIF orientation tag (a decoder check). */
+  instance_sideways_recall_at_1: number;
 }
 
 export interface EvalSet {
@@ -69,10 +71,16 @@ export async function evaluateModel(
 
   let hits1 = 0;
   let hits5 = 0;
+  let sideways = 0;
+  let sidewaysHits = 0;
   set.instance.originals.forEach((original, q) => {
     const { indices } = index.search(camera.vectors.subarray(q * dim, (q + 1) * dim), 5);
     if (indices[0] === original) hits1++;
     if (indices.includes(original)) hits5++;
+    if (set.instance.effects[q].some((e) => e.startsWith('exif'))) {
+      sideways++;
+      if (indices[0] === original) sidewaysHits++;
+    }
   });
   const n = Math.max(1, set.instance.originals.length);
   return {
@@ -82,5 +90,6 @@ export async function evaluateModel(
     instance_queries: set.instance.originals.length,
     instance_recall_at_1: hits1 / n,
     instance_recall_at_5: hits5 / n,
+    instance_sideways_recall_at_1: sidewaysHits / Math.max(1, sideways),
   };
 }

@@ -28,14 +28,20 @@ export function instanceSet(
     .slice(0, Math.min(count, catalog.length))
     .sort((a, b) => a - b);
   const effects: string[][] = picks.map(() => []);
-  const queries = picks.map((index, q): PhotoSource => ({
-    async load() {
-      const photo = catalog[index];
-      // One stream per photo id: the query does not depend on which others were sampled.
-      const random = seededRandom(deriveSeed(seed, `camera:${photo.id}`));
-      const query = await makeCameraQuery(await readFile(photo.path), random);
-      effects[q] = query.effects;
-      return query.jpeg;
+  // Each query is made once and kept (a few MB): every model embeds the same bytes.
+  const made = new Map<number, Promise<Uint8Array>>();
+  const make = async (q: number): Promise<Uint8Array> => {
+    const photo = catalog[picks[q]];
+    // One stream per photo id: the query does not depend on which others were sampled.
+    const random = seededRandom(deriveSeed(seed, `camera:${photo.id}`));
+    const query = await makeCameraQuery(await readFile(photo.path), random);
+    effects[q] = query.effects;
+    return query.jpeg;
+  };
+  const queries = picks.map((_, q): PhotoSource => ({
+    load() {
+      if (!made.has(q)) made.set(q, make(q));
+      return made.get(q)!;
     },
   }));
   return { originals: picks, queries, effects };

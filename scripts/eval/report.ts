@@ -20,7 +20,11 @@ export interface EvalReport {
   };
   instance: { queries: number; sideways: number; effects: Record<string, number> };
   /** Expected scores of a random ranking (label-frequency baseline). */
-  chance: RetrievalSummary & { instance_recall_at_1: number; instance_recall_at_5: number };
+  chance: RetrievalSummary &
+    Pick<
+      ModelEvaluation,
+      'instance_recall_at_1' | 'instance_recall_at_5' | 'instance_sideways_recall_at_1'
+    >;
   models: Record<string, ModelEvaluation>;
 }
 
@@ -46,6 +50,7 @@ const METRICS = [
   ['R@10', 'recall_at_10'],
   ['instance R@1', 'instance_recall_at_1'],
   ['instance R@5', 'instance_recall_at_5'],
+  ['sideways R@1', 'instance_sideways_recall_at_1'],
 ] as const;
 
 /** Labels by catalog size, largest first (ties by name). */

@@ -138,6 +138,7 @@ try {
       ...chance,
       instance_recall_at_1: 1 / set.catalog.length,
       instance_recall_at_5: Math.min(5, set.catalog.length) / set.catalog.length,
+      instance_sideways_recall_at_1: 1 / set.catalog.length,
     },
     models,
   });

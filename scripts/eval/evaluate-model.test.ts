@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { summarizeChance } from '../../src/shared/metrics/summary.ts';
+import { loadLabelledPhotos } from './dataset.ts';
+import { colourHistogramEmbedder } from './embedders.ts';
+import { evaluateModel } from './evaluate-model.ts';
+import { instanceSet } from './instance-queries.ts';
+import { splitPhotos } from './split.ts';
+
+const shared = resolve(import.meta.dirname, '../../../shared/datasets/clothing');
+const photos = loadLabelledPhotos({
+  images: resolve(shared, 'images'),
+  meta: resolve(shared, 'images.csv'),
+}).slice(0, 600);
+const split = splitPhotos(photos, { mode: 'photographer', queryFraction: 0.2, seed: 3 });
+const cache = mkdtempSync(join(tmpdir(), 'eval-'));
+afterAll(() => rmSync(cache, { recursive: true, force: true }));
+
+describe('evaluateModel with the colour-histogram baseline on real photos', () => {
+  const run = () =>
+    evaluateModel(
+      colourHistogramEmbedder(),
+      {
+        catalog: split.catalog,
+        queries: split.queries,
+        instance: instanceSet(split.catalog, 24, 3),
+      },
+      { cache },
+    );
+
+  it('gives identical results twice (the second run from the cache)', async () => {
+    const first = await run();
+    const second = await run();
+    expect(second).toEqual(first);
+    expect(first.queries).toBe(split.queries.length);
+    expect(first.instance_queries).toBe(24);
+  });
+
+  it('beats the chance level and finds more originals in the top 5 than at rank 1', async () => {
+    const result = await run();
+    const counts = new Map<string, number>();
+    for (const p of split.catalog) counts.set(p.label, (counts.get(p.label) ?? 0) + 1);
+    const chance = summarizeChance(
+      split.queries.map((q) => ({ label: q.label, totalRelevant: counts.get(q.label) ?? 0 })),
+      split.catalog.length,
+    );
+    expect(result.p_at_10).toBeGreaterThan(chance.p_at_10);
+    expect(result.instance_recall_at_5).toBeGreaterThanOrEqual(result.instance_recall_at_1);
+    // Colour alone still finds some exact products among ~500 photos.
+    expect(result.instance_recall_at_5).toBeGreaterThan(5 / split.catalog.length);
+  });
+});
