@@ -52,6 +52,7 @@ describe('decodeImageNode', () => {
   it('embeds a sideways photo with EXIF orientation 6 like its upright twin (cosine >= 0.99)', async () => {
     const upright = await embed(await decodeImageNode(fixtures.upright));
     const sideways = await embed(await decodeImageNode(fixtures.oriented.get(6)!));
+    console.log(`node, EXIF orientation 6 vs upright: cosine ${dot(upright, sideways).toFixed(4)}`);
     expect(dot(upright, sideways)).toBeGreaterThanOrEqual(0.99);
     // Ignoring the tag would feed the stored, rotated pixels: a clearly different embedding.
     const stored = await sharp(fixtures.oriented.get(6)!)
