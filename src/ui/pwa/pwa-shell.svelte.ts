@@ -33,6 +33,7 @@ export class PwaShell {
     this.#updateServiceWorker = registerSW({
       onNeedRefresh: () => (this.#needRefresh = true),
       onOfflineReady: () => (this.#offlineReady = true),
+      onNeedReload: () => this.#reloadOnce(),
       onRegisterError: (error: unknown) => console.warn('Service worker not registered', error),
     });
   }
@@ -40,7 +41,19 @@ export class PwaShell {
   /** Activates the waiting service worker; the page reloads into the new version. */
   async update(): Promise<void> {
     this.#needRefresh = false;
+    // workbox-window only reloads when the page was controlled at load time; a tab opened before
+    // the first install sees the new worker take control here instead.
+    navigator.serviceWorker.addEventListener('controllerchange', () => this.#reloadOnce(), {
+      once: true,
+    });
     await this.#updateServiceWorker?.(true);
+  }
+
+  #reloading = false;
+  #reloadOnce(): void {
+    if (this.#reloading) return;
+    this.#reloading = true;
+    location.reload();
   }
 
   dismissUpdate(): void {
