@@ -12,6 +12,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -100,6 +101,7 @@ const harness = (page: Page) =>
 
 let server: Server;
 let origin: string;
+let dir: string;
 /** Node's embedding of each served photo URL. */
 const nodeVectors = new Map<string, Float32Array>();
 
@@ -107,7 +109,7 @@ test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  const dir = mkdtempSync(join(tmpdir(), 'lookalike-model-parity-'));
+  dir = mkdtempSync(join(tmpdir(), 'lookalike-model-parity-'));
   const { onnx, spec } = convertMobilenet();
   mkdirSync(join(dir, 'model'));
   writeFileSync(join(dir, 'model', spec.file), onnx);
@@ -169,6 +171,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await new Promise((done) => server?.close(done));
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 async function openHarness(page: Page, threads: number) {
