@@ -89,9 +89,19 @@ export interface Timings {
   total: number;
 }
 
+/** How a text query was read by the keyword fallback (a model without a text tower). */
+export interface KeywordReading {
+  /** Each catalog value the words named, and the words that named it. */
+  terms: { field: string; value: string; words: string }[];
+  /** Words that named no catalog value. */
+  leftover: string[];
+}
+
 export interface SearchOutcome {
   results: ResultItem[];
   timings: Timings;
+  /** Set when a text query was answered by keyword filters rather than a text embedding. */
+  keywords?: KeywordReading;
 }
 
 /** A decoded query photo kept in the worker, so a new crop needs no new decode. */

@@ -20,6 +20,7 @@ import { canRun } from './catalog-loader.ts';
 import { CatalogLifecycle, type ActiveCatalog } from './catalog-lifecycle.ts';
 import { cropPixels } from './crop-pixels.ts';
 import { EngineError } from './errors.ts';
+import { KeywordSearch } from './keyword-search.ts';
 import { configuredOrt } from './ort-env.ts';
 import { decodeQueryPhoto } from './query-photo.ts';
 
@@ -42,6 +43,7 @@ export class SearchService {
   /** The filter each index holds, as a canonical key, so masks are rebuilt only on change. */
   #filterKeys = new WeakMap<FlatIndex, string>();
   #maskBuffer: Uint8Array | undefined;
+  #keywords = new KeywordSearch();
 
   /**
    * Loads the catalog and models once (`appUrl`: the page's base URL; a failed start may be
@@ -140,6 +142,33 @@ export class SearchService {
       };
       return { results, timings };
     });
+  }
+
+  /**
+   * Searches with words. A model without a text tower answers with the keyword fallback: the
+   * words become filters on the catalog's metadata, the matches ranked by their centroid.
+   */
+  async searchText(
+    text: string,
+    options: SearchOptions,
+    signal?: AbortSignal,
+  ): Promise<SearchOutcome> {
+    const started = now();
+    signal?.throwIfAborted();
+    const catalog = this.#ready();
+    if (!text.trim()) throw new EngineError('Type what you are looking for.');
+    const { index } = this.#pick(catalog, options);
+    const reading = this.#keywords.read(catalog.items, text);
+    const hits = this.#keywords.search(index, catalog.items, reading, options.filters, options.k);
+    // The index now holds the keyword mask: the next filtered search must set its own again.
+    this.#filterKeys.delete(index);
+    const results = toResults(catalog, hits.indices, hits.scores);
+    const search = now() - started;
+    return {
+      results,
+      timings: { decode: 0, preprocess: 0, embed: 0, search, total: search },
+      keywords: { terms: reading.terms, leftover: reading.leftover },
+    };
   }
 
   /** Searches with an item's stored vector (no model run), leaving the item itself out. */

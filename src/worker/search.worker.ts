@@ -45,6 +45,19 @@ const api = {
     }
   },
 
+  /** Words as the query: a text embedding, or keyword filters for an image-only model. */
+  async searchText(
+    text: string,
+    options: SearchOptions,
+    signal?: AbortSignal,
+  ): Promise<SearchOutcome> {
+    try {
+      return await service.searchText(text, options, signal);
+    } finally {
+      releaseAbortSignal(signal);
+    }
+  },
+
   /** "More like this": an item's stored vector as the query (by index, or by item id). */
   moreLikeThis(item: string | number, options: SearchOptions): SearchOutcome {
     return service.moreLikeThis(item, options);

@@ -30,6 +30,8 @@ export interface EnginePort {
     crop: Rect | null,
     options: SearchOptions,
   ): Promise<SearchOutcome | null>;
+  /** Words as the query; null when a newer call superseded this one. */
+  searchText(text: string, options: SearchOptions): Promise<SearchOutcome | null>;
   moreLikeThis(item: number | string, options: SearchOptions): Promise<SearchOutcome | null>;
   thumbnailUrl(index: number): Promise<string>;
   thumbnailBlob(index: number): Promise<Blob>;

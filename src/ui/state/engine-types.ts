@@ -8,6 +8,7 @@ export type {
   EngineErrorName,
   EngineStatus,
   FieldSummary,
+  KeywordReading,
   LoadProgress,
   ModelInfo,
   QueryImage,

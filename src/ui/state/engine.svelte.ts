@@ -184,6 +184,11 @@ export class SearchEngine {
     return outcome;
   }
 
+  /** Items matching words (a text embedding, or keyword filters); null when superseded. */
+  searchText(text: string, options: SearchOptions): Promise<SearchOutcome | null> {
+    return this.#latestOnly((api, signal) => api.searchText(text, options, signal));
+  }
+
   /** Items like a catalog item (by index or id), from its stored vector; null when superseded. */
   moreLikeThis(item: number | string, options: SearchOptions): Promise<SearchOutcome | null> {
     return this.#latestOnly((api) => api.moreLikeThis(item, options));

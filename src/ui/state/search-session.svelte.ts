@@ -23,7 +23,8 @@ export type Query =
       /** The catalog item whose photo this is, for sample searches (shareable). */
       sample: CatalogItem | null;
     }
-  | { kind: 'similar'; item: CatalogItem };
+  | { kind: 'similar'; item: CatalogItem }
+  | { kind: 'text'; text: string };
 
 export const DEFAULT_K = 24;
 
@@ -89,7 +90,7 @@ export class SearchSession {
       query:
         query?.kind === 'similar'
           ? { kind: 'similar', id: query.item.id }
-          : query?.sample
+          : query?.kind === 'photo' && query.sample
             ? { kind: 'sample', id: query.sample.id }
             : null,
     };
@@ -137,6 +138,15 @@ export class SearchSession {
   async moreLikeThis(item: CatalogItem): Promise<void> {
     this.#begin();
     this.#setQuery({ kind: 'similar', item });
+    await this.#run();
+  }
+
+  /** Words as the query: embedded by a text model, else read as keyword filters. */
+  async searchText(text: string): Promise<void> {
+    const trimmed = text.trim();
+    if (!trimmed) return;
+    this.#begin();
+    this.#setQuery({ kind: 'text', text: trimmed });
     await this.#run();
   }
 
@@ -246,7 +256,9 @@ export class SearchSession {
               isFullPhoto(this.#crop) ? null : this.#crop,
               this.#options(),
             )
-          : await this.#engine.moreLikeThis(query.item.id, this.#options());
+          : query.kind === 'text'
+            ? await this.#engine.searchText(query.text, this.#options())
+            : await this.#engine.moreLikeThis(query.item.id, this.#options());
       if (outcome === null || ticket !== this.#ticket) return;
       this.#outcome = outcome;
       this.#completed++;
