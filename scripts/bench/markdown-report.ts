@@ -1,5 +1,6 @@
 /** BENCHMARKS.md: one generated section per suite, between markers, so suites update independently. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { TargetCheck } from './types.ts';
 
 const HEADER = `# Benchmarks
 
@@ -30,4 +31,14 @@ export function table(head: string[], rows: (string | number)[][]): string {
     `| ${head.map(() => '---').join(' | ')} |`,
     ...rows.map((row) => `| ${row.join(' | ')} |`),
   ].join('\n');
+}
+
+/** Pass/miss bullet lines of a suite's targets. */
+export function targetLines(targets: TargetCheck[]): string {
+  return targets
+    .map(
+      (t) =>
+        `- ${t.pass ? 'pass' : '**miss**'}: ${t.name}: ${t.value} ${t.unit} (target ${t.target})`,
+    )
+    .join('\n');
 }

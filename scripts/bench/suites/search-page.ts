@@ -5,9 +5,11 @@ import { FlatIndex, type Backend } from '../../../src/shared/search/flat-index.t
 import { referenceTopK } from '../../../src/shared/search/reference-search.ts';
 import { seededRandom } from '../../../src/shared/search/seeded-random.ts';
 import { jsFloat32Index, jsInt8Index } from './js-peers.ts';
+import type { createLibraryPeer, LibraryName } from './library-peers.ts';
 import { SyntheticCatalog } from './search-data.ts';
 import {
   KERNEL_SUBJECTS,
+  LIBRARY_SUBJECTS,
   type CaseConfig,
   type CaseResult,
   type ExactnessReport,
@@ -18,7 +20,7 @@ import {
 } from './search-protocol.ts';
 
 const CHUNK_ROWS = 8192;
-const CHECK_QUERIES = 3;
+export const CHECK_QUERIES = 3;
 
 interface Searcher {
   search(query: Float32Array, k: number): { indices: Int32Array; scores?: Float32Array };
@@ -26,6 +28,34 @@ interface Searcher {
 }
 
 const isKernel = (subject: Subject): subject is Backend => KERNEL_SUBJECTS.includes(subject);
+
+/** The npm library peers, bundled separately (a URL the bundler leaves alone) and loaded once. */
+let libraries: Promise<{ createLibraryPeer: typeof createLibraryPeer }> | undefined;
+const loadLibraries = () => {
+  const url = '/library-peers.js';
+  libraries ??= import(/* @vite-ignore */ url) as Promise<{
+    createLibraryPeer: typeof createLibraryPeer;
+  }>;
+  return libraries;
+};
+
+async function libraryPeers(): Promise<Record<string, string | null>> {
+  const status: Record<string, string | null> = {};
+  for (const subject of LIBRARY_SUBJECTS) {
+    try {
+      const { createLibraryPeer } = await loadLibraries();
+      const tiny = new SyntheticCatalog(64, 16, 1);
+      const peer = await createLibraryPeer(subject as LibraryName, tiny);
+      const ids = peer.search(tiny.queries(1)[0], 5);
+      peer.free();
+      status[subject] = ids.length === 5 ? null : `returned ${ids.length} of 5 results`;
+    } catch (error) {
+      // wasm-bindgen libraries throw plain objects, not Errors.
+      status[subject] = error instanceof Error ? error.message : JSON.stringify(error);
+    }
+  }
+  return status;
+}
 
 /** Copies the catalog into a FlatIndex shard by shard, as the app does when shards arrive. */
 async function loadIndex(catalog: SyntheticCatalog, backend: Backend): Promise<FlatIndex> {
@@ -51,7 +81,12 @@ async function searcherFor(
     index.setFilter(mask);
     return { search: (query, k) => index.search(query, k), free: () => index.clear() };
   }
-  if (mask) throw new Error('the plain-JS peers do not filter');
+  if (mask) throw new Error('the peers do not filter');
+  if (LIBRARY_SUBJECTS.includes(subject)) {
+    const { createLibraryPeer } = await loadLibraries();
+    const peer = await createLibraryPeer(subject as LibraryName, catalog);
+    return { search: (query, k) => ({ indices: peer.search(query, k) }), free: () => peer.free() };
+  }
   const peer = subject === 'js-int8' ? jsInt8Index(catalog) : jsFloat32Index(catalog);
   return { search: (query, k) => ({ indices: peer.search(query, k) }), free: () => {} };
 }
@@ -98,7 +133,8 @@ async function runCase(config: CaseConfig): Promise<CaseResult> {
       });
       peerOverlap[subject] = overlap.reduce((a, b) => a + b, 0) / overlap.length;
     }
-    timings.push({ subject, times: time(searcher, queries, config), loadMs });
+    const checkIds = checks.map((r) => [...r.indices]);
+    timings.push({ subject, times: time(searcher, queries, config), loadMs, checkIds });
     searcher.free();
     collectGarbage();
   }
@@ -220,5 +256,6 @@ const page: SearchBenchPage = {
   runCase,
   verifyExactness,
   measureSplit,
+  libraryPeers,
 };
 Object.assign(globalThis, { searchBench: page, benchReady: true });

@@ -1,8 +1,9 @@
 /** Messages between the search suite (Node) and its page in Chromium: case configs and results. */
 
-/** What is timed: a kernel backend of FlatIndex, or a plain-JS peer. */
-export type Subject = 'relaxed' | 'simd' | 'scalar' | 'js-int8' | 'js-float32';
+/** What is timed: a kernel backend of FlatIndex, a plain-JS loop, or an npm library peer. */
+export type Subject = 'relaxed' | 'simd' | 'scalar' | 'js-int8' | 'js-float32' | 'hnswlib-bf';
 export const KERNEL_SUBJECTS: readonly Subject[] = ['relaxed', 'simd', 'scalar'];
+export const LIBRARY_SUBJECTS: readonly Subject[] = ['hnswlib-bf'];
 
 export interface CaseConfig {
   n: number;
@@ -23,6 +24,8 @@ export interface SubjectTiming {
   times: number[];
   /** Time to copy the catalog in (fill + append), ms. */
   loadMs: number;
+  /** Top-k ids of the first check queries (catalog.queries order), to compare with the kernel. */
+  checkIds: number[][];
 }
 
 export interface CaseResult {
@@ -58,4 +61,6 @@ export interface SearchBenchPage {
   runCase(config: CaseConfig): Promise<CaseResult>;
   verifyExactness(seed: number): Promise<ExactnessReport>;
   measureSplit(n: number, d: number, workers: number): Promise<SplitResult>;
+  /** Which npm library peers load here; the reason for each one that does not. */
+  libraryPeers(): Promise<Record<string, string | null>>;
 }

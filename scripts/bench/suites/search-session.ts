@@ -5,6 +5,8 @@ import type { SearchBenchPage } from './search-protocol.ts';
 
 export interface SearchSession {
   version: string;
+  /** Why the npm library peers' script is missing (an uninstalled package), or null. */
+  librariesMissing: string | null;
   call<K extends keyof SearchBenchPage>(
     name: K,
     ...args: Parameters<SearchBenchPage[K]>
@@ -16,9 +18,11 @@ export async function openSearchPage(): Promise<SearchSession> {
   const session = await openBenchPage({
     main: resolve(import.meta.dirname, 'search-page.ts'),
     extra: { 'split-worker': resolve(import.meta.dirname, 'search-split-worker.ts') },
+    optional: { 'library-peers': resolve(import.meta.dirname, 'library-peers.ts') },
   });
   return {
     version: session.version,
+    librariesMissing: session.missing['library-peers'] ?? null,
     call: (name, ...args) =>
       session.page.evaluate(
         ([method, params]) => {

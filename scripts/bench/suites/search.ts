@@ -1,9 +1,10 @@
 /**
  * The search suite: the exact int8 scan (relaxed SIMD, SIMD, scalar) against plain-JS int8 and
- * float32 loops, for N ∈ {10k, 100k, 1M} × D ∈ {256, 512, 1280}, in headless Chromium.
+ * float32 loops and exact-search peers (hnswlib-wasm's brute force in the page, FAISS's flat
+ * index in Node), for N ∈ {10k, 100k, 1M} × D ∈ {256, 512, 1280}, in headless Chromium.
  */
 import { machineLine } from '../machine.ts';
-import { table } from '../markdown-report.ts';
+import { table, targetLines } from '../markdown-report.ts';
 import { nodeSearchPeers } from '../peers.ts';
 import { median, p95, round } from '../stats.ts';
 import type { BenchSuite, SuiteOptions, SuiteReport, TargetCheck } from '../types.ts';
@@ -21,6 +22,12 @@ import { openSearchPage } from './search-session.ts';
 const SLOW_LIMIT = 2 ** 27;
 /** The float32 peer needs 4 bytes per value of its own. */
 const FLOAT_PEER_LIMIT = 2 ** 27;
+/** hnswlib-wasm takes one row per call (~0.1 ms each): up to 100k × 512 (≈ 10 s to load). */
+const LIBRARY_PEER_LIMIT = 100_000 * 512;
+/** FAISS holds float32 rows in its own process: up to 1M × 256 (1 GB). */
+const NODE_PEER_LIMIT = 2 ** 28;
+/** Check queries whose top-k every peer must share with the kernel. */
+const CHECK_QUERIES = 3;
 
 interface Row {
   n: number;
@@ -37,9 +44,13 @@ interface Row {
   gbps: number;
   runs: number;
   load_ms: number;
+  /** Peers: mean share of the kernel's top-k they also return, over the check queries. */
+  top_k_overlap?: number;
+  /** The fastest kernel: its speed-up over each baseline and peer on this case. */
+  ratios?: Record<string, number>;
 }
 
-function casesFor(quick: boolean, kernels: Subject[]): CaseConfig[] {
+function casesFor(quick: boolean, kernels: Subject[], libraries: Subject[]): CaseConfig[] {
   const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
   const dims = quick ? [256, 512] : [256, 512, 1280];
   const timing = (slow: boolean) =>
@@ -55,9 +66,10 @@ function casesFor(quick: boolean, kernels: Subject[]): CaseConfig[] {
       const subjects: Subject[] = [...kernels.filter((s) => s !== 'scalar')];
       if (slow) subjects.push('scalar', 'js-int8');
       if (n * d <= FLOAT_PEER_LIMIT) subjects.push('js-float32');
+      if (n * d <= LIBRARY_PEER_LIMIT) subjects.push(...libraries);
       for (const subject of subjects) {
         // One config per subject keeps a slow loop from shortening the fast kernels' runs.
-        const isSlow = subject === 'scalar' || subject.startsWith('js-');
+        const isSlow = subject === 'scalar' || !kernels.includes(subject);
         configs.push({
           n,
           d,
@@ -81,10 +93,15 @@ function casesFor(quick: boolean, kernels: Subject[]): CaseConfig[] {
   return configs;
 }
 
-function rowsOf(result: CaseResult): Row[] {
+/** Top-k ids of the check queries, per case and subject, to compare peers with the kernel. */
+type CheckIds = Map<string, number[][]>;
+const checkKey = (n: number, d: number, k: number, impl: string) => `${n}×${d} k${k} ${impl}`;
+
+function rowsOf(result: CaseResult, checks: CheckIds): Row[] {
   const { n, d, k, filter } = result.config;
   return result.timings.map((t) => {
     const med = median(t.times);
+    if (filter === null) checks.set(checkKey(n, d, k, t.subject), t.checkIds);
     return {
       n,
       d,
@@ -102,41 +119,67 @@ function rowsOf(result: CaseResult): Row[] {
   });
 }
 
-async function nodePeerRows(configs: CaseConfig[], log: (line: string) => void): Promise<Row[]> {
+async function nodePeerRows(
+  configs: CaseConfig[],
+  checks: CheckIds,
+  log: (line: string) => void,
+  notes: string[],
+): Promise<Row[]> {
   const rows: Row[] = [];
+  const shapes = new Map<string, CaseConfig>();
+  for (const c of configs) {
+    if (c.filter === null && c.k === 10 && c.n * c.d <= NODE_PEER_LIMIT) {
+      shapes.set(`${c.n}×${c.d}`, c);
+    }
+  }
   for (const peer of nodeSearchPeers) {
-    if (!(await peer.available())) {
-      log(`  node peer ${peer.name}: not available, skipped`);
+    const reason = await peer.unavailable();
+    if (reason) {
+      log(`  node peer ${peer.name}: skipped: ${reason}`);
+      notes.push(`Peer ${peer.name} skipped: ${reason}.`);
       continue;
     }
-    for (const config of configs.filter((c) => c.filter === null && c.k === 10)) {
+    notes.push(`Peer ${peer.name}: ${await peer.describe()}, timed inside its own process.`);
+    for (const config of shapes.values()) {
       const catalog = new SyntheticCatalog(config.n, config.d, config.seed);
-      const started = performance.now();
-      const loaded = await peer.load(catalog);
-      const loadMs = performance.now() - started;
-      const queries = catalog.queries(16);
-      const times: number[] = [];
-      for (let r = 0; r < 2 + config.minRuns; r++) {
-        const t0 = performance.now();
-        await loaded.search(queries[r % 16], config.k);
-        if (r >= 2) times.push(performance.now() - t0);
-      }
-      loaded.free();
-      const med = median(times);
-      rows.push({
+      const runs = config.n * config.d > SLOW_LIMIT ? 5 : 20;
+      const result = await peer.run(catalog, config.k, runs, CHECK_QUERIES);
+      checks.set(checkKey(config.n, config.d, config.k, peer.name), result.checkIds);
+      const med = median(result.times);
+      const row: Row = {
         ...{ n: config.n, d: config.d, k: config.k, filter: null },
         impl: peer.name,
         where: 'node',
         median_ms: round(med),
-        p95_ms: round(p95(times)),
-        min_ms: round(Math.min(...times)),
+        p95_ms: round(p95(result.times)),
+        min_ms: round(Math.min(...result.times)),
         gbps: round((config.n * config.d) / (med / 1000) / 1e9),
-        runs: times.length,
-        load_ms: Math.round(loadMs),
-      });
+        runs: result.times.length,
+        load_ms: Math.round(result.loadMs),
+      };
+      log(
+        `  ${String(row.n).padStart(7)} × ${String(row.d).padEnd(4)} k=${row.k} ` +
+          `${row.impl.padEnd(10)} median ${row.median_ms} ms  p95 ${row.p95_ms} ms (node)`,
+      );
+      rows.push(row);
     }
   }
   return rows;
+}
+
+/** Each peer's share of the best kernel's top-k, averaged over the check queries. */
+function markOverlap(rows: Row[], checks: CheckIds, best: string, kernels: Subject[]): void {
+  for (const row of rows) {
+    if (row.filter !== null || kernels.includes(row.impl as Subject)) continue;
+    const ours = checks.get(checkKey(row.n, row.d, row.k, best));
+    const theirs = checks.get(checkKey(row.n, row.d, row.k, row.impl));
+    if (!ours || !theirs) continue;
+    const shares = ours.map((ids, q) => {
+      const expected = new Set(ids);
+      return (theirs[q] ?? []).filter((id) => expected.has(id)).length / Math.max(1, ids.length);
+    });
+    row.top_k_overlap = round(shares.reduce((a, b) => a + b, 0) / shares.length);
+  }
 }
 
 function ratiosOf(rows: Row[], best: string) {
@@ -152,6 +195,7 @@ function ratiosOf(rows: Row[], best: string) {
         vs: peer.impl,
         speedup: round(peer.median_ms / row.median_ms),
       });
+      (row.ratios ??= {})[peer.impl] = round(peer.median_ms / row.median_ms);
     }
   }
   return ratios;
@@ -181,6 +225,14 @@ function targetsOf(rows: Row[], ratios: ReturnType<typeof ratiosOf>, best: strin
       pass: vsJs.speedup >= 15,
     });
   }
+  const vsFaiss = ratios.find((r) => r.n === 100_000 && r.d === 512 && r.vs === 'faiss');
+  targets.push({
+    name: '100k × 512: speed-up over FAISS flat float32 (IndexFlatIP, one thread)',
+    target: '≥ 2×',
+    value: vsFaiss?.speedup ?? NaN,
+    unit: vsFaiss ? '×' : '× (FAISS did not run: see notes)',
+    pass: (vsFaiss?.speedup ?? 0) >= 2,
+  });
   const million = find(1_000_000, 256, best);
   if (million) {
     targets.push({
@@ -229,16 +281,26 @@ function markdownOf(
     '### Speed-ups',
     '',
     table(
-      ['n', 'd', 'kernel', 'vs', 'speed-up'],
-      ratios.map((r) => [r.n.toLocaleString('en'), r.d, r.impl, r.vs, `${r.speedup}×`]),
+      ['n', 'd', 'kernel', 'vs', 'speed-up', 'their top-10 ∩ ours'],
+      ratios.map((r) => {
+        const peer = rows.find(
+          (x) => x.n === r.n && x.d === r.d && x.impl === r.vs && x.k === 10 && x.filter === null,
+        );
+        const overlap = peer?.top_k_overlap;
+        return [
+          r.n.toLocaleString('en'),
+          r.d,
+          r.impl,
+          r.vs,
+          `${r.speedup}×`,
+          overlap === undefined ? '—' : `${Math.round(overlap * 100)}%`,
+        ];
+      }),
     ),
     '',
     '### Targets',
     '',
-    ...report.targets.map(
-      (t) =>
-        `- ${t.pass ? 'pass' : '**miss**'}: ${t.name}: ${t.value} ${t.unit} (target ${t.target})`,
-    ),
+    targetLines(report.targets),
     '',
     '### Exactness and threads',
     '',
@@ -272,13 +334,26 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
     );
     for (const mismatch of exactness.mismatches.slice(0, 5)) log(`    ${mismatch}`);
 
-    const configs = casesFor(quick, kernels);
+    const notes: string[] = [];
+    const libraryStatus = page.librariesMissing
+      ? { 'hnswlib-bf': `its script did not bundle: ${page.librariesMissing}` }
+      : await page.call('libraryPeers');
+    const libraries: Subject[] = [];
+    for (const [name, reason] of Object.entries(libraryStatus)) {
+      if (reason) {
+        log(`  peer ${name}: skipped: ${reason}`);
+        notes.push(`Peer ${name} skipped: ${reason}.`);
+      } else libraries.push(name as Subject);
+    }
+
+    const configs = casesFor(quick, kernels, libraries);
     const rows: Row[] = [];
+    const checks: CheckIds = new Map();
     let identical = true;
     for (const config of configs) {
       const result = await page.call('runCase', config);
       identical &&= result.identical;
-      for (const row of rowsOf(result)) {
+      for (const row of rowsOf(result, checks)) {
         rows.push(row);
         log(
           `  ${String(row.n).padStart(7)} × ${String(row.d).padEnd(4)} k=${row.k}` +
@@ -287,7 +362,13 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
         );
       }
     }
-    rows.push(...(await nodePeerRows(configs, log)));
+    rows.push(...(await nodePeerRows(configs, checks, log, notes)));
+    markOverlap(rows, checks, best, kernels);
+    for (const row of rows.filter((r) => r.top_k_overlap !== undefined && r.top_k_overlap < 1)) {
+      log(
+        `  ${row.impl} ${row.n} × ${row.d}: top-${row.k} overlap with ${best} ${row.top_k_overlap}`,
+      );
+    }
 
     const splits: SplitResult[] = [];
     for (const [n, d] of quick
@@ -306,21 +387,24 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
     const ratios = ratiosOf(rows, best);
     const targets = targetsOf(rows, ratios, best);
     const splitGain = splits.map((s) => s.singleMs / s.medianMs);
-    const notes = [
+    notes.unshift(
       `Kernel backends returned identical results on every case's check queries: ${identical}.`,
       splitGain.every((g) => g < 1.2)
         ? 'Splitting the scan over 2 workers did not help here (the scan is memory-bound), so ' +
-          'the index stays single-threaded.'
+            'the index stays single-threaded.'
         : `Splitting the scan over 2 workers gained up to ${round(Math.max(...splitGain))}×: ` +
-          'consider a worker pool over SharedArrayBuffer.',
+            'consider a worker pool over SharedArrayBuffer.',
       '"min ms" is the least disturbed run: with other processes sharing the memory bus, ' +
         'medians of the largest catalogs vary most between runs.',
       `Plain-JS peers and the scalar backend run only up to n × d = 2^27 (≈ 0.1-0.3 s per query);` +
-        ' 1M × 1280 (1.28 GB of codes) runs in WASM memory for the kernels only.',
-      nodeSearchPeers.length
-        ? `Node peers: ${nodeSearchPeers.map((p) => p.name).join(', ')}.`
-        : 'No Node peers registered (scripts/bench/peers.ts is the hook for e.g. faiss-node).',
-    ];
+        ' 1M × 1280 (1.28 GB of codes) runs in WASM memory for the kernels only; hnswlib-wasm up' +
+        ' to 100k × 512 (it is fed one row per call), FAISS up to 1M × 256 (float32 in its process).',
+      'Peers score the dequantised float32 catalog with a float32 query (FAISS, hnswlib-wasm, ' +
+        'js-float32) or an int8 query (js-int8); "top-k overlap" is the share of our top-10 they ' +
+        'return on 3 check queries. hnswlib-wasm runs BruteforceSearch (exact), not its HNSW graph.',
+      'edgevec 0.9.0 was considered and left out: its JavaScript flat index takes binary vectors' +
+        ' only (float vectors go to its approximate HNSW index), so it has no exact float search.',
+    );
     const report = {
       suite: 'search',
       machine,
@@ -340,6 +424,7 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
 
 export const searchSuite: BenchSuite = {
   name: 'search',
-  description: 'exact int8 top-k scan in headless Chromium vs plain-JS loops',
+  description:
+    'exact int8 top-k scan in headless Chromium vs plain-JS loops, hnswlib-wasm and FAISS',
   run,
 };
