@@ -1,6 +1,7 @@
 /**
  * `npm run train -- [--images DIR] [--meta FILE] [--layers A,B] [--views plain|average]
- * [--hidden N] [--output N] [--epochs N] [--seed N] [--no-export]`: trains the fashion head on
+ * [--hidden N] [--output N] [--epochs N] [--lr X] [--margin X|soft] [--seed N] [--out FILE]
+ * [--no-export]`: trains the fashion head on
  * frozen MobileNetV2 features (protocol: docs/training.md), writes its weights and training log
  * to models/heads/, and exports models/mobilenet-v2-fashion/ (ONNX + model.json).
  */
@@ -37,6 +38,8 @@ try {
       hidden: { type: 'string', default: String(recipe.config.hidden) },
       output: { type: 'string', default: String(recipe.config.output) },
       epochs: { type: 'string', default: String(recipe.config.maxEpochs) },
+      lr: { type: 'string', default: String(recipe.config.lr) },
+      margin: { type: 'string', default: String(recipe.config.margin) },
       seed: { type: 'string', default: String(recipe.config.seed) },
       out: { type: 'string', default: FASHION_HEAD_FILE },
       cache: { type: 'string', default: resolve(root, '.cache/train') },
@@ -52,6 +55,11 @@ const whole = (name: string, value: string, min: number) => {
   if (!Number.isInteger(n) || n < min) fail(`--${name} takes a whole number >= ${min}`);
   return n;
 };
+const positive = (name: string, value: string) => {
+  const x = Number(value);
+  if (!(x > 0)) fail(`--${name} takes a positive number${name === 'margin' ? ' or soft' : ''}`);
+  return x;
+};
 if (args.views !== 'plain' && args.views !== 'average') fail('--views takes plain or average');
 const views = args.views;
 const layers = args.layers.split(',').map((l) => l.trim());
@@ -60,6 +68,8 @@ const config: TrainConfig = {
   hidden: whole('hidden', args.hidden, 0),
   output: whole('output', args.output, 2),
   maxEpochs: whole('epochs', args.epochs, 1),
+  lr: positive('lr', args.lr),
+  margin: args.margin === 'soft' ? 'soft' : positive('margin', args.margin),
   seed: whole('seed', args.seed, 0),
 };
 const images = resolve(args.images);
