@@ -43,11 +43,20 @@ test('a captured camera frame of a catalog item finds it in the top 5', async ({
       .toBeGreaterThan(0);
     await expect(page.getByRole('button', { name: 'Switch camera' })).toBeVisible();
 
-    const results = await afterSearch(page, () => page.getByTestId('capture').click());
+    // Keyboard first: the shutter has focus once the stream runs, so Enter captures.
+    await expect(page.getByTestId('capture')).toBeFocused();
+    const results = await afterSearch(page, () => page.keyboard.press('Enter'));
     expect(results.slice(0, 5).map((r) => r.id)).toContain(id);
     // The captured frame is now the query photo, camera closed.
     await expect(page.getByTestId('query-photo')).toBeVisible();
     await expect(page.getByTestId('camera')).toHaveCount(0);
+
+    // Retake opens the camera again; Escape closes it and keeps the last search.
+    await page.getByTestId('open-camera').click();
+    await expect(page.getByTestId('camera')).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('camera')).toHaveCount(0);
+    await expect(page.getByTestId('query-photo')).toBeVisible();
     await watch.verify();
   } finally {
     await browser.close();

@@ -117,3 +117,24 @@ test('a crop re-searches the decoded photo, by keyboard and by dragging', async 
   );
   expect(again.map((r) => r.id)).toEqual(whole.map((r) => r.id));
 });
+
+test('the session panel keeps p50 and p95 over every photo search', async ({ page }, testInfo) => {
+  const ids = catalog.ids.slice(100, 106);
+  for (const id of ids) await afterSearch(page, () => upload(page, catalogPhoto(id).path));
+  await expect(page.getByTestId('latency')).toContainText(
+    `Photo searches this session: ${ids.length}`,
+  );
+
+  const ms = async (testId: string) =>
+    Number((await page.getByTestId(testId).textContent())!.replace(' ms', ''));
+  const rows: Record<string, { p50: number; p95: number }> = {};
+  for (const stage of ['decode', 'preprocess', 'embed', 'search', 'total']) {
+    rows[stage] = { p50: await ms(`p50-${stage}`), p95: await ms(`p95-${stage}`) };
+    expect(rows[stage].p50).toBeGreaterThanOrEqual(0);
+    expect(rows[stage].p95).toBeGreaterThanOrEqual(rows[stage].p50);
+  }
+  expect(rows.total.p50).toBeGreaterThanOrEqual(rows.embed.p50);
+  // The figures the panel showed, in this run's report.
+  await testInfo.attach('session-latency.json', { body: JSON.stringify(rows, null, 2) });
+  console.log(`photo search latency over ${ids.length} uploads (ms):`, JSON.stringify(rows));
+});
