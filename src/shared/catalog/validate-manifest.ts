@@ -149,6 +149,13 @@ export function parseModelSpec(value: unknown, path = 'spec'): ModelSpec {
     provenance: array(o.provenance, `${path}.provenance`, 64).map((p, i) =>
       string(p, `${path}.provenance[${i}]`),
     ),
+    ...(o.files === undefined
+      ? {}
+      : {
+          files: array(o.files, `${path}.files`, 256).map((f, i) =>
+            fileRef(f, `${path}.files[${i}]`),
+          ),
+        }),
   };
 }
 

@@ -42,4 +42,19 @@ export interface ModelSpec {
   towers: { image: boolean; text: boolean };
   licence: string;
   provenance: string[];
+  /**
+   * Every file of a multi-file model (runtime 'transformers': config, tokenizer, both towers'
+   * ONNX files), paths relative to the model folder; `file` is the image tower among them.
+   * Absent for single-file models.
+   */
+  files?: ModelFile[];
+}
+
+/** One file of a model folder, with what it takes to verify it. */
+export interface ModelFile {
+  /** Path relative to `models/<id>/`. */
+  file: string;
+  bytes: number;
+  /** sha256 of the file, hex. */
+  sha256: string;
 }
