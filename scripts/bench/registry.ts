@@ -7,4 +7,7 @@ import type { BenchSuite } from './types.ts';
 /** Loaded on demand, so one suite's heavy imports never slow down another. */
 export const suites: Record<string, () => Promise<BenchSuite>> = {
   search: async () => (await import('./suites/search.ts')).searchSuite,
+  embed: async () => (await import('./suites/embed.ts')).embedSuite,
+  e2e: async () => (await import('./suites/e2e.ts')).e2eSuite,
+  startup: async () => (await import('./suites/startup.ts')).startupSuite,
 };

@@ -1,0 +1,32 @@
+/** Messages between the embed suite (Node), its page and the worker that runs one model. */
+
+export interface EmbedConfig {
+  /** URL of the model's model.json; the .onnx is spec.file beside it. */
+  specUrl: string;
+  /** Photos (URLs) preprocessed into the query tensors, used in turn. */
+  photoUrls: string[];
+  threads: number;
+  warmup: number;
+  runs: number;
+}
+
+export interface EmbedResult {
+  modelId: string;
+  runtime: string;
+  dim: number;
+  threads: number;
+  /** ort.env.wasm.numThreads as onnxruntime-web kept it. */
+  ortThreads: number;
+  crossOriginIsolated: boolean;
+  /** Session creation (model bytes to ready session), ms. */
+  sessionMs: number;
+  /** Per-run wall time of embed() after the warm-up, ms. */
+  times: number[];
+  /** Preprocessing (decoded photo → tensor) per photo, ms: the query path's other worker stage. */
+  preprocessMs: number[];
+}
+
+/** What the page puts on globalThis. */
+export interface EmbedBenchPage {
+  run(config: EmbedConfig): Promise<EmbedResult>;
+}

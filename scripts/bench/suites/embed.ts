@@ -1,0 +1,161 @@
+/**
+ * The embed suite: query-model latency in a browser worker (onnxruntime-web, the app's WASM
+ * build, cross-origin isolated), p50 and p95 after a warm-up, for 1 and 2 threads and every
+ * installed model (models/<id>/model.json), on real preprocessed photos.
+ */
+import { resolve } from 'node:path';
+import { openBenchPage } from '../browser.ts';
+import { machineLine } from '../machine.ts';
+import { table, targetLines } from '../markdown-report.ts';
+import { installedModels, modelsDir, photosDir, root, samplePhotos } from '../paths.ts';
+import { median, p95, round } from '../stats.ts';
+import type { BenchSuite, SuiteOptions, SuiteReport, TargetCheck } from '../types.ts';
+import type { EmbedBenchPage, EmbedConfig, EmbedResult } from './embed-protocol.ts';
+
+interface Row {
+  model: string;
+  runtime: string;
+  dim: number;
+  threads: number;
+  p50_ms: number;
+  p95_ms: number;
+  min_ms: number;
+  mean_ms: number;
+  runs: number;
+  session_ms: number;
+  preprocess_ms: number;
+}
+
+const rowOf = (model: string, r: EmbedResult): Row => ({
+  model,
+  runtime: r.runtime,
+  dim: r.dim,
+  threads: r.ortThreads,
+  p50_ms: round(median(r.times)),
+  p95_ms: round(p95(r.times)),
+  min_ms: round(Math.min(...r.times)),
+  mean_ms: round(r.times.reduce((a, b) => a + b, 0) / r.times.length),
+  runs: r.times.length,
+  session_ms: Math.round(r.sessionMs),
+  preprocess_ms: round(median(r.preprocessMs)),
+});
+
+async function run(options: SuiteOptions): Promise<SuiteReport> {
+  const { log, quick } = options;
+  const models = installedModels();
+  if (!models.length) throw new Error('no models in models/: run `npm run models`');
+  const session = await openBenchPage({
+    main: resolve(import.meta.dirname, 'embed-page.ts'),
+    extra: { 'embed-worker': resolve(import.meta.dirname, 'embed-worker.ts') },
+    files: {
+      '/models/': modelsDir,
+      '/photos/': photosDir,
+      '/ort-wasm-simd-threaded.wasm': resolve(
+        root,
+        'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm',
+      ),
+    },
+  });
+  const rows: Row[] = [];
+  let isolated = false;
+  try {
+    const photoUrls = samplePhotos(8).map((name) => `/photos/${name}`);
+    for (const model of models) {
+      for (const threads of [1, 2]) {
+        const config: EmbedConfig = {
+          specUrl: `/models/${model}/model.json`,
+          photoUrls,
+          threads,
+          warmup: quick ? 3 : 10,
+          runs: quick ? 10 : 60,
+        };
+        const result = await session.page.evaluate(
+          (c) => (globalThis as unknown as { embedBench: EmbedBenchPage }).embedBench.run(c),
+          config,
+        );
+        isolated = result.crossOriginIsolated;
+        const row = rowOf(model, result);
+        rows.push(row);
+        log(
+          `  ${model} ${threads} thread(s): p50 ${row.p50_ms} ms  p95 ${row.p95_ms} ms ` +
+            `(${row.runs} runs; session ${row.session_ms} ms)`,
+        );
+      }
+    }
+  } finally {
+    await session.close();
+  }
+  const machine = { ...options.machine, browser: session.version };
+  const targets: TargetCheck[] = rows
+    .filter((r) => r.threads === 2)
+    .map((r) => ({
+      name: `embed ${r.model}, 2 threads, p50`,
+      target: '≤ 30 ms',
+      value: r.p50_ms,
+      unit: 'ms',
+      pass: r.p50_ms <= 30,
+    }));
+  const notes = [
+    `Each row is a fresh worker with one onnxruntime-web ${'session'} (the app's ort-wasm-simd-threaded` +
+      ` build, graph optimisation "all", cross-origin isolated: ${isolated}); embed() on 8 real` +
+      ` photos in turn, after ${quick ? 3 : 10} warm-up runs. Times are embed() only: preprocessing` +
+      ' (resize + normalise into the tensor) is listed apart.',
+    'Models whose spec says runtime "transformers" (transformers.js) are timed as their image' +
+      ' tower ONNX graph on the same onnxruntime-web; transformers.js adds its own pre- and' +
+      ' post-processing on top.',
+    'The machine is shared: with other work on its 2 cores, the 2-thread runs suffer most.',
+  ];
+  const report = {
+    suite: 'embed',
+    machine,
+    cases: rows as unknown as Record<string, unknown>[],
+    targets,
+    notes,
+  };
+  const markdown = [
+    '## Embed: query-model latency in the worker (`npm run bench -- --suite embed`)',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine(machine)}.`,
+    '',
+    table(
+      [
+        'model',
+        'dim',
+        'threads',
+        'p50 ms',
+        'p95 ms',
+        'min ms',
+        'mean ms',
+        'runs',
+        'session ms',
+        'preprocess ms',
+      ],
+      rows.map((r) => [
+        r.model,
+        r.runtime,
+        r.dim,
+        r.threads,
+        r.p50_ms,
+        r.p95_ms,
+        r.min_ms,
+        r.mean_ms,
+        r.runs,
+        r.session_ms,
+        r.preprocess_ms,
+      ]),
+    ),
+    '',
+    '### Targets',
+    '',
+    targetLines(targets),
+    '',
+    ...notes.map((note) => `- ${note}`),
+  ].join('\n');
+  return { ...report, markdown };
+}
+
+export const embedSuite: BenchSuite = {
+  name: 'embed',
+  description: 'query-model latency in a browser worker, 1 and 2 threads, every installed model',
+  run,
+};
