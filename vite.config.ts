@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { contentSecurityPolicyPlugin } from './scripts/vite/content-security-policy.ts';
 import { serveModels } from './scripts/vite/serve-models.ts';
 import { SHARE_TARGET_ACTION, SHARE_TARGET_FIELD } from './src/ui/share/share-target.ts';
 
@@ -36,6 +37,8 @@ export default defineConfig({
   plugins: [
     svelte(),
     serveModels(),
+    // A strict CSP: <meta> in index.html, header in dev and preview.
+    contentSecurityPolicyPlugin(),
     VitePWA({
       // A custom service worker (src/sw.ts): precache plus the share target.
       strategies: 'injectManifest',
