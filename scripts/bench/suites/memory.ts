@@ -1,0 +1,313 @@
+/**
+ * The memory suite, in the built app (vite preview, headless Chromium): peak JS heap (page and
+ * search worker, sampled every 100 ms through CDP), ArrayBuffer/WASM backing stores and the
+ * renderer's peak RSS, with the demo catalog and with a synthetic 100k-item catalog; then the
+ * load run: 1,000 photo searches in a row in one page, JS heap growth after forced GC (target
+ * < 10 MB) and p95 latency of the first 100 vs the last 100 searches.
+ */
+import type { Browser, Page } from '@playwright/test';
+import { loadPhotos, newAppContext, queryPhotos, readyMs } from '../app/app-page.ts';
+import { buildApp } from '../app/app-server.ts';
+import { MemoryProbe, rendererMemory, samplePeaks, type MemorySample } from '../app/cdp-memory.ts';
+import type { QuerySample } from '../app/probe-protocol.ts';
+import { writeSyntheticApp } from '../app/synthetic-catalog.ts';
+import { withApp } from '../app/with-app.ts';
+import { machineLine } from '../machine.ts';
+import { table, targetLines } from '../markdown-report.ts';
+import { samplePhotos } from '../paths.ts';
+import { median, p95, round } from '../stats.ts';
+import type { BenchSuite, SuiteOptions, SuiteReport, TargetCheck } from '../types.ts';
+
+const MB = 1024 * 1024;
+const mb = (bytes: number) => round(bytes / MB);
+
+interface CatalogRow {
+  catalog: string;
+  items: number;
+  ready_ms: number;
+  peak_js_heap_mb: number;
+  peak_page_heap_mb: number;
+  peak_worker_heap_mb: number;
+  peak_worker_backing_mb: number;
+  after_gc_js_heap_mb: number;
+  after_gc_worker_backing_mb: number;
+  renderer_peak_rss_mb: number;
+  renderer_rss_mb: number;
+  search_p50_ms: number;
+  queries: number;
+}
+
+const jsHeap = (s: MemorySample) => s.page.used + s.workers.used;
+
+/** Loads the app with peaks sampled from navigation on, then runs `queries` searches. */
+async function measureCatalog(
+  browser: Browser,
+  url: string,
+  label: string,
+  items: number,
+  photos: string[],
+  queries: number,
+  keepPage?: (page: Page, probe: MemoryProbe) => Promise<void>,
+): Promise<CatalogRow> {
+  const context = await newAppContext(browser);
+  try {
+    const page = await context.newPage();
+    const probe = await MemoryProbe.attach(context, page);
+    const sampler = samplePeaks(probe);
+    await page.goto(url);
+    const ready = await readyMs(page, 300_000);
+    await loadPhotos(page, photos);
+    const samples = await queryPhotos(page, 0, queries);
+    const { peak, peakJsHeap } = await sampler.stop();
+    const settled = await probe.collectAndSample();
+    const renderer = await rendererMemory(browser);
+    const row: CatalogRow = {
+      catalog: label,
+      items,
+      ready_ms: Math.round(ready),
+      peak_js_heap_mb: mb(peakJsHeap),
+      peak_page_heap_mb: mb(peak.page.used),
+      peak_worker_heap_mb: mb(peak.workers.used),
+      peak_worker_backing_mb: mb(peak.workers.backing),
+      after_gc_js_heap_mb: mb(jsHeap(settled)),
+      after_gc_worker_backing_mb: mb(settled.workers.backing),
+      renderer_peak_rss_mb: mb(renderer.peakRss),
+      renderer_rss_mb: mb(renderer.rss),
+      search_p50_ms: round(median(samples.map((s) => s.stages.search))),
+      queries,
+    };
+    await keepPage?.(page, probe);
+    await probe.detach();
+    return row;
+  } finally {
+    await context.close();
+  }
+}
+
+interface LoadRun {
+  queries: number;
+  heap_before_mb: number;
+  heap_after_mb: number;
+  heap_growth_mb: number;
+  backing_growth_mb: number;
+  first100_p95_ms: number;
+  last100_p95_ms: number;
+  p95_drift: number;
+  first100_p50_ms: number;
+  last100_p50_ms: number;
+  seconds: number;
+}
+
+async function loadRun(
+  page: Page,
+  probe: MemoryProbe,
+  queries: number,
+  log: (line: string) => void,
+): Promise<LoadRun> {
+  const before = await probe.collectAndSample();
+  const started = performance.now();
+  const samples: QuerySample[] = [];
+  const chunk = 100;
+  for (let i = 0; i < queries; i += chunk) {
+    samples.push(...(await queryPhotos(page, i, Math.min(chunk, queries - i))));
+    log(
+      `  load run: ${samples.length}/${queries} searches, p50 so far ${round(median(samples.map((s) => s.totalMs)))} ms`,
+    );
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const after = await probe.collectAndSample();
+  const window = Math.min(100, Math.floor(queries / 2));
+  const first = samples.slice(0, window).map((s) => s.totalMs);
+  const last = samples.slice(-window).map((s) => s.totalMs);
+  return {
+    queries: samples.length,
+    heap_before_mb: mb(jsHeap(before)),
+    heap_after_mb: mb(jsHeap(after)),
+    heap_growth_mb: mb(jsHeap(after) - jsHeap(before)),
+    backing_growth_mb: mb(
+      after.page.backing + after.workers.backing - before.page.backing - before.workers.backing,
+    ),
+    first100_p95_ms: round(p95(first)),
+    last100_p95_ms: round(p95(last)),
+    p95_drift: round(p95(last) / p95(first)),
+    first100_p50_ms: round(median(first)),
+    last100_p50_ms: round(median(last)),
+    seconds: Math.round(seconds),
+  };
+}
+
+async function run(options: SuiteOptions): Promise<SuiteReport> {
+  const { log, quick } = options;
+  const syntheticCount = quick ? 20_000 : 100_000;
+  const loadQueries = quick ? 100 : 1000;
+  const photos = samplePhotos(50);
+  const rows: CatalogRow[] = [];
+  let load: LoadRun | undefined;
+  const built = await buildApp(log);
+  const version = await withApp(
+    log,
+    async ({ server, browser, version }) => {
+      const row = await measureCatalog(
+        browser,
+        server.url,
+        'demo',
+        0,
+        photos,
+        20,
+        async (page, probe) => {
+          load = await loadRun(page, probe, loadQueries, log);
+        },
+      );
+      rows.push(row);
+      return version;
+    },
+    built,
+  );
+  rows[0].items = await demoCount(built);
+  const synthetic = writeSyntheticApp(built, syntheticCount);
+  log(
+    `  synthetic catalog: ${syntheticCount} items × ${synthetic.dims.join(', ')} dims, ${mb(synthetic.shardBytes)} MB of shards, ${mb(synthetic.itemBytes)} MB item table`,
+  );
+  await withApp(
+    log,
+    async ({ server, browser }) => {
+      rows.push(
+        await measureCatalog(
+          browser,
+          server.url,
+          `synthetic ${syntheticCount / 1000}k`,
+          syntheticCount,
+          photos,
+          20,
+        ),
+      );
+    },
+    synthetic.outDir,
+  );
+  for (const r of rows) {
+    log(
+      `  ${r.catalog}: peak JS heap ${r.peak_js_heap_mb} MB (page ${r.peak_page_heap_mb}, worker ${r.peak_worker_heap_mb}), worker backing stores ${r.peak_worker_backing_mb} MB, renderer peak RSS ${r.renderer_peak_rss_mb} MB, ready ${r.ready_ms} ms`,
+    );
+  }
+  const machine = { ...options.machine, browser: version };
+  const targets: TargetCheck[] = [];
+  if (load) {
+    log(
+      `  load run: heap growth ${load.heap_growth_mb} MB after GC; p95 first 100 ${load.first100_p95_ms} ms, last 100 ${load.last100_p95_ms} ms`,
+    );
+    targets.push(
+      {
+        name: `JS heap growth over ${load.queries} searches (after GC)`,
+        target: '< 10 MB',
+        value: load.heap_growth_mb,
+        unit: 'MB',
+        pass: load.heap_growth_mb < 10,
+      },
+      {
+        name: 'p95 latency, last 100 vs first 100 searches',
+        target: '≤ 1.25× (stable)',
+        value: load.p95_drift,
+        unit: `× (${load.first100_p95_ms} → ${load.last100_p95_ms} ms)`,
+        pass: load.p95_drift <= 1.25,
+      },
+    );
+  }
+  const notes = [
+    "JS heap = page + search worker used heap (CDP Runtime.getHeapUsage), sampled every 100 ms from navigation through 20 searches; backing stores = ArrayBuffers and WASM memories (the index and onnxruntime's heap) held by the worker; renderer peak RSS = VmHWM of the renderer process hosting the page and its workers. onnxruntime's own thread workers are not sampled (their memory is the shared WASM heap).",
+    `The synthetic catalog has ${syntheticCount.toLocaleString('en')} random vectors per model of the demo catalog, encoded by the shared shard encoder into 4 MiB shards, with the demo items' fields and thumbnails repeated; it is served like the demo catalog.`,
+    load
+      ? `Load run: ${load.queries} photo searches in a row in the demo page (50 photos in turn, each to painted results, ${load.seconds} s); heap measured after HeapProfiler.collectGarbage in the page and the worker, before and after. p50 went ${load.first100_p50_ms} → ${load.last100_p50_ms} ms; backing stores grew ${load.backing_growth_mb} MB.`
+      : 'The load run did not run.',
+  ];
+  const report = {
+    suite: 'memory',
+    machine,
+    cases: rows as unknown as Record<string, unknown>[],
+    loadRun: load,
+    targets,
+    notes,
+  };
+  const markdown = [
+    '## Memory and the 1,000-search load run (`npm run bench -- --suite memory`)',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine(machine)}.`,
+    '',
+    table(
+      [
+        'catalog',
+        'items',
+        'ready ms',
+        'peak JS heap MB',
+        'page MB',
+        'worker MB',
+        'worker backing stores MB',
+        'JS heap after GC MB',
+        'renderer peak RSS MB',
+        'search p50 ms',
+      ],
+      rows.map((r) => [
+        r.catalog,
+        r.items.toLocaleString('en'),
+        r.ready_ms,
+        r.peak_js_heap_mb,
+        r.peak_page_heap_mb,
+        r.peak_worker_heap_mb,
+        r.peak_worker_backing_mb,
+        r.after_gc_js_heap_mb,
+        r.renderer_peak_rss_mb,
+        r.search_p50_ms,
+      ]),
+    ),
+    '',
+    ...(load
+      ? [
+          '### Load run',
+          '',
+          table(
+            [
+              'searches',
+              'heap before MB',
+              'heap after MB',
+              'growth MB',
+              'p95 first 100 ms',
+              'p95 last 100 ms',
+              'drift',
+            ],
+            [
+              [
+                load.queries,
+                load.heap_before_mb,
+                load.heap_after_mb,
+                load.heap_growth_mb,
+                load.first100_p95_ms,
+                load.last100_p95_ms,
+                `${load.p95_drift}×`,
+              ],
+            ],
+          ),
+          '',
+        ]
+      : []),
+    '### Targets',
+    '',
+    targetLines(targets),
+    '',
+    ...notes.map((note) => `- ${note}`),
+  ].join('\n');
+  return { ...report, markdown };
+}
+
+async function demoCount(built: string): Promise<number> {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  return (
+    JSON.parse(readFileSync(join(built, 'catalog', 'manifest.json'), 'utf8')) as { count: number }
+  ).count;
+}
+
+export const memorySuite: BenchSuite = {
+  name: 'memory',
+  description:
+    'peak JS heap and WASM memory (demo and synthetic 100k catalogs), 1,000-search load run',
+  run,
+};
