@@ -120,3 +120,23 @@ test('a photo shared from another app goes through the service worker and is sea
   expect(results[0].id).toBe(id);
   expect(new URL(page.url()).searchParams.has('shared')).toBe(false);
 });
+
+test('the link of a search by words reproduces it', async ({ page, context }) => {
+  await page.goto('./');
+  await waitReady(page);
+  const box = page.getByRole('searchbox', { name: 'Search by words' });
+  const results = await afterSearch(page, async () => {
+    await box.fill('black shoes');
+    await box.press('Enter');
+  });
+  expect(results.length).toBeGreaterThan(0);
+  expect(new URL(page.url()).hash).toContain('q=black+shoes');
+
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await waitReady(other);
+  await expect(other.getByTestId('results')).toHaveAttribute('data-searches', '1');
+  await expect(other.getByTestId('results')).toHaveAttribute('aria-busy', 'false');
+  expect(await shownResults(other)).toEqual(results);
+  await expect(other.getByTestId('query-text')).toHaveText('“black shoes”');
+});

@@ -43,6 +43,17 @@ describe('share state in the URL hash', () => {
     expect(decodeShareState('').query).toBeNull();
   });
 
+  it('carries a text query, trimmed, and drops an empty one', () => {
+    const hash = encodeShareState({
+      model: null,
+      k: null,
+      filters: {},
+      query: { kind: 'text', text: 'red dress & "navy" #1' },
+    });
+    expect(decodeShareState(hash).query).toEqual({ kind: 'text', text: 'red dress & "navy" #1' });
+    expect(decodeShareState('q=%20%20').query).toBeNull();
+  });
+
   it('keeps values with reserved characters intact', () => {
     const state: ShareState = {
       model: null,

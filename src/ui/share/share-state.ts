@@ -1,10 +1,11 @@
 /** Share links: the search state (model, Top-K, filters, sample or "more like this" item) in the URL hash. */
 
-export interface SharedQuery {
-  /** 'sample': the item's photo run through the model; 'similar': "more like this" on the item's vector. */
-  kind: 'sample' | 'similar';
-  id: string;
-}
+/**
+ * 'sample': the item's photo run through the model; 'similar': "more like this" on the item's
+ * vector; 'text': words. A photo of the shopper's own is never in a link.
+ */
+export type SharedQuery =
+  { kind: 'sample' | 'similar'; id: string } | { kind: 'text'; text: string };
 
 export interface ShareState {
   model: string | null;
@@ -24,7 +25,8 @@ export function encodeShareState(state: ShareState): string {
   const params = new URLSearchParams();
   if (state.model) params.set('model', state.model);
   if (state.k !== null) params.set('k', String(state.k));
-  if (state.query) params.set(state.query.kind, state.query.id);
+  if (state.query?.kind === 'text') params.set('q', state.query.text);
+  else if (state.query) params.set(state.query.kind, state.query.id);
   for (const field of Object.keys(state.filters).sort()) {
     for (const value of [...state.filters[field]].sort())
       params.append(FILTER_PREFIX + field, value);
@@ -42,8 +44,10 @@ export function decodeShareState(hash: string): ShareState {
   if (Number.isInteger(k) && k >= MIN_K && k <= MAX_K) state.k = k;
   const similar = params.get('similar');
   const sample = params.get('sample');
+  const text = params.get('q')?.trim();
   if (similar) state.query = { kind: 'similar', id: similar };
   else if (sample) state.query = { kind: 'sample', id: sample };
+  else if (text) state.query = { kind: 'text', text };
   for (const [key, value] of params) {
     if (!key.startsWith(FILTER_PREFIX) || key.length === FILTER_PREFIX.length) continue;
     const field = key.slice(FILTER_PREFIX.length);

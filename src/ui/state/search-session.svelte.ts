@@ -90,9 +90,11 @@ export class SearchSession {
       query:
         query?.kind === 'similar'
           ? { kind: 'similar', id: query.item.id }
-          : query?.kind === 'photo' && query.sample
-            ? { kind: 'sample', id: query.sample.id }
-            : null,
+          : query?.kind === 'text'
+            ? { kind: 'text', text: query.text }
+            : query?.kind === 'photo' && query.sample
+              ? { kind: 'sample', id: query.sample.id }
+              : null,
     };
   });
 
@@ -191,6 +193,10 @@ export class SearchSession {
     if (state.model && info.models.some((m) => m.id === state.model)) this.#modelId = state.model;
     if (!state.query) {
       await this.#run();
+      return;
+    }
+    if (state.query.kind === 'text') {
+      await this.searchText(state.query.text);
       return;
     }
     const index = this.#engine.indexOf(state.query.id);
