@@ -56,7 +56,7 @@ for (const name of names) {
   log(`bench: ${name} took ${Math.round((performance.now() - started) / 1000)} s`);
   // A quick run is a smoke test: its numbers do not belong in BENCHMARKS.md.
   if (!values['no-write'] && !values.quick) {
-    writeSection(resolve(root, 'BENCHMARKS.md'), report.suite, report.markdown);
+    writeSection(resolve(root, 'BENCHMARKS.md'), report.suite, report.markdown, report.targets);
     log(`bench: wrote the ${report.suite} section of BENCHMARKS.md`);
   }
 }

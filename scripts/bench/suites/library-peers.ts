@@ -4,7 +4,8 @@
  * inner-product scoring. Bundled as its own script, so the page still runs when the package is
  * not installed (the suite then skips it with the reason).
  */
-import { loadHnswlib } from 'hnswlib-wasm';
+// The package names only a "module" entry, which Node and vitest do not read: import its file.
+import { loadHnswlib } from 'hnswlib-wasm/dist/hnswlib.js';
 import type { SyntheticCatalog } from './search-data.ts';
 
 export interface LibraryPeer {
