@@ -1,4 +1,7 @@
-/** A registry model in Node: reads `models/<id>/`, runs it with onnxruntime-node, batches images. */
+/**
+ * A registry model in Node: reads `models/<id>/`, runs it with onnxruntime-node (or transformers.js
+ * for `runtime: 'transformers'`), batches images.
+ */
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
@@ -8,6 +11,7 @@ import { createOnnxEmbedder, type OnnxEmbedder } from '../../src/shared/model/on
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
 import type { RgbaImage } from '../../src/shared/preprocess/rgba-image.ts';
 import { ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
+import { loadTransformersNodeModel } from './transformers-node-model.ts';
 
 export { decodeImageNode } from './decode-node.ts';
 export type { DecodedImage } from '../../src/shared/preprocess/rgba-image.ts';
@@ -19,6 +23,8 @@ export interface NodeModel {
   dim: number;
   /** Embeds images (upright RGBA) in batches; returns count x dim L2-normalised floats. */
   embedImages(images: RgbaImage[]): Promise<Float32Array>;
+  /** Models with a text tower only: count x dim L2-normalised floats, one row per text. */
+  embedTexts?(texts: readonly string[]): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
 
@@ -41,6 +47,7 @@ export async function loadNodeModel(
   options: { threads?: number; batch?: number } = {},
 ): Promise<NodeModel> {
   const spec = readModelSpec(id);
+  if (spec.runtime === 'transformers') return loadTransformersNodeModel(spec, modelsDir, options);
   const bytes = readFileSync(resolve(modelsDir, id, spec.file));
   const embedder: OnnxEmbedder = await createOnnxEmbedder(ort, bytes, spec, {
     threads: options.threads ?? cpus().length,

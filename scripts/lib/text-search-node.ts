@@ -1,6 +1,6 @@
 /**
- * A text query over a catalog loaded in Node, as the app answers it: a keyword filter ranked by
- * the matches' centroid when the model has no text tower (the only case until one is loaded).
+ * A text query over a catalog loaded in Node, as the app answers it: the text tower's embedding
+ * when the model has one, else a keyword filter ranked by the matches' centroid.
  */
 import { CentroidSearch } from '../../src/shared/search/centroid-search.ts';
 import { buildFilterMask, isConstrained } from '../../src/shared/search/filter.ts';
@@ -26,6 +26,10 @@ export async function searchTextNode(
 ): Promise<TextSearchResult> {
   const index = catalog.indexes.get(model.spec.id);
   if (!index) throw new Error(`the catalog has no index for ${model.spec.id}`);
+  if (model.embedTexts) {
+    const vector = await model.embedTexts([text]);
+    return { ...index.search(vector, k), keywords: null };
+  }
   const keywords = parseTextQuery(text, buildKeywordVocabulary(catalog.items.fields));
   // Without a filter there is nothing to rank by: no words named a catalog value.
   if (!isConstrained(keywords.filters)) {
