@@ -22,7 +22,11 @@ const QUERIES = 16;
 
 let version: Promise<string | null> | undefined;
 const faissVersion = () =>
-  (version ??= run(python, ['-c', 'import faiss; print(faiss.__version__)'], { env })
+  (version ??= run(
+    python,
+    ['-c', 'import faiss; print(faiss.__version__, faiss.get_compile_options().strip())'],
+    { env },
+  )
     .then(({ stdout }) => stdout.trim())
     .catch(() => null));
 
@@ -47,8 +51,14 @@ function writeCatalog(path: string, catalog: SyntheticCatalog): void {
 
 export const faissPythonPeer: NodeSearchPeer = {
   name: 'faiss',
-  describe: async () =>
-    `FAISS ${await faissVersion()} IndexFlatIP (float32, python3-faiss, 1 thread)`,
+  async describe() {
+    const [release, ...options] = (await faissVersion())?.split(' ') ?? [];
+    return (
+      `FAISS ${release} IndexFlatIP, float32, 1 thread (OMP_NUM_THREADS=1); Debian's ` +
+      `python3-faiss, compile options "${options.join(' ')}"` +
+      (options.includes('AVX2') ? '' : ' (a generic build: no AVX2 kernels)')
+    );
+  },
   async unavailable() {
     return (await faissVersion())
       ? null

@@ -57,8 +57,9 @@ function casesFor(quick: boolean, kernels: Subject[], libraries: Subject[]): Cas
     quick
       ? { minRuns: 3, maxRuns: 10, budgetMs: 300 }
       : slow
-        ? { minRuns: 5, maxRuns: 15, budgetMs: 2000 }
-        : { minRuns: 20, maxRuns: 300, budgetMs: 2000 };
+        ? { minRuns: 5, maxRuns: 15, budgetMs: 1500 }
+        : // 1.2 s per fast case keeps the whole `npm run bench` within ~10 minutes.
+          { minRuns: 20, maxRuns: 300, budgetMs: 1200 };
   const configs: CaseConfig[] = [];
   for (const n of sizes) {
     for (const d of dims) {
@@ -142,7 +143,9 @@ async function nodePeerRows(
     notes.push(`Peer ${peer.name}: ${await peer.describe()}, timed inside its own process.`);
     for (const config of shapes.values()) {
       const catalog = new SyntheticCatalog(config.n, config.d, config.seed);
-      const runs = config.n * config.d > SLOW_LIMIT ? 5 : 20;
+      // Enough runs for a stable median on a shared machine, ~2 s per case at most.
+      const size = config.n * config.d;
+      const runs = size <= 2 ** 24 ? 100 : size <= SLOW_LIMIT ? 30 : 10;
       const result = await peer.run(catalog, config.k, runs, CHECK_QUERIES);
       checks.set(checkKey(config.n, config.d, config.k, peer.name), result.checkIds);
       const med = median(result.times);
