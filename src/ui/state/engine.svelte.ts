@@ -73,15 +73,24 @@ export class SearchEngine {
   #inFlight: AbortController | null = null;
   #latest = 0;
 
-  /** Starts the worker and loads the catalog; after an error, calling again retries. */
+  /**
+   * Starts the worker and loads the catalog; after an error, calling again retries. A load cut
+   * off by a lost connection resumes by itself once the device is back online (verified files
+   * are kept, so only the rest is downloaded).
+   */
   start(): Promise<void> {
     this.#started ??= this.#start().catch((error: unknown) => {
       this.#started = undefined;
       this.status = 'error';
       this.error = error instanceof Error ? error.message : String(error);
+      if (navigator.onLine) return;
+      this.error += ' Loading continues when you are back online.';
+      window.addEventListener('online', this.#resume, { once: true });
     });
     return this.#started;
   }
+
+  #resume = () => void this.start();
 
   async #start(): Promise<void> {
     this.status = 'loading';
@@ -270,6 +279,7 @@ export class SearchEngine {
 
   /** Stops the worker and frees the thumbnail URLs. */
   dispose(): void {
+    window.removeEventListener('online', this.#resume);
     this.#supersede();
     this.#revokeThumbnails();
     this.#worker?.terminate();
