@@ -1,0 +1,255 @@
+/**
+ * Download faults the engine specs leave out: a slow (throttled) server, the network gone in the
+ * middle of the first download (resumed once back online, verified files kept), and a catalog
+ * update that fails midway while the old catalog keeps working (resumed on the next visit).
+ */
+import { createHash } from 'node:crypto';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Transform } from 'node:stream';
+import type { CatalogManifest, ItemTable } from '../../src/shared/catalog/manifest.ts';
+import {
+  expectReady,
+  logRequests,
+  manifestHashes,
+  photos,
+  recordStatus,
+  searchWithPhoto,
+  servedCatalog,
+  storedState,
+} from './engine-support.ts';
+import { afterSearch, expect, test, upload, watchRequests } from './fixtures.ts';
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * A proxy in front of the app that trickles catalog files (not the manifest) at `bytesPerSecond`
+ * in small chunks: a slow mobile link, byte by byte, not just a late answer.
+ */
+function throttlingProxy(upstream: string, bytesPerSecond: number): Server {
+  const chunk = 16 * 1024;
+  const pause = (chunk / bytesPerSecond) * 1000;
+  const throttle = () =>
+    new Transform({
+      transform(data: Buffer, _encoding, done) {
+        void (async () => {
+          for (let at = 0; at < data.length; at += chunk) {
+            this.push(data.subarray(at, at + chunk));
+            await new Promise((wait) => setTimeout(wait, pause));
+          }
+          done();
+        })();
+      },
+    });
+  return createServer((req, res) => {
+    const target = new URL(req.url ?? '/', upstream);
+    const forward = httpRequest(target, { method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      const slow = /\/catalog\/(?!manifest\.json)/.test(target.pathname);
+      (slow ? up.pipe(throttle()) : up).pipe(res);
+    });
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+}
+
+test('a slow server: progress keeps moving, nothing times out or is fetched twice', async ({
+  browser,
+  baseURL,
+}) => {
+  test.setTimeout(240_000);
+  // ~3 MB/s: the 27 MB first download takes about ten seconds.
+  const proxy = throttlingProxy(baseURL!, 3_000_000);
+  await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+  const origin = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  const context = await browser.newContext({ baseURL: `${origin}/` });
+  try {
+    const watch = watchRequests(context, origin);
+    const requests = logRequests(context);
+    const page = await context.newPage();
+    const statuses = await recordStatus(page);
+    const started = Date.now();
+    await page.goto('./');
+
+    // While it downloads, the page stays responsive (the work is in the worker).
+    await expect(page.getByTestId('status')).toHaveText(/^downloading /, { timeout: 30_000 });
+    const lags: number[] = [];
+    while ((await page.getByTestId('status').textContent())?.startsWith('downloading')) {
+      const t = Date.now();
+      await page.evaluate(() => new Promise((done) => requestAnimationFrame(done)));
+      lags.push(Date.now() - t);
+      await page.waitForTimeout(250);
+    }
+    await expectReady(page, 180_000);
+    const seconds = (Date.now() - started) / 1000;
+
+    const { manifest, items, files } = await servedCatalog(page);
+    const percents = (await statuses())
+      .map((text) => /\((\d+)%\)$/.exec(text)?.[1])
+      .filter((p): p is string => p !== undefined)
+      .map(Number);
+    console.log(
+      `slow server: ready in ${seconds.toFixed(1)} s, ${percents.length} progress updates, ` +
+        `worst frame wait ${Math.max(...lags)} ms`,
+    );
+    expect(seconds).toBeGreaterThan(5);
+    expect(new Set(percents).size).toBeGreaterThan(10);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect(Math.max(...lags)).toBeLessThan(1000);
+    expect((await statuses()).filter((text) => /could not|failed|error/i.test(text))).toEqual([]);
+    // No timeout or retry: every file came once.
+    for (const file of files)
+      expect(
+        requests.filter((p) => p === file),
+        file,
+      ).toHaveLength(1);
+    expect((await storedState(page)).current).toBe(manifest.version);
+
+    const results = await searchWithPhoto(page, `${photos}/${items.ids[5]}.jpg`);
+    expect(results[0].id).toBe(items.ids[5]);
+    await watch.verify();
+  } finally {
+    await context.close();
+    await new Promise((done) => proxy.close(done));
+  }
+});
+
+test('offline in the middle of the first download: a clear message, then it resumes when back online', async ({
+  page,
+  context,
+}) => {
+  const { manifest, items } = await servedCatalog(page);
+  const packs = manifest.thumbs.packs;
+  const cut = 3;
+  // The connection drops as the fourth thumbnail pack starts.
+  let dropped = false;
+  await context.route(`**/catalog/${packs[cut].file}`, async (route) => {
+    if (!dropped) {
+      dropped = true;
+      await context.setOffline(true);
+      return route.abort('internetdisconnected');
+    }
+    return route.continue();
+  });
+  const requests = logRequests(context);
+  await page.goto('./');
+
+  const message =
+    /^Could not download catalog\/thumbs\/pack-003-[0-9a-f]+\.bin: the network is unavailable\. Loading continues when you are back online\.$/;
+  await expect(page.getByTestId('status')).toHaveText(message, { timeout: 60_000 });
+  await expect(page.getByRole('heading', { name: 'The catalog could not load' })).toBeVisible();
+  // What was verified before the drop is stored; the cut file is not; no catalog is current.
+  const verified = [
+    manifest.models[0].spec.sha256,
+    manifest.items.sha256,
+    ...manifest.models[0].shards.map((s) => s.sha256),
+    ...packs.slice(0, cut).map((p) => p.sha256),
+  ];
+  let stored = await storedState(page);
+  expect(stored.current).toBeNull();
+  expect(stored.files.sort()).toEqual([...verified].sort());
+
+  // Back online: no reload, no click. Only what was missing is downloaded.
+  const before = requests.length;
+  await context.setOffline(false);
+  await expectReady(page, 60_000);
+  const after = requests
+    .slice(before)
+    .filter((p) => p.startsWith('/catalog/') || p.startsWith('/models/'));
+  expect(after.sort()).toEqual(
+    ['/catalog/manifest.json', ...packs.slice(cut).map((p) => `/catalog/${p.file}`)].sort(),
+  );
+  stored = await storedState(page);
+  expect(stored.current).toBe(manifest.version);
+  expect(stored.files.sort()).toEqual(manifestHashes(manifest));
+  const results = await searchWithPhoto(page, `${photos}/${items.ids[6]}.jpg`);
+  expect(results[0].id).toBe(items.ids[6]);
+});
+
+test('an update that fails midway leaves the old catalog working; the next visit resumes it', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(180_000);
+  await page.goto('./');
+  await expectReady(page);
+  const { manifest, items, shards } = await servedCatalog(page);
+  const old = manifest.version;
+
+  // The next version changes two files: the item table (one item relabelled) and the last
+  // thumbnail pack (padding appended: the thumbnails' offsets still hold).
+  const changed = Math.floor(items.ids.length / 2);
+  const nextItems: ItemTable = structuredClone(items);
+  nextItems.fields.label[changed] = 'Relabelled';
+  const itemBytes = Buffer.from(JSON.stringify(nextItems));
+  const lastPack = manifest.thumbs.packs.at(-1)!;
+  const packBytes = Buffer.concat([
+    await (await page.request.get(`catalog/${lastPack.file}`)).body(),
+    Buffer.alloc(64),
+  ]);
+  const next: CatalogManifest = {
+    ...manifest,
+    version: `${old}-next`,
+    items: { file: 'items-next.json', bytes: itemBytes.length, sha256: sha256(itemBytes) },
+    thumbs: {
+      ...manifest.thumbs,
+      packs: [
+        ...manifest.thumbs.packs.slice(0, -1),
+        { file: 'pack-next.bin', bytes: packBytes.length, sha256: sha256(packBytes) },
+      ],
+    },
+  };
+  await context.route('**/catalog/manifest.json', (route) => route.fulfill({ json: next }));
+  await context.route('**/catalog/items-next.json', (route) =>
+    route.fulfill({ body: itemBytes, contentType: 'application/json' }),
+  );
+  // The server dies on the new pack: every try is cut off.
+  let packTries = 0;
+  await context.route('**/catalog/pack-next.bin', (route) => {
+    packTries++;
+    return route.abort('connectionreset');
+  });
+
+  const statuses = await recordStatus(page);
+  await page.reload();
+  await expectReady(page);
+  // Searches work while the update downloads, retries and gives up, all from the old catalog.
+  const search = (id: string) => afterSearch(page, () => upload(page, `${photos}/${id}.jpg`));
+  let results = await search(items.ids[changed]);
+  expect(results[0].id).toBe(items.ids[changed]);
+  await expect.poll(() => packTries, { timeout: 60_000 }).toBe(4);
+  await page.waitForTimeout(500);
+  results = await search(items.ids[changed + 1]);
+  expect(results[0].id).toBe(items.ids[changed + 1]);
+  expect((await statuses()).slice((await statuses()).indexOf('ready'))).toEqual(['ready']);
+  await expect(page.getByText('Relabelled')).toHaveCount(0);
+  // The old catalog is still current; the update's verified file is kept for next time.
+  let stored = await storedState(page);
+  expect(stored.current).toBe(old);
+  expect(stored.pending).toBe(next.version);
+  expect(stored.files).toContain(next.items.sha256);
+  expect(stored.files).not.toContain(sha256(packBytes));
+  expect(stored.files).toEqual(expect.arrayContaining(manifestHashes(manifest)));
+
+  // Next visit, the server is back: the old catalog serves at once, the update fetches only
+  // the file it lacks, then swaps in.
+  await context.unroute('**/catalog/pack-next.bin');
+  await context.route('**/catalog/pack-next.bin', (route) =>
+    route.fulfill({ body: packBytes, contentType: 'application/octet-stream' }),
+  );
+  const requests = logRequests(context);
+  await page.reload();
+  await expectReady(page);
+  await expect
+    .poll(async () => (await storedState(page)).current, { timeout: 60_000 })
+    .toBe(next.version);
+  expect(requests.filter((p) => p.endsWith('/catalog/pack-next.bin'))).toHaveLength(1);
+  expect(requests.filter((p) => p.endsWith('/catalog/items-next.json'))).toEqual([]);
+  expect(requests.filter((p) => shards.includes(p))).toEqual([]);
+  stored = await storedState(page);
+  expect(stored.pending).toBeNull();
+  expect(stored.files.sort()).toEqual(manifestHashes(next));
+  results = await search(items.ids[changed]);
+  expect(results[0].id).toBe(items.ids[changed]);
+  await expect(page.getByTestId('result').first()).toContainText('Relabelled');
+});
