@@ -2,7 +2,8 @@ import { defineConfig } from '@playwright/test';
 import { chromiumFlags, chromiumPath } from './tests/e2e/chromium.ts';
 
 // End-to-end tests against the built app served by `vite preview`, in Debian's Chromium.
-const port = 4173;
+// E2E_PORT lets a second checkout run its suite beside a server already on 4173.
+const port = Number(process.env.E2E_PORT ?? 4173);
 export default defineConfig({
   testDir: 'tests/e2e',
   outputDir: 'test-results',
