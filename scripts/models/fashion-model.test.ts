@@ -8,7 +8,8 @@ import { ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
 import { seededRandom } from '../eval/seeded-random.ts';
 import { decodeImageNode } from '../lib/decode-node.ts';
 import { backboneFeatures, selectFeatures } from '../train/backbone-features.ts';
-import { embedAll, initHead, standardisation } from '../train/head.ts';
+import { fashionEmbeddings } from '../train/fashion-embedding.ts';
+import { initHead, standardisation } from '../train/head.ts';
 import { decodeHeadFile, encodeHeadFile, type HeadMeta } from '../train/head-file.ts';
 import { convertFashion, FASHION_HEAD_FILE, FASHION_ID } from './fashion-model.ts';
 
@@ -37,7 +38,7 @@ async function onnxEmbeddings(bytes: Uint8Array, spec: Parameters<typeof createO
 async function trainingEmbeddings(headBytes: Uint8Array) {
   const { head, meta } = decodeHeadFile(headBytes);
   const table = await backboneFeatures(photos, { cache });
-  return embedAll(head, selectFeatures(table, meta.layers, meta.views).features);
+  return fashionEmbeddings(table, head, meta).vectors;
 }
 
 function expectSameRows(a: Float32Array, b: Float32Array, dim: number) {
@@ -80,6 +81,24 @@ describe('the exported fashion model', () => {
     });
     const { onnx, spec } = convertFashion(headBytes);
     expectSameRows(await onnxEmbeddings(onnx, spec), await trainingEmbeddings(headBytes), 6);
+  });
+
+  it('embeds like training with per-layer normalisation and a blended raw layer', async () => {
+    const table = await backboneFeatures(photos, { cache });
+    const layers = ['block_10_project_BN', 'block_12_add'];
+    const { features, dim } = selectFeatures(table, layers, 'average', true);
+    const { mean, invStd } = standardisation(features, dim);
+    const head = initHead({ input: dim, hidden: 0, output: 12 }, mean, invStd, seededRandom(6));
+    const headBytes = encodeHeadFile(head, {
+      layers,
+      views: 'average',
+      layerNorm: true,
+      blend: { layer: 'block_12_add', weight: 0.7 },
+      training: {},
+    });
+    const { onnx, spec } = convertFashion(headBytes);
+    expect(spec.output.dim).toBe(12 + 96);
+    expectSameRows(await onnxEmbeddings(onnx, spec), await trainingEmbeddings(headBytes), 108);
   });
 
   it.runIf(existsSync(FASHION_HEAD_FILE))('embeds like training with the committed head', async () => {

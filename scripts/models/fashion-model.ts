@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
-import { decodeHeadFile } from '../train/head-file.ts';
+import { decodeHeadFile, type HeadMeta } from '../train/head-file.ts';
 import { buildMobilenetGraph, EMBEDDING_NAME, INPUT_NAME } from './mobilenet-graph.ts';
 import {
   convertMobilenet,
@@ -40,24 +40,37 @@ export function fashionSourceHash(headBytes: Uint8Array = readFileSync(FASHION_H
     .digest('hex');
 }
 
-/** Appends the head after the pooled outputs; returns the embedding tensor's name. */
-function appendHead(
-  graph: OnnxGraph,
-  pooled: string[],
-  head: ReturnType<typeof decodeHeadFile>['head'],
-  average: boolean,
-): string {
+type Head = ReturnType<typeof decodeHeadFile>['head'];
+
+/** Graph helpers over one OnnxGraph: row-wise L2 normalisation and averaging of view pairs. */
+function ops(graph: OnnxGraph) {
+  const epsilon = graph.initializer('norm_epsilon', [], new Float32Array([1e-12]));
+  return {
+    l2: (x: string, name: string) => {
+      const norm = graph.node('ReduceL2', [x], `${name}_norm`, {
+        axes: attr.ints([1]),
+        keepdims: attr.int(1),
+      });
+      const safe = graph.node('Max', [norm, epsilon], `${name}_norm_safe`);
+      return graph.node('Div', [x, safe], name);
+    },
+    /** Rows are [photos; mirrors]: view them as [2, batch, dim] and average the halves. */
+    pairMean: (x: string, width: number, name: string) => {
+      const shape = graph.initializer(`${name}_shape`, [3], BigInt64Array.of(2n, -1n, BigInt(width)));
+      const pair = graph.node('Reshape', [x, shape], `${name}_pairs`);
+      return graph.node('ReduceMean', [pair], name, { axes: attr.ints([0]), keepdims: attr.int(0) });
+    },
+  };
+}
+
+/** Appends the head (and blend) after the pooled outputs; returns the embedding's name. */
+function appendHead(graph: OnnxGraph, pooledOutputs: string[], widths: number[], head: Head, meta: HeadMeta): string {
   const { input, hidden, output } = head.shape;
+  const { l2, pairMean } = ops(graph);
+  const average = meta.views === 'average';
+  const pooled = meta.layerNorm ? pooledOutputs.map((p) => l2(p, `${p}_unit`)) : pooledOutputs;
   let x = pooled.length > 1 ? graph.node('Concat', pooled, 'features', { axis: attr.int(1) }) : pooled[0];
-  if (average) {
-    // Rows are [photos; mirrors]: view them as [2, batch, dim] and average the two halves.
-    const shape = graph.initializer('pair_shape', [3], BigInt64Array.of(2n, -1n, BigInt(input)));
-    const pair = graph.node('Reshape', [x, shape], 'feature_pairs');
-    x = graph.node('ReduceMean', [pair], 'features_averaged', {
-      axes: attr.ints([0]),
-      keepdims: attr.int(0),
-    });
-  }
+  if (average) x = pairMean(x, input, 'features_averaged');
   x = graph.node('Sub', [x, graph.initializer('head_mean', [input], head.mean)], 'centred');
   x = graph.node('Mul', [x, graph.initializer('head_inv_std', [input], head.invStd)], 'standardised');
   const width = hidden || output;
@@ -68,10 +81,15 @@ function appendHead(
     x = graph.node('MatMul', [x, graph.initializer('head_w2', [hidden, output], head.w2)], 'head_mm2');
     x = graph.node('Add', [x, graph.initializer('head_b2', [output], head.b2)], 'head_z2');
   }
-  const norm = graph.node('ReduceL2', [x], 'head_norm', { axes: attr.ints([1]), keepdims: attr.int(1) });
-  const epsilon = graph.initializer('head_norm_epsilon', [], new Float32Array([1e-12]));
-  const safe = graph.node('Max', [norm, epsilon], 'head_norm_safe');
-  return graph.node('Div', [x, safe], EMBEDDING_NAME);
+  if (!meta.blend) return l2(x, EMBEDDING_NAME);
+  const h = l2(x, 'head_unit');
+  const l = meta.layers.indexOf(meta.blend.layer);
+  let raw = pooled[l];
+  if (average) raw = pairMean(raw, widths[l], 'raw_averaged');
+  raw = l2(raw, 'raw_unit');
+  const weight = graph.initializer('raw_weight', [], Float32Array.of(meta.blend.weight));
+  raw = graph.node('Mul', [raw, weight], 'raw_weighted');
+  return l2(graph.node('Concat', [h, raw], 'blended', { axis: attr.int(1) }), EMBEDDING_NAME);
 }
 
 /**
@@ -109,7 +127,10 @@ export function convertFashion(
 ): ConvertedModel {
   const { head, meta } = decodeHeadFile(headBytes);
   const base = convertMobilenet({ ...DEFAULT_MOBILENET_OPTIONS, layers: meta.layers }, keras).spec;
-  const { graph, dim } = buildMobilenetGraph(keras, {
+  if (meta.blend && !meta.layers.includes(meta.blend.layer)) {
+    throw new Error(`blend layer ${meta.blend.layer} is not among the head's layers`);
+  }
+  const { graph, dim, layerDims } = buildMobilenetGraph(keras, {
     layers: meta.layers,
     weights: DEFAULT_MOBILENET_OPTIONS.weights,
     outputs: 'pooled',
@@ -129,15 +150,20 @@ export function convertFashion(
       ]
     : [];
   const pooled = meta.layers.map((layer) => `${layer}_pooled`);
-  const embedding = appendHead(graph, pooled, head, average);
-  graph.output(embedding, 'float32', ['batch', head.shape.output]);
+  const embedding = appendHead(graph, pooled, layerDims, head, meta);
+  const outDim = head.shape.output + (meta.blend ? layerDims[meta.layers.indexOf(meta.blend.layer)] : 0);
+  graph.output(embedding, 'float32', ['batch', outDim]);
 
   const sourceHash = fashionSourceHash(headBytes);
   const provenance = [
     ...base.provenance.filter((line) => !line.startsWith('Embedding:')),
     `Embedding: global average pool of ${meta.layers.join(', ')} (${dim} features)` +
+      (meta.layerNorm ? ', each L2-normalised' : '') +
       (average ? ', averaged over the photo and its mirror image (in the graph)' : '') +
-      `, standardised, then a ${head.shape.hidden ? `${dim}-${head.shape.hidden}-${head.shape.output} ReLU MLP` : `linear ${dim}->${head.shape.output} projection`}, L2-normalised.`,
+      `, standardised, then a ${head.shape.hidden ? `${dim}-${head.shape.hidden}-${head.shape.output} ReLU MLP` : `linear ${dim}->${head.shape.output} projection`}, L2-normalised` +
+      (meta.blend
+        ? `; concatenated with the unit pooled ${meta.blend.layer} times ${meta.blend.weight}, L2-normalised.`
+        : '.'),
     'Head trained by scripts/train/train-head.ts (batch-hard triplet loss on frozen backbone features; protocol in docs/training.md); weights in models/heads/mobilenet-v2-fashion.bin.',
   ];
   const model = onnx.ModelProto.decode(
@@ -159,7 +185,7 @@ export function convertFashion(
     sha256: createHash('sha256').update(bytes).digest('hex'),
     bytes: bytes.byteLength,
     sourceHash,
-    output: { name: EMBEDDING_NAME, dim: head.shape.output, normalized: true },
+    output: { name: EMBEDDING_NAME, dim: outDim, normalized: true },
     provenance,
   };
   return { onnx: bytes, spec };

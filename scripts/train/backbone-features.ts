@@ -72,9 +72,12 @@ export interface FeatureOptions {
   log?: (line: string) => void;
 }
 
-/** Pooled features of FEATURE_LAYERS for `paths`, plain and mirrored; cached per photo. */
+/** A photo: a file path, or encoded bytes (e.g. a generated camera query). */
+export type PhotoInput = string | Uint8Array;
+
+/** Pooled features of FEATURE_LAYERS for `photos`, plain and mirrored; cached per photo. */
 export async function backboneFeatures(
-  paths: readonly string[],
+  photos: readonly PhotoInput[],
   options: FeatureOptions,
 ): Promise<FeatureTable> {
   const batchSize = options.batch ?? 16;
@@ -101,9 +104,9 @@ export async function backboneFeatures(
   };
   const offsets = layerDims.map((_, i) => layerDims.slice(0, i).reduce((a, b) => a + b, 0));
   const hashes = await Promise.all(
-    paths.map(async (p) =>
+    photos.map(async (p) =>
       createHash('sha256')
-        .update(await readFile(p))
+        .update(typeof p === 'string' ? await readFile(p) : p)
         .digest('hex'),
     ),
   );
@@ -129,20 +132,20 @@ export async function backboneFeatures(
     return out;
   };
   /** Both views of up to batchSize photos. */
-  const extract = async (part: readonly string[]) => {
-    const images = await Promise.all(part.map((path) => decodeImageNode(path)));
+  const extract = async (part: readonly PhotoInput[]) => {
+    const images = await Promise.all(part.map((photo) => decodeImageNode(photo)));
     images.forEach((image, i) => pre.toTensor(image, tensor, i));
     const plain = await run(part.length);
     mirrorNchw(tensor, part.length, input.size);
     return { plain, mirror: await run(part.length) };
   };
 
-  const checked = paths
-    .map((path, i) => ({ path, hash: hashes[i] }))
+  const checked = photos
+    .map((photo, i) => ({ photo, hash: hashes[i] }))
     .filter(({ hash }) => caches.plain.get(hash))
     .slice(0, CHECKED_PHOTOS);
   if (checked.length) {
-    const fresh = await extract(checked.map((c) => c.path));
+    const fresh = await extract(checked.map((c) => c.photo));
     const stale = checked.some(({ hash }, i) =>
       (['plain', 'mirror'] as const).some((view) => {
         const cached = caches[view].get(hash)!;
@@ -157,15 +160,17 @@ export async function backboneFeatures(
     }
   }
 
-  const todo = paths
-    .map((path, i) => ({ path, hash: hashes[i] }))
+  const todo = photos
+    .map((photo, i) => ({ photo, hash: hashes[i] }))
     .filter(({ hash }) => !caches.plain.get(hash) || !caches.mirror.get(hash));
   if (todo.length) {
-    options.log?.(`features: ${todo.length} of ${paths.length} photos to run through the backbone`);
+    options.log?.(
+      `features: ${todo.length} of ${photos.length} photos to run through the backbone`,
+    );
     const bar = new ProgressBar('backbone features', todo.length);
     for (let start = 0; start < todo.length; start += batchSize) {
       const part = todo.slice(start, start + batchSize);
-      const { plain, mirror } = await extract(part.map((p) => p.path));
+      const { plain, mirror } = await extract(part.map((p) => p.photo));
       part.forEach(({ hash }, i) => {
         caches.plain.set(hash, plain.subarray(i * dim, (i + 1) * dim));
         caches.mirror.set(hash, mirror.subarray(i * dim, (i + 1) * dim));
@@ -178,8 +183,8 @@ export async function backboneFeatures(
   }
   await session.release();
   const views = {
-    plain: new Float32Array(paths.length * dim),
-    mirror: new Float32Array(paths.length * dim),
+    plain: new Float32Array(photos.length * dim),
+    mirror: new Float32Array(photos.length * dim),
   };
   hashes.forEach((hash, i) => {
     views.plain.set(caches.plain.get(hash)!, i * dim);
@@ -188,11 +193,22 @@ export async function backboneFeatures(
   return { layers: FEATURE_LAYERS, layerDims, offsets, dim, views };
 }
 
-/** Rows of the chosen layers' slices (concatenated), optionally averaged over both views. */
+/** Squared L2 norm of values[from, from + width), or 1 when it is 0 (so a zero slice stays 0). */
+function sliceNorm(values: Float32Array, from: number, width: number): number {
+  let sum = 0;
+  for (let j = from; j < from + width; j++) sum += values[j] * values[j];
+  return sum > 0 ? Math.sqrt(sum) : 1;
+}
+
+/**
+ * Rows of the chosen layers' slices (concatenated), each slice optionally L2-normalised per view
+ * (`layerNorm`), optionally averaged over the photo and its mirror image.
+ */
 export function selectFeatures(
   table: FeatureTable,
   layers: readonly string[],
   views: 'plain' | 'average',
+  layerNorm = false,
 ): { features: Float32Array; dim: number } {
   const picks = layers.map((layer) => {
     const l = table.layers.indexOf(layer);
@@ -202,13 +218,18 @@ export function selectFeatures(
   const dim = picks.reduce((a, p) => a + p.width, 0);
   const rows = table.views.plain.length / table.dim;
   const features = new Float32Array(rows * dim);
+  const { plain, mirror } = table.views;
   for (let r = 0; r < rows; r++) {
     let at = r * dim;
     for (const { offset, width } of picks) {
       const from = r * table.dim + offset;
+      const p = layerNorm ? 1 / sliceNorm(plain, from, width) : 1;
+      const m = layerNorm ? 1 / sliceNorm(mirror, from, width) : 1;
       for (let j = 0; j < width; j++) {
-        const plain = table.views.plain[from + j];
-        features[at + j] = views === 'plain' ? plain : 0.5 * (plain + table.views.mirror[from + j]);
+        features[at + j] =
+          views === 'plain'
+            ? plain[from + j] * p
+            : 0.5 * (plain[from + j] * p + mirror[from + j] * m);
       }
       at += width;
     }

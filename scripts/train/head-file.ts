@@ -13,6 +13,14 @@ export interface HeadMeta {
   layers: string[];
   /** 'average': pooled features are averaged over the photo and its mirror image. */
   views: 'plain' | 'average';
+  /** Each layer's pooled vector is L2-normalised (per view) before anything else. */
+  layerNorm?: boolean;
+  /**
+   * Appends one layer's raw pooled vector (L2-normalised, times `weight`) to the head's unit
+   * embedding before the final normalisation: the raw feature keeps what tells one product
+   * from another of the same kind, which a category-trained head blurs.
+   */
+  blend?: { layer: string; weight: number };
   /** Free-form record of how the weights were made (config, seed, best epoch, split). */
   training: Record<string, unknown>;
 }
@@ -88,5 +96,8 @@ export function decodeHeadFile(bytes: Uint8Array): { head: HeadWeights; meta: He
   const head = { shape, ...tensors } as HeadWeights;
   for (const name of TENSORS)
     if (!head[name]) throw new HeadFileError(`head weights file lacks ${name}`);
-  return { head, meta: { layers: header.layers, views: header.views, training: header.training } };
+  const meta: HeadMeta = { layers: header.layers, views: header.views, training: header.training };
+  if (header.layerNorm) meta.layerNorm = true;
+  if (header.blend) meta.blend = header.blend;
+  return { head, meta };
 }
