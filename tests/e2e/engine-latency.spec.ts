@@ -2,7 +2,7 @@
  * Measures the engine in Chromium and prints it: time to ready on a first and a second visit,
  * and per-stage p50/p95 over 20 photo searches (the session stats the engine keeps).
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 import {
   expectReady,
   logRequests,

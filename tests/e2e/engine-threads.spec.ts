@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 import { expectReady, photos, searchWithPhoto, servedCatalog } from './engine-support.ts';
 
 // Each page comes from the network here, so its headers are the ones this spec serves.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
 import type { CatalogManifest, ItemTable } from '../../src/shared/catalog/manifest.ts';
 import {
   expectReady,

@@ -4,6 +4,7 @@
  * database, Cache Storage cache, OPFS file or web storage entry holds its bytes, its base64, or
  * a Blob or buffer of its size, its decoded size or the model input's size.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
 import {
@@ -300,4 +301,22 @@ test('a photo shared from another app is searched, then gone from the share cach
   // The share POST was answered by the service worker (the fixture checks that); nothing else
   // carried the photo.
   expectNotSent(requestWatch, photo.bytes, photo.marker, 'share-target');
+});
+
+test('every spec that opens the app runs under the request guard', () => {
+  // Specs whose pages are not the app, and why.
+  const exempt: Record<string, string> = {
+    'model-parity.spec.ts': 'a test harness page served by the spec itself, not the app',
+  };
+  const specs = readdirSync(import.meta.dirname).filter((name) => name.endsWith('.spec.ts'));
+  const unguarded = specs.filter((name) => {
+    const source = readFileSync(`${import.meta.dirname}/${name}`, 'utf8');
+    if (name in exempt || !/\.goto\(/.test(source)) return false;
+    // The guard comes with `test` from the fixtures (auto), or is set up on a context by hand.
+    const guardedTest = /import \{[^}]*\btest\b[^}]*\} from '\.\/fixtures\.ts'/.test(source);
+    const ownTest = /import \{[^}]*\btest\b[^}]*\} from '@playwright\/test'/.test(source);
+    return ownTest || !guardedTest;
+  });
+  expect(specs.length).toBeGreaterThan(20);
+  expect(unguarded).toEqual([]);
 });
