@@ -14,7 +14,7 @@ import { median, p95, round } from '../stats.ts';
 import type { BenchSuite, SuiteOptions, SuiteReport } from '../types.ts';
 
 const STAGES = ['decode', 'preprocess', 'embed', 'search', 'render', 'other', 'total'] as const;
-type Stage = (typeof STAGES)[number];
+export type Stage = (typeof STAGES)[number];
 
 export function stageValues(s: QuerySample): Record<Stage, number> {
   const { decode, preprocess, embed, search } = s.stages;

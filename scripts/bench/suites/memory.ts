@@ -5,12 +5,14 @@
  * load run: 1,000 photo searches in a row in one page, JS heap growth after forced GC (target
  * < 10 MB) and p95 latency of the first 100 vs the last 100 searches.
  */
+import { loadavg } from 'node:os';
 import type { Browser, Page } from '@playwright/test';
 import { loadPhotos, newAppContext, queryPhotos, readyMs } from '../app/app-page.ts';
 import { buildApp } from '../app/app-server.ts';
 import { MemoryProbe, rendererMemory, samplePeaks, type MemorySample } from '../app/cdp-memory.ts';
 import type { QuerySample } from '../app/probe-protocol.ts';
 import { writeSyntheticApp } from '../app/synthetic-catalog.ts';
+import { stageValues, type Stage } from './e2e.ts';
 import { withApp } from '../app/with-app.ts';
 import { machineLine } from '../machine.ts';
 import { table, targetLines } from '../markdown-report.ts';
@@ -95,6 +97,10 @@ interface LoadRun {
   p95_drift: number;
   first100_p50_ms: number;
   last100_p50_ms: number;
+  /** p95 of each stage, first vs last window: says which part drifted. */
+  stages_p95_ms: Record<string, { first: number; last: number }>;
+  /** 1-minute load average of the machine when the first and the last window ran. */
+  load_average: { first: number; last: number };
   seconds: number;
 }
 
@@ -108,8 +114,10 @@ async function loadRun(
   const started = performance.now();
   const samples: QuerySample[] = [];
   const chunk = 100;
+  const loads: number[] = [];
   for (let i = 0; i < queries; i += chunk) {
     samples.push(...(await queryPhotos(page, i, Math.min(chunk, queries - i))));
+    loads.push(Math.round(loadavg()[0] * 10) / 10);
     log(
       `  load run: ${samples.length}/${queries} searches, p50 so far ${round(median(samples.map((s) => s.totalMs)))} ms`,
     );
@@ -119,6 +127,10 @@ async function loadRun(
   const window = Math.min(100, Math.floor(queries / 2));
   const first = samples.slice(0, window).map((s) => s.totalMs);
   const last = samples.slice(-window).map((s) => s.totalMs);
+  const stageP95 = (stage: Stage) => ({
+    first: round(p95(samples.slice(0, window).map((s) => stageValues(s)[stage]))),
+    last: round(p95(samples.slice(-window).map((s) => stageValues(s)[stage]))),
+  });
   return {
     queries: samples.length,
     heap_before_mb: mb(jsHeap(before)),
@@ -132,6 +144,13 @@ async function loadRun(
     p95_drift: round(p95(last) / p95(first)),
     first100_p50_ms: round(median(first)),
     last100_p50_ms: round(median(last)),
+    stages_p95_ms: Object.fromEntries(
+      (['decode', 'preprocess', 'embed', 'search', 'render', 'other'] as const).map((stage) => [
+        stage,
+        stageP95(stage),
+      ]),
+    ),
+    load_average: { first: loads[0], last: loads.at(-1)! },
     seconds: Math.round(seconds),
   };
 }
@@ -216,7 +235,13 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
     "JS heap = page + search worker used heap (CDP Runtime.getHeapUsage), sampled every 100 ms from navigation through 20 searches; backing stores = ArrayBuffers and WASM memories (the index and onnxruntime's heap) held by the worker; renderer peak RSS = VmHWM of the renderer process hosting the page and its workers. onnxruntime's own thread workers are not sampled (their memory is the shared WASM heap).",
     `The synthetic catalog has ${syntheticCount.toLocaleString('en')} random vectors per model of the demo catalog, encoded by the shared shard encoder into 4 MiB shards, with the demo items' fields and thumbnails repeated; it is served like the demo catalog.`,
     load
-      ? `Load run: ${load.queries} photo searches in a row in the demo page (50 photos in turn, each to painted results, ${load.seconds} s); heap measured after HeapProfiler.collectGarbage in the page and the worker, before and after. p50 went ${load.first100_p50_ms} → ${load.last100_p50_ms} ms; backing stores grew ${load.backing_growth_mb} MB.`
+      ? `Load run: ${load.queries} photo searches in a row in the demo page (50 photos in turn, each to painted results, ${load.seconds} s); heap measured after HeapProfiler.collectGarbage in the page and the worker, before and after. p50 went ${load.first100_p50_ms} → ${load.last100_p50_ms} ms; backing stores grew ${load.backing_growth_mb} MB. p95 per stage, first → last 100: ${Object.entries(
+          load.stages_p95_ms,
+        )
+          .map(([stage, v]) => `${stage} ${v.first} → ${v.last} ms`)
+          .join(
+            ', ',
+          )}; the machine's load average was ${load.load_average.first} after the first 100 and ${load.load_average.last} after the last 100 (other work shares its 2 cores).`
       : 'The load run did not run.',
   ];
   const report = {
