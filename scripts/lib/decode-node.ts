@@ -1,7 +1,12 @@
 /** Node decode with sharp: a path or bytes to upright RGBA, same max-side rule and error as the browser. */
 import sharp from 'sharp';
 import { ImageDecodeError } from '../../src/shared/preprocess/decode-error.ts';
-import { fitWithin, MAX_DECODE_SIDE } from '../../src/shared/preprocess/decode-limits.ts';
+import {
+  checkPixelCount,
+  fitWithin,
+  MAX_DECODE_PIXELS,
+  MAX_DECODE_SIDE,
+} from '../../src/shared/preprocess/decode-limits.ts';
 import type { DecodedImage } from '../../src/shared/preprocess/rgba-image.ts';
 
 function decodeError(error: unknown, what: string): ImageDecodeError {
@@ -29,8 +34,10 @@ export async function decodeImageNode(
     throw new ImageDecodeError('empty', 'The image data is empty.');
   }
   try {
-    const image = sharp(input, { failOn: 'error' }).rotate();
+    const image = sharp(input, { failOn: 'error', limitInputPixels: MAX_DECODE_PIXELS }).rotate();
     const meta = await image.metadata();
+    // From the header, with the browser's message (sharp would refuse it too, less clearly).
+    checkPixelCount(meta.width, meta.height);
     const swap = (meta.orientation ?? 1) >= 5;
     const sourceWidth = swap ? meta.height : meta.width;
     const sourceHeight = swap ? meta.width : meta.height;

@@ -2,7 +2,7 @@
  * Browser decode (page or Web Worker): Blob to upright RGBA with createImageBitmap (EXIF
  * orientation applied) and OffscreenCanvas; huge images are decoded straight to a smaller size.
  */
-import { fitWithin, MAX_DECODE_SIDE } from './decode-limits.ts';
+import { checkPixelCount, fitWithin, MAX_DECODE_SIDE } from './decode-limits.ts';
 import { ImageDecodeError } from './decode-error.ts';
 import { IMAGE_HEADER_BYTES, readImageHeader } from './image-header.ts';
 import type { DecodedImage } from './rgba-image.ts';
@@ -40,6 +40,7 @@ export async function decodeImageBlob(
   if (blob.size === 0) throw new ImageDecodeError('empty', 'The file is empty.');
   const head = new Uint8Array(await blob.slice(0, IMAGE_HEADER_BYTES).arrayBuffer());
   const header = readImageHeader(head);
+  if (header) checkPixelCount(header.width, header.height);
   const options: ImageBitmapOptions = { imageOrientation: 'from-image' };
 
   let bitmap: ImageBitmap;

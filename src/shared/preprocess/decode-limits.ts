@@ -1,4 +1,5 @@
-/** The max-side rule both decoders follow, so huge images are decoded downscaled and alike. */
+/** The size rules both decoders follow, so huge images are decoded downscaled (or refused) alike. */
+import { ImageDecodeError } from './decode-error.ts';
 
 /**
  * Longest side a photo is decoded at. Far above the model's 224 px, so user crops keep their
@@ -19,4 +20,22 @@ export function fitWithin(
     width: Math.max(1, Math.round(width * scale)),
     height: Math.max(1, Math.round(height * scale)),
   };
+}
+
+/**
+ * Most pixels a photo may have: sharp's own default limit (16383 x 16383), so Node and the
+ * browser refuse the same files. Checked from the header, before decoding: a 20000 x 20000 PNG
+ * compresses to a few hundred KB, yet a browser decodes a PNG whole (1.6 GB of RGBA) before
+ * scaling it down, enough to kill a phone's tab.
+ */
+export const MAX_DECODE_PIXELS = 16383 * 16383;
+
+/** Throws ImageDecodeError 'too-large' for an image over MAX_DECODE_PIXELS. */
+export function checkPixelCount(width: number, height: number): void {
+  if (width * height <= MAX_DECODE_PIXELS) return;
+  const megapixels = (n: number) => Math.floor(n / 1e6);
+  throw new ImageDecodeError(
+    'too-large',
+    `This image is ${width} × ${height} pixels (${megapixels(width * height)} megapixels); images up to ${megapixels(MAX_DECODE_PIXELS)} megapixels are accepted.`,
+  );
 }
