@@ -5,6 +5,7 @@ import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { contentSecurityPolicyPlugin } from './scripts/vite/content-security-policy.ts';
 import { serveModels } from './scripts/vite/serve-models.ts';
+import { transformersOnAppOrt } from './scripts/vite/transformers-ort.ts';
 import { SHARE_TARGET_ACTION, SHARE_TARGET_FIELD } from './src/ui/share/share-target.ts';
 
 // Cross-origin isolation lets onnxruntime-web use WASM threads; without it the app runs single-threaded.
@@ -37,6 +38,7 @@ export default defineConfig({
   plugins: [
     svelte(),
     serveModels(),
+    transformersOnAppOrt(),
     // A strict CSP: <meta> in index.html, header in dev and preview.
     contentSecurityPolicyPlugin(),
     VitePWA({

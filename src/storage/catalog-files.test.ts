@@ -60,6 +60,21 @@ describe('catalogFiles', () => {
     });
   });
 
+  it('lists every file of a multi-file model', () => {
+    const clip = structuredClone(manifest);
+    clip.models[1].spec.files = [
+      { file: 'config.json', bytes: 3, sha256: 'sconfig' },
+      { file: 'onnx/vision_model.onnx', bytes: 10, sha256: 'clip-hash' },
+    ];
+    const all = catalogFiles(clip, `${app}catalog/manifest.json`, app);
+    expect(all.filter((f) => f.phase === 'model').map((f) => [f.modelId, f.path])).toEqual([
+      ['mobilenet-v2', 'models/mobilenet-v2/model.onnx'],
+      ['clip', 'models/clip/config.json'],
+      ['clip', 'models/clip/onnx/vision_model.onnx'],
+    ]);
+    expect(referencedHashes(clip)).toContain('sconfig');
+  });
+
   it('keeps every file of every model when collecting garbage', () => {
     expect([...referencedHashes(manifest)].sort()).toEqual(
       ['clip-hash', 'mobilenet-v2-hash', 'sa', 'sb', 'sc', 'si', 'sp'].sort(),

@@ -21,6 +21,16 @@ export function modelFileRef(model: CatalogManifest['models'][number]): FileRef 
 }
 
 /**
+ * Every file of a manifest model relative to the app: the one ONNX file, or all of a multi-file
+ * model's (`spec.files`: config, tokenizer, both towers).
+ */
+export function modelFileRefs(model: CatalogManifest['models'][number]): FileRef[] {
+  const { spec } = model;
+  if (!spec.files) return [modelFileRef(model)];
+  return spec.files.map((f) => ({ ...f, file: `models/${spec.id}/${f.file}` }));
+}
+
+/**
  * Lists the files of `manifest` in load order: models, item table, shards (in index order per
  * model), thumbnail packs. `manifestUrl` resolves catalog paths; `appUrl` resolves model paths.
  * Models this app cannot run (`runnableModel` false) are left out, shards included.
@@ -40,14 +50,15 @@ export function catalogFiles(
   const files: CatalogFile[] = [];
   for (const model of manifest.models) {
     if (!runnableModel(model)) continue;
-    const ref = modelFileRef(model);
-    files.push({
-      phase: 'model',
-      url: new URL(ref.file, appUrl).href,
-      path: ref.file,
-      ref,
-      modelId: model.spec.id,
-    });
+    for (const ref of modelFileRefs(model)) {
+      files.push({
+        phase: 'model',
+        url: new URL(ref.file, appUrl).href,
+        path: ref.file,
+        ref,
+        modelId: model.spec.id,
+      });
+    }
   }
   files.push(inCatalog('items', manifest.items));
   for (const model of manifest.models) {
@@ -64,6 +75,7 @@ export function referencedHashes(manifest: CatalogManifest): Set<string> {
   const hashes = new Set<string>([manifest.items.sha256]);
   for (const model of manifest.models) {
     hashes.add(model.spec.sha256);
+    for (const file of model.spec.files ?? []) hashes.add(file.sha256);
     for (const shard of model.shards) hashes.add(shard.sha256);
   }
   for (const pack of manifest.thumbs.packs) hashes.add(pack.sha256);

@@ -69,6 +69,12 @@ export interface SearchOptions {
   filters: Record<string, string[]>;
   /** Defaults to the catalog's first model. */
   modelId?: string;
+  /**
+   * Photo searches with a text-tower model: words to mix into the photo's embedding, weighted
+   * by `textWeight` (0 = the photo only, 1 = the words only; default 0.5).
+   */
+  text?: string;
+  textWeight?: number;
 }
 
 export interface ResultItem {

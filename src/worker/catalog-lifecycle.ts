@@ -1,6 +1,6 @@
 /**
  * The catalog's life in the worker: start from the stored catalog (or download it), open one
- * ONNX session per model, and swap in a newer catalog, sessions included, once it is complete.
+ * session per model, and swap in a newer catalog, sessions included, once it is complete.
  */
 import type { CatalogManifest } from '../shared/catalog/manifest.ts';
 import { parseManifest } from '../shared/catalog/validate-manifest.ts';
@@ -11,12 +11,12 @@ import { fetchManifest } from '../storage/fetch-manifest.ts';
 import type { LoadUpdate } from './api-types.ts';
 import { canRun, loadCatalog, type LoadContext, type LoadedCatalog } from './catalog-loader.ts';
 import { LoadReporter } from './load-reporter.ts';
-import { ModelRuntime } from './model-runtime.ts';
+import { openRuntime, type QueryRuntime } from './query-runtime.ts';
 
 export interface RuntimeEntry {
   sha256: string;
   /** The init promise, kept so two early calls never build two sessions. */
-  runtime: Promise<ModelRuntime>;
+  runtime: Promise<QueryRuntime>;
 }
 
 /** A loaded catalog with the sessions for its models: swapped as one, so they always match. */
@@ -61,7 +61,7 @@ export class CatalogLifecycle {
   start(
     appUrl: string,
     onUpdate: (update: LoadUpdate) => void,
-    onSwap: (retired: ModelRuntime[]) => void,
+    onSwap: (retired: QueryRuntime[]) => void,
   ): Promise<ActiveCatalog> {
     this.#started ??= this.#start(appUrl, onUpdate, onSwap).catch((error: unknown) => {
       this.#started = undefined;
@@ -73,7 +73,7 @@ export class CatalogLifecycle {
   async #start(
     appUrl: string,
     onUpdate: (update: LoadUpdate) => void,
-    onSwap: (retired: ModelRuntime[]) => void,
+    onSwap: (retired: QueryRuntime[]) => void,
   ): Promise<ActiveCatalog> {
     const reporter = new LoadReporter(onUpdate);
     reporter.report('loading', { phase: 'manifest', loadedBytes: 0, totalBytes: 0 });
@@ -84,8 +84,8 @@ export class CatalogLifecycle {
       appUrl,
       reporter: withProgress ? reporter : null,
       wantModel: (spec) => this.#current?.runtimes.get(spec.id)?.sha256 !== spec.sha256,
-      onModelBytes: (spec, bytes) => {
-        const runtime = ModelRuntime.create(spec, bytes);
+      onModelFiles: (spec, files) => {
+        const runtime = openRuntime(spec, files, appUrl);
         // Awaited in #withRuntimes; a load that fails first must not leave it unhandled.
         runtime.catch(() => undefined);
         opening.set(spec.id, { sha256: spec.sha256, runtime });
@@ -142,7 +142,7 @@ export class CatalogLifecycle {
   async #update(
     manifest: CatalogManifest,
     context: (withProgress: false, opening: Map<string, RuntimeEntry>) => LoadContext,
-  ): Promise<ModelRuntime[]> {
+  ): Promise<QueryRuntime[]> {
     await this.#source.store.setPending(manifest);
     const opening = new Map<string, RuntimeEntry>();
     const loaded = await loadCatalog(manifest, context(false, opening));

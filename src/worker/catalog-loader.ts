@@ -1,6 +1,6 @@
 /**
  * Builds the in-memory catalog from a manifest: item table, one index per runnable model (shard
- * bytes go straight into WASM memory) and thumbnail packs as Blobs; hands over the ONNX bytes
+ * bytes go straight into WASM memory) and thumbnail packs as Blobs; hands over the model files
  * first, so sessions open while the rest loads.
  */
 import type { CatalogManifest, ItemTable, ManifestModel } from '../shared/catalog/manifest.ts';
@@ -33,13 +33,19 @@ export interface LoadContext {
   reporter: LoadReporter | null;
   /** Whether this model's ONNX bytes are needed (not when a session for them already runs). */
   wantModel: (spec: ModelSpec) => boolean;
-  /** Gets each wanted model's bytes as soon as they are here, to open its session meanwhile. */
-  onModelBytes: (spec: ModelSpec, bytes: Uint8Array) => void;
+  /**
+   * Gets each wanted model's files (by path in its folder) as soon as all are here, to open its
+   * sessions meanwhile.
+   */
+  onModelFiles: (spec: ModelSpec, files: ReadonlyMap<string, Uint8Array>) => void;
 }
 
-/** Models this worker can embed queries with: ONNX image towers. */
+/** Models this worker can embed queries with: image towers on onnxruntime or transformers.js. */
 export function canRun(model: ManifestModel): boolean {
-  return model.spec.runtime === 'onnx' && model.spec.towers.image;
+  return (
+    (model.spec.runtime === 'onnx' || model.spec.runtime === 'transformers') &&
+    model.spec.towers.image
+  );
 }
 
 function shardParser(model: ManifestModel, file: CatalogFile) {
@@ -123,9 +129,14 @@ export async function loadCatalog(
   };
 
   // Models first: their sessions open (compiling ONNX Runtime's WASM) while the rest loads.
-  for (const file of files.filter((f) => f.phase === 'model')) {
-    const bytes = await obtain(file, (o) => source.bytes(file, (b) => b, o));
-    context.onModelBytes(runnable.find((m) => m.spec.id === file.modelId)!.spec, bytes);
+  for (const model of runnable) {
+    const prefix = `models/${model.spec.id}/`;
+    const modelFiles = new Map<string, Uint8Array>();
+    for (const file of files.filter((f) => f.phase === 'model' && f.modelId === model.spec.id)) {
+      const bytes = await obtain(file, (o) => source.bytes(file, (b) => b, o));
+      modelFiles.set(file.ref.file.slice(prefix.length), bytes);
+    }
+    if (modelFiles.size) context.onModelFiles(model.spec, modelFiles);
   }
 
   const itemsFile = files.find((f) => f.phase === 'items')!;

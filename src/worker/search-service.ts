@@ -4,6 +4,7 @@
  * updates live in CatalogLifecycle.
  */
 import type { RgbaImage } from '../shared/preprocess/rgba-image.ts';
+import { combineQuery } from '../shared/search/combine-query.ts';
 import { buildFilterMask } from '../shared/search/filter.ts';
 import { MAX_K, type FlatIndex } from '../shared/search/flat-index.ts';
 import type {
@@ -124,7 +125,13 @@ export class SearchService {
       runtime.preprocess(query.image, pixels);
       const t1 = now();
       signal?.throwIfAborted();
-      const vector = await runtime.embed();
+      let vector = await runtime.embed();
+      const words = options.text?.trim();
+      if (words && runtime.embedText) {
+        signal?.throwIfAborted();
+        const text = await runtime.embedText(words);
+        vector = combineQuery(vector, text, checkedWeight(options.textWeight));
+      }
       const t2 = now();
       signal?.throwIfAborted();
       this.#applyFilter(catalog, index, options.filters);
@@ -145,8 +152,8 @@ export class SearchService {
   }
 
   /**
-   * Searches with words. A model without a text tower answers with the keyword fallback: the
-   * words become filters on the catalog's metadata, the matches ranked by their centroid.
+   * Searches with words: a text-tower model embeds them; a model without one answers with the
+   * keyword fallback (the words become metadata filters, the matches ranked by their centroid).
    */
   async searchText(
     text: string,
@@ -157,7 +164,24 @@ export class SearchService {
     signal?.throwIfAborted();
     const catalog = this.#ready();
     if (!text.trim()) throw new EngineError('Type what you are looking for.');
-    const { index } = this.#pick(catalog, options);
+    const { modelId, index } = this.#pick(catalog, options);
+    const runtime = await catalog.runtimes.get(modelId)?.runtime;
+    if (runtime?.embedText) {
+      const embedText = runtime.embedText.bind(runtime);
+      return this.#exclusive(async () => {
+        signal?.throwIfAborted();
+        const t0 = now();
+        const vector = await embedText(text.trim());
+        const t1 = now();
+        signal?.throwIfAborted();
+        this.#applyFilter(catalog, index, options.filters);
+        const hits = index.search(vector, options.k, { filter: true });
+        const results = toResults(catalog, hits.indices, hits.scores);
+        const t2 = now();
+        const timings = { decode: 0, preprocess: 0, embed: t1 - t0, search: t2 - t1 };
+        return { results, timings: { ...timings, total: t2 - started } };
+      });
+    }
     const reading = this.#keywords.read(catalog.items, text);
     const hits = this.#keywords.search(index, catalog.items, reading, options.filters, options.k);
     // The index now holds the keyword mask: the next filtered search must set its own again.
@@ -231,6 +255,12 @@ export class SearchService {
     this.#queue = run.catch(() => undefined);
     return run;
   }
+}
+
+function checkedWeight(weight: number | undefined): number {
+  const w = weight ?? 0.5;
+  if (!(w >= 0 && w <= 1)) throw new EngineError('The text weight must lie between 0 and 1.');
+  return w;
 }
 
 function toResults(catalog: ActiveCatalog, indices: Int32Array, scores: Float32Array) {

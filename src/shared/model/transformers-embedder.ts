@@ -51,7 +51,7 @@ function rows(tensor: Transformers.Tensor, count: number, spec: ModelSpec, name:
 
 /**
  * Loads the towers `spec.towers` names from `modelPath` (an id under transformers'
- * `env.localModelPath`). `device`: 'cpu' in Node, 'wasm' in browsers.
+ * `env.localModelPath`). `device`: 'cpu' in Node, 'wasm' in the worker.
  */
 export async function createTransformersEmbedder(
   tf: TransformersModule,

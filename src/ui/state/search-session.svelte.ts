@@ -39,6 +39,9 @@ export class SearchSession {
   #k = $state(DEFAULT_K);
   #filters = $state.raw<Record<string, string[]>>({});
   #modelId = $state<string | null>(null);
+  /** Words mixed into photo searches (text-tower models only), and their weight. */
+  #words = $state('');
+  #textWeight = $state(0.5);
   #outcome = $state.raw<SearchOutcome | null>(null);
   #busy = $state(false);
   #error = $state<string | null>(null);
@@ -59,6 +62,12 @@ export class SearchSession {
   }
   get filters() {
     return this.#filters;
+  }
+  get words() {
+    return this.#words;
+  }
+  get textWeight() {
+    return this.#textWeight;
   }
   get outcome() {
     return this.#outcome;
@@ -152,6 +161,20 @@ export class SearchSession {
     await this.#run();
   }
 
+  /** Words to mix into the current photo's search (a model with a text tower); '' removes them. */
+  async refineWithText(text: string): Promise<void> {
+    this.#words = text.trim();
+    if (this.#query?.kind === 'photo') await this.#run();
+  }
+
+  /** How much the words weigh against the photo: 0 (photo only) to 1 (words only). */
+  async setTextWeight(weight: number): Promise<void> {
+    const clamped = Math.min(1, Math.max(0, weight));
+    if (!Number.isFinite(clamped) || clamped === this.#textWeight) return;
+    this.#textWeight = clamped;
+    if (this.#query?.kind === 'photo' && this.#words) await this.#run();
+  }
+
   async setCrop(rect: Rect): Promise<void> {
     if (sameRect(rect, this.#crop)) return;
     // A plain copy: it crosses to the worker by structured clone.
@@ -211,6 +234,7 @@ export class SearchSession {
   /** Back to the start screen. */
   reset(): void {
     this.#begin();
+    this.#words = '';
     this.#setQuery(null);
     this.#outcome = null;
     this.#busy = false;
@@ -247,6 +271,10 @@ export class SearchSession {
   #options(): SearchOptions {
     const options: SearchOptions = { k: this.#k, filters: this.#filters };
     if (this.#modelId) options.modelId = this.#modelId;
+    if (this.#query?.kind === 'photo' && this.#words) {
+      options.text = this.#words;
+      options.textWeight = this.#textWeight;
+    }
     return options;
   }
 

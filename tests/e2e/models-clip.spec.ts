@@ -1,0 +1,122 @@
+/**
+ * Two models in one catalog, offline: the CLIP fixture's image and text towers run through
+ * transformers.js in the worker (on the app's own ONNX Runtime), the model picker switches
+ * between the models' results, and words refine a photo search with a weight slider.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BrowserContext, Page } from '@playwright/test';
+import { buildCatalog } from '../../scripts/catalog/build.ts';
+import { loadCatalog } from '../../scripts/lib/load-catalog.ts';
+import { loadNodeModel } from '../../scripts/lib/node-model.ts';
+import { searchTextNode } from '../../scripts/lib/text-search-node.ts';
+import { buildClipFixture } from '../../scripts/models/make-clip-fixture.ts';
+import { afterSearch, datasetImages, expect, test, upload, waitReady } from './fixtures.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const work = mkdtempSync(join(tmpdir(), 'models-clip-e2e-'));
+const catalogDir = join(work, 'catalog');
+const photos = readdirSync(datasetImages).sort().slice(1000, 1040);
+const fixtureDir = join(root, 'models/clip-fixture');
+
+/** What Node (transformers.js on onnxruntime-node) ranks first for a text query. */
+let nodeTextTop: string[] = [];
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  buildClipFixture();
+  mkdirSync(join(work, 'images'));
+  for (const p of photos) copyFileSync(join(datasetImages, p), join(work, 'images', p));
+  await buildCatalog({
+    images: join(work, 'images'),
+    meta: resolve(datasetImages, '../images.csv'),
+    models: ['mobilenet-v2', 'clip-fixture'],
+    out: catalogDir,
+    cache: join(work, 'cache'),
+    shardBytes: 4 * 1024 * 1024,
+  });
+  const catalog = await loadCatalog(catalogDir);
+  const model = await loadNodeModel('clip-fixture');
+  const found = await searchTextNode(catalog, model, 'striped blue shirt', 5);
+  nodeTextTop = Array.from(found.indices, (i) => catalog.items.ids[i]);
+  await model.dispose();
+});
+
+/** Serves the two-model catalog and the fixture's files from disk instead of the built app's. */
+async function serveTwoModels(context: BrowserContext): Promise<void> {
+  await context.route('**/catalog/**', async (route) => {
+    const path = new URL(route.request().url()).pathname.split('/catalog/')[1];
+    await route.fulfill({ body: readFileSync(join(catalogDir, path)) });
+  });
+  await context.route('**/models/clip-fixture/**', async (route) => {
+    const path = new URL(route.request().url()).pathname.split('/models/clip-fixture/')[1];
+    await route.fulfill({ body: readFileSync(join(fixtureDir, path)) });
+  });
+}
+
+const modelPicker = (page: Page) => page.getByRole('combobox', { name: 'Model' });
+const ids = (results: { id: string }[]) => results.map((r) => r.id);
+
+test('the CLIP fixture embeds photos and words in the browser; the picker switches models', async ({
+  page,
+  context,
+  requestWatch,
+}) => {
+  await serveTwoModels(context);
+  await page.goto('./');
+  await waitReady(page);
+
+  // A catalog photo finds itself first with either model, and the models rank differently.
+  const query = photos[7];
+  const mobilenet = await afterSearch(page, () => upload(page, join(datasetImages, query)));
+  expect(mobilenet[0].id).toBe(query.replace('.jpg', ''));
+  await expect(modelPicker(page)).toHaveValue('mobilenet-v2');
+  const requestsBefore = requestWatch.requests.length;
+  const clip = await afterSearch(page, () => modelPicker(page).selectOption('clip-fixture'));
+  expect(clip[0].id).toBe(query.replace('.jpg', ''));
+  expect(clip[0].score).toBeGreaterThanOrEqual(0.99);
+  expect(ids(clip)).not.toEqual(ids(mobilenet));
+  // Switching back reuses the open sessions and stored shards: same results, no download.
+  const back = await afterSearch(page, () => modelPicker(page).selectOption('mobilenet-v2'));
+  expect(ids(back)).toEqual(ids(mobilenet));
+  const downloads = requestWatch.requests
+    .slice(requestsBefore)
+    .map((r) => r.url())
+    .filter((url) => /\/(models|catalog)\//.test(url));
+  expect(downloads).toEqual([]);
+
+  // Words refine the photo with the text tower; the slider moves the results toward the words.
+  await afterSearch(page, () => modelPicker(page).selectOption('clip-fixture'));
+  await expect(page.getByText('reads words: they refine your photo')).toBeVisible();
+  const box = page.getByRole('searchbox', { name: 'Search by words' });
+  await box.fill('striped blue shirt');
+  const mixed = await afterSearch(page, () => box.press('Enter'));
+  expect(ids(mixed)).not.toEqual(ids(clip));
+  const slider = page.getByRole('slider', { name: 'Weight of the words against the photo' });
+  const wordsOnly = await afterSearch(page, () => slider.fill('1'));
+  expect(ids(wordsOnly).slice(0, 5)).toEqual(nodeTextTop);
+  const photoOnly = await afterSearch(page, () => slider.fill('0'));
+  expect(ids(photoOnly)).toEqual(ids(clip));
+});
+
+test('a text query with the CLIP fixture is embedded, not read as keywords', async ({
+  page,
+  context,
+}) => {
+  await serveTwoModels(context);
+  await page.goto('./');
+  await waitReady(page);
+  // Pick the model from a photo search, then start over and search by words alone.
+  await afterSearch(page, () => upload(page, join(datasetImages, photos[3])));
+  await afterSearch(page, () => modelPicker(page).selectOption('clip-fixture'));
+  await page.getByRole('button', { name: 'Start over' }).click();
+  const box = page.getByRole('searchbox', { name: 'Search by words' });
+  await box.fill('striped blue shirt');
+  const results = await afterSearch(page, () => box.press('Enter'));
+  // Same ranking as Node's transformers.js run of the same model files.
+  expect(ids(results).slice(0, 5)).toEqual(nodeTextTop);
+  await expect(page.getByTestId('keyword-reading')).toHaveCount(0);
+  const scores = results.map((r) => r.score);
+  expect(scores).toEqual([...scores].sort((a, b) => b - a));
+});
