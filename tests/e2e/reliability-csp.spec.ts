@@ -37,7 +37,8 @@ const reportPath = '/__csp-violation';
 const workerListener = `self.addEventListener('securitypolicyviolation', (e) => {
   const q = new URLSearchParams({ where: self.name || 'service worker', directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample });
   fetch('${reportPath}?' + q).catch(() => {});
-});\n`;
+});
+self.__cspWatched = true;\n`;
 
 /** Collects violations from the page (an init script), its workers and the service worker. */
 async function watchViolations(context: BrowserContext, page: Page) {
@@ -174,6 +175,12 @@ test('a full visit causes no CSP violation in the page, its workers or the servi
     workers.some((url) => /search\.worker-/.test(url)),
     workers.join(', '),
   ).toBe(true);
+  // The listeners really run in the search worker and the service worker.
+  const watched = () => '__cspWatched' in self;
+  const searchWorker = page.workers().find((w) => /search\.worker-/.test(w.url()))!;
+  expect(await searchWorker.evaluate(watched)).toBe(true);
+  const [serviceWorker] = context.serviceWorkers();
+  expect(await serviceWorker.evaluate(watched)).toBe(true);
   expect(await watch.all()).toEqual([]);
   expect(watch.consoleMessages).toEqual([]);
 
@@ -195,8 +202,7 @@ test('a full visit causes no CSP violation in the page, its workers or the servi
 
   // Same in the search worker, under the header's policy: a script from a data: URL is refused
   // and reported. (DevTools evaluation bypasses the eval check, so import is the probe.)
-  const worker = page.workers().find((w) => /search\.worker-/.test(w.url()))!;
-  const imported = await worker.evaluate(
+  const imported = await searchWorker.evaluate(
     (url) =>
       import(url).then(
         () => 'ran',
