@@ -1,26 +1,28 @@
 /**
- * `npm run train -- [--images DIR] [--meta FILE] [--layers A,B] [--views plain|average]
- * [--hidden N] [--output N] [--epochs N] [--lr X] [--margin X|soft] [--seed N] [--out FILE]
- * [--no-export]`: trains the fashion head on
- * frozen MobileNetV2 features (protocol: docs/training.md), writes its weights and training log
- * to models/heads/, and exports models/mobilenet-v2-fashion/ (ONNX + model.json).
+ * `npm run train -- [--layers A,B] [--views plain|average] [--layer-norm] [--hidden N]
+ * [--output N] [--epochs N] [--lr X] [--weight-decay X] [--margin X|soft] [--blend LAYER|none]
+ * [--seed N] [--out FILE] [--no-export] [--images DIR] [--meta FILE]`: trains the fashion head
+ * on frozen MobileNetV2 features (protocol: docs/training.md), picks the raw-blend weight on
+ * validation, writes weights + training log to models/heads/, exports models/mobilenet-v2-fashion/.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadLabelledPhotos, type LabelledPhoto } from '../eval/dataset.ts';
+import { instanceSet } from '../eval/instance-queries.ts';
+import { deriveSeed } from '../eval/seeded-random.ts';
 import { DEFAULT_SPLIT } from '../eval/split.ts';
 import { convertFashion, FASHION_HEAD_FILE } from '../models/fashion-model.ts';
 import { writeModel } from '../models/write-model.ts';
-import { backboneFeatures, selectFeatures } from './backbone-features.ts';
+import { backboneFeatures, selectFeatures, type FeatureTable } from './backbone-features.ts';
+import { chooseBlend, scoreBlends } from './choose-blend.ts';
 import { encodeHeadFile, type HeadMeta } from './head-file.ts';
+import { DEFAULT_HEAD_RECIPE as recipe } from './recipe.ts';
 import { trainHead, type TrainConfig } from './train-loop.ts';
 import { trainingSplit } from './training-split.ts';
-import { DEFAULT_HEAD_RECIPE } from './recipe.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const shared = resolve(root, '../shared/datasets/clothing');
-const recipe = DEFAULT_HEAD_RECIPE;
 
 function fail(message: string): never {
   console.error(`train: ${message}`);
@@ -35,11 +37,14 @@ try {
       meta: { type: 'string' },
       layers: { type: 'string', default: recipe.layers.join(',') },
       views: { type: 'string', default: recipe.views },
+      'layer-norm': { type: 'boolean', default: recipe.layerNorm },
       hidden: { type: 'string', default: String(recipe.config.hidden) },
       output: { type: 'string', default: String(recipe.config.output) },
       epochs: { type: 'string', default: String(recipe.config.maxEpochs) },
       lr: { type: 'string', default: String(recipe.config.lr) },
+      'weight-decay': { type: 'string', default: String(recipe.config.weightDecay) },
       margin: { type: 'string', default: String(recipe.config.margin) },
+      blend: { type: 'string', default: recipe.blend?.layer ?? 'none' },
       seed: { type: 'string', default: String(recipe.config.seed) },
       out: { type: 'string', default: FASHION_HEAD_FILE },
       cache: { type: 'string', default: resolve(root, '.cache/train') },
@@ -55,21 +60,26 @@ const whole = (name: string, value: string, min: number) => {
   if (!Number.isInteger(n) || n < min) fail(`--${name} takes a whole number >= ${min}`);
   return n;
 };
-const positive = (name: string, value: string) => {
+const number = (name: string, value: string, min: number) => {
   const x = Number(value);
-  if (!(x > 0)) fail(`--${name} takes a positive number${name === 'margin' ? ' or soft' : ''}`);
+  if (!(x >= min)) fail(`--${name} takes a number >= ${min}${name === 'margin' ? ' or soft' : ''}`);
   return x;
 };
 if (args.views !== 'plain' && args.views !== 'average') fail('--views takes plain or average');
 const views = args.views;
+const layerNorm = args['layer-norm'];
 const layers = args.layers.split(',').map((l) => l.trim());
+const blendLayer = args.blend === 'none' ? null : args.blend;
+if (blendLayer && !layers.includes(blendLayer))
+  fail(`--blend ${blendLayer} must be one of --layers`);
 const config: TrainConfig = {
   ...recipe.config,
   hidden: whole('hidden', args.hidden, 0),
   output: whole('output', args.output, 2),
   maxEpochs: whole('epochs', args.epochs, 1),
-  lr: positive('lr', args.lr),
-  margin: args.margin === 'soft' ? 'soft' : positive('margin', args.margin),
+  lr: number('lr', args.lr, Number.MIN_VALUE),
+  weightDecay: number('weight-decay', args['weight-decay'], 0),
+  margin: args.margin === 'soft' ? 'soft' : number('margin', args.margin, Number.MIN_VALUE),
   seed: whole('seed', args.seed, 0),
 };
 const images = resolve(args.images);
@@ -85,30 +95,39 @@ console.log(
   `train: ${split.train.length} training photos, validation ${split.valQueries.length} queries ` +
     `over ${split.valCatalog.length}; ${split.evaluation.queries.length} evaluation queries held out`,
 );
+const log = (line: string) => console.log(line);
 const table = await backboneFeatures(
   seen.map((p) => p.path),
-  { cache: resolve(args.cache), log: (line) => console.log(line) },
+  { cache: resolve(args.cache), log },
 );
-const { features, dim } = selectFeatures(table, layers, views);
-const row = new Map(seen.map((p, i) => [p.id, i]));
-const rows = (list: LabelledPhoto[]) => {
+const rowOf = new Map(seen.map((p, i) => [p.id, i]));
+
+/** Rows of `list` (photos of `seen`) from a feature matrix over `seen`. */
+function pick(matrix: Float32Array, dim: number, list: LabelledPhoto[]): Float32Array {
   const out = new Float32Array(list.length * dim);
   list.forEach((p, i) => {
-    const r = row.get(p.id)!;
-    out.set(features.subarray(r * dim, (r + 1) * dim), i * dim);
+    const r = rowOf.get(p.id)!;
+    out.set(matrix.subarray(r * dim, (r + 1) * dim), i * dim);
   });
-  return { features: out, labels: list.map((p) => p.label) };
-};
+  return out;
+}
+const head = (t: FeatureTable) => selectFeatures(t, layers, views, layerNorm);
+const { features, dim } = head(table);
+const labelled = (list: LabelledPhoto[]) => ({
+  features: pick(features, dim, list),
+  labels: list.map((p) => p.label),
+});
 
 console.log(
-  `train: ${layers.join(' + ')} (${dim} features, ${views} view) -> ${config.hidden ? `${config.hidden} -> ` : ''}${config.output}`,
+  `train: ${layers.join(' + ')} (${dim} features, ${views} view${layerNorm ? ', per-layer L2' : ''})` +
+    ` -> ${config.hidden ? `${config.hidden} -> ` : ''}${config.output}`,
 );
 const result = trainHead(
   {
     dim,
-    train: rows(split.train),
-    valQueries: rows(split.valQueries),
-    valCatalog: rows(split.valCatalog),
+    train: labelled(split.train),
+    valQueries: labelled(split.valQueries),
+    valCatalog: labelled(split.valCatalog),
   },
   config,
   (e) =>
@@ -122,9 +141,58 @@ console.log(
     `P@5 ${result.best.valPAt5.toFixed(4)} (weights restored)`,
 );
 
+let blend: HeadMeta['blend'];
+let blendScores: unknown;
+if (blendLayer && recipe.blend) {
+  // Camera-style queries of validation-catalog photos: instance R@1 per blend weight.
+  const camera = instanceSet(
+    split.valCatalog,
+    recipe.instanceQueries,
+    deriveSeed(DEFAULT_SPLIT.seed, 'validation'),
+  );
+  const bytes = await Promise.all(camera.queries.map((q) => q.load()));
+  const cameraTable = await backboneFeatures(bytes, { cache: resolve(args.cache), log });
+  const raw = (t: FeatureTable) => selectFeatures(t, [blendLayer], views, layerNorm);
+  const rawAll = raw(table);
+  const scores = scoreBlends(
+    result.head,
+    {
+      features: {
+        queries: pick(features, dim, split.valQueries),
+        catalog: pick(features, dim, split.valCatalog),
+        camera: head(cameraTable).features,
+      },
+      raw: {
+        queries: pick(rawAll.features, rawAll.dim, split.valQueries),
+        catalog: pick(rawAll.features, rawAll.dim, split.valCatalog),
+        camera: raw(cameraTable).features,
+      },
+      rawDim: rawAll.dim,
+      queryLabels: split.valQueries.map((p) => p.label),
+      catalogLabels: split.valCatalog.map((p) => p.label),
+      originals: camera.originals,
+    },
+    recipe.blend.weights,
+  );
+  console.log(
+    `train: raw ${blendLayer} alone: val mAP@10 ${scores.raw.valMapAt10.toFixed(4)}, instance R@1 ${scores.raw.instanceRecallAt1.toFixed(4)}`,
+  );
+  for (const s of scores.blends) {
+    console.log(
+      `  blend weight ${s.weight.toFixed(2)}: val mAP@10 ${s.valMapAt10.toFixed(4)}, instance R@1 ${s.instanceRecallAt1.toFixed(4)}`,
+    );
+  }
+  const chosen = chooseBlend(scores.raw, scores.blends);
+  console.log(`train: blend weight ${chosen.weight} chosen`);
+  if (chosen.weight > 0) blend = { layer: blendLayer, weight: chosen.weight };
+  blendScores = { ...scores, raw: { ...scores.raw, weight: 'raw only' }, chosen: chosen.weight };
+}
+
 const headMeta: HeadMeta = {
   layers,
   views,
+  ...(layerNorm ? { layerNorm } : {}),
+  ...(blend ? { blend } : {}),
   training: {
     script: 'scripts/train/train-head.ts',
     config,
@@ -135,13 +203,14 @@ const headMeta: HeadMeta = {
       valCatalog: split.valCatalog.length,
     },
     best: result.best,
+    ...(blendScores ? { blend: blendScores } : {}),
   },
 };
 const out = resolve(args.out);
 mkdirSync(dirname(out), { recursive: true });
 const headBytes = encodeHeadFile(result.head, headMeta);
 writeFileSync(out, headBytes);
-// The full curve, for docs and for checking a rerun reproduces it.
+// The full curve, for docs and for checking that a rerun reproduces it.
 const logFile = out.replace(/\.bin$/, '.training.json');
 writeFileSync(logFile, JSON.stringify({ ...headMeta, history: result.history }, null, 2) + '\n');
 console.log(
