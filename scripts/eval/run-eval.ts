@@ -60,11 +60,15 @@ const meta = resolve(args.meta ?? resolve(images, '../images.csv'));
 if (!existsSync(images)) fail(`no photo folder at ${images} (pass --images DIR)`);
 if (!existsSync(meta)) fail(`no metadata file at ${meta} (pass --meta FILE)`);
 
-/** Every built model (a models/<id>/model.json), then the colour-histogram baseline. */
+/**
+ * Every built model (a models/<id>/model.json) except test fixtures (ids ending in -fixture,
+ * tiny random models for tests), then the colour-histogram baseline.
+ */
 function defaultModels(): string[] {
   const built = existsSync(modelsDir)
     ? readdirSync(modelsDir, { withFileTypes: true })
         .filter((e) => e.isDirectory() && existsSync(resolve(modelsDir, e.name, 'model.json')))
+        .filter((e) => !e.name.endsWith('-fixture'))
         .map((e) => e.name)
         .sort()
     : [];
