@@ -8,6 +8,8 @@ export interface HeadRecipe {
   layers: string[];
   views: 'plain' | 'average';
   layerNorm: boolean;
+  /** Train on the plain and mirrored views too, not only their average. */
+  viewAugment: boolean;
   config: TrainConfig;
   /** Raw layer to blend in and the weights to choose from on validation (none: no blend). */
   blend: { layer: string; weights: number[] } | null;
@@ -19,6 +21,7 @@ export const DEFAULT_HEAD_RECIPE: HeadRecipe = {
   layers: ['block_10_project_BN', 'block_12_add', 'block_16_project_BN', 'out_relu'],
   views: 'average',
   layerNorm: false,
+  viewAugment: false,
   config: {
     hidden: 512,
     output: 256,

@@ -38,6 +38,7 @@ try {
       layers: { type: 'string', default: recipe.layers.join(',') },
       views: { type: 'string', default: recipe.views },
       'layer-norm': { type: 'boolean', default: recipe.layerNorm },
+      'view-augment': { type: 'boolean', default: recipe.viewAugment },
       hidden: { type: 'string', default: String(recipe.config.hidden) },
       output: { type: 'string', default: String(recipe.config.output) },
       epochs: { type: 'string', default: String(recipe.config.maxEpochs) },
@@ -122,10 +123,18 @@ console.log(
   `train: ${layers.join(' + ')} (${dim} features, ${views} view${layerNorm ? ', per-layer L2' : ''})` +
     ` -> ${config.hidden ? `${config.hidden} -> ` : ''}${config.output}`,
 );
+// Augmentation: batches also draw the plain and the mirrored photo's features.
+const trainViews = args['view-augment']
+  ? (['plain', 'mirror'] as const).map((view) => {
+      const one = { ...table, views: { plain: table.views[view], mirror: table.views[view] } };
+      return pick(head(one).features, dim, split.train);
+    })
+  : undefined;
 const result = trainHead(
   {
     dim,
     train: labelled(split.train),
+    trainViews,
     valQueries: labelled(split.valQueries),
     valCatalog: labelled(split.valCatalog),
   },
@@ -196,6 +205,7 @@ const headMeta: HeadMeta = {
   training: {
     script: 'scripts/train/train-head.ts',
     config,
+    viewAugment: args['view-augment'],
     split: { ...DEFAULT_SPLIT, validationFraction: 0.2 },
     photos: {
       train: split.train.length,

@@ -45,6 +45,11 @@ export interface TrainData {
   dim: number;
   /** Labelled training photos (no non-labels). */
   train: LabelledRows;
+  /**
+   * Other views of the training rows (same order and size, e.g. the plain and the mirrored
+   * photo): each batch row is drawn from `train` or one of these at random (augmentation).
+   */
+  trainViews?: Float32Array[];
   /** Validation queries: photos of photographers the training never sees. */
   valQueries: LabelledRows;
   /** What validation queries search: the training photographers' photos, distractors included. */
@@ -97,6 +102,8 @@ export function trainHead(
   const batchFeatures = new Float32Array(rows * dim);
   const batchLabels = new Int32Array(rows);
   const gradE = new Float32Array(rows * config.output);
+  const views = [train.features, ...(data.trainViews ?? [])];
+  const pickView = seededRandom(deriveSeed(config.seed, 'views'));
 
   const history: EpochLog[] = [];
   let best: EpochLog | null = null;
@@ -108,7 +115,8 @@ export function trainHead(
     for (let b = 0; b < config.batchesPerEpoch; b++) {
       const batch = sampler.next();
       batch.forEach((item, r) => {
-        batchFeatures.set(train.features.subarray(item * dim, (item + 1) * dim), r * dim);
+        const view = views.length > 1 ? views[Math.floor(pickView() * views.length)] : views[0];
+        batchFeatures.set(view.subarray(item * dim, (item + 1) * dim), r * dim);
         batchLabels[r] = labels[item];
       });
       const e = forward(head, batchFeatures, batch.length, ws);
