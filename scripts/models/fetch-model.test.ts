@@ -64,7 +64,11 @@ function serve(req: IncomingMessage, res: import('node:http').ServerResponse) {
   if (req.method === 'HEAD') return void res.end();
   if (faults.dropOnce.delete(file)) {
     // Half the bytes, then the connection dies.
-    res.write(bytes.subarray(start, start + ((bytes.length - start) >> 1)), () => res.destroy());
+    // The reset waits a moment, so the client has read the half that was sent (a reset
+    // discards unread bytes, and under load that could be all of them).
+    res.write(bytes.subarray(start, start + ((bytes.length - start) >> 1)), () =>
+      setTimeout(() => res.destroy(), 250),
+    );
     return;
   }
   res.end(bytes.subarray(start));
