@@ -15,11 +15,13 @@ export default defineConfig({
     launchOptions: { executablePath: chromiumPath, args: chromiumFlags },
     serviceWorkers: 'allow',
   },
+  // `npm start` itself: builds the default model, the demo catalog and the app when missing
+  // (Playwright starts the server before any global setup, so the build must happen here).
   webServer: {
-    command: `node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port ${port} --strictPort`,
+    command: `node node_modules/tsx/dist/cli.mjs scripts/start.ts --port ${port}`,
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
+    timeout: 900_000,
+    stdout: 'pipe',
   },
-  globalSetup: './tests/e2e/global-setup.ts',
 });

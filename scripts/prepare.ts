@@ -13,6 +13,8 @@ export interface PrepareOptions {
   images?: string;
   /** Metadata CSV/JSON; defaults to $LOOKALIKE_META, or images.csv beside the shared images. */
   meta?: string;
+  /** Port to serve on (default 4173). */
+  port?: number;
 }
 
 const root = resolve(import.meta.dirname, '..');
@@ -55,7 +57,7 @@ export async function prepare(options: PrepareOptions): Promise<void> {
       '--host',
       '127.0.0.1',
       '--port',
-      '4173',
+      String(options.port ?? 4173),
       '--strictPort',
     ]);
   }
