@@ -7,10 +7,10 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { parseModelSpec } from '../../src/shared/catalog/validate-manifest.ts';
+import { batchedImageEmbedder } from './batch-embed.ts';
 import { createOnnxEmbedder, type OnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
 import type { RgbaImage } from '../../src/shared/preprocess/rgba-image.ts';
-import { ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
 import { loadTransformersNodeModel } from './transformers-node-model.ts';
 
 export { decodeImageNode } from './decode-node.ts';
@@ -52,21 +52,12 @@ export async function loadNodeModel(
   const embedder: OnnxEmbedder = await createOnnxEmbedder(ort, bytes, spec, {
     threads: options.threads ?? cpus().length,
   });
-  const preprocessor = new ImagePreprocessor(spec.input);
-  const batch = options.batch ?? 16;
-  const tensor = new Float32Array(batch * preprocessor.imageLength);
   return {
     spec,
     dim: embedder.dim,
-    async embedImages(images) {
-      const out = new Float32Array(images.length * embedder.dim);
-      for (let start = 0; start < images.length; start += batch) {
-        const chunk = images.slice(start, start + batch);
-        chunk.forEach((image, i) => preprocessor.toTensor(image, tensor, i));
-        out.set(await embedder.embed(tensor, chunk.length), start * embedder.dim);
-      }
-      return out;
-    },
+    embedImages: batchedImageEmbedder(spec.input, embedder.dim, options.batch ?? 16, (tensor, n) =>
+      embedder.embed(tensor, n),
+    ),
     dispose: () => embedder.dispose(),
   };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as transformers from '@huggingface/transformers';
 import { createTransformersEmbedder } from '../../src/shared/model/transformers-embedder.ts';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
-import { ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
+import { batchedImageEmbedder } from './batch-embed.ts';
 import type { NodeModel } from './node-model.ts';
 
 /** Local files only: models come from `models/`, never from a hub, and nothing is cached. */
@@ -46,21 +46,12 @@ export async function loadTransformersNodeModel(
   verifyFiles(spec, join(modelsDir, spec.id));
   configure(modelsDir);
   const embedder = await createTransformersEmbedder(transformers, spec, { device: 'cpu' });
-  const preprocessor = new ImagePreprocessor(spec.input);
-  const batch = options.batch ?? 16;
-  const tensor = new Float32Array(batch * preprocessor.imageLength);
   return {
     spec,
     dim: embedder.dim,
-    async embedImages(images) {
-      const out = new Float32Array(images.length * embedder.dim);
-      for (let start = 0; start < images.length; start += batch) {
-        const chunk = images.slice(start, start + batch);
-        chunk.forEach((image, i) => preprocessor.toTensor(image, tensor, i));
-        out.set(await embedder.embedImages(tensor, chunk.length), start * embedder.dim);
-      }
-      return out;
-    },
+    embedImages: batchedImageEmbedder(spec.input, embedder.dim, options.batch ?? 16, (tensor, n) =>
+      embedder.embedImages(tensor, n),
+    ),
     ...(spec.towers.text ? { embedTexts: (texts) => embedder.embedTexts(texts) } : {}),
     dispose: () => embedder.dispose(),
   };
