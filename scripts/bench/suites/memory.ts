@@ -5,14 +5,18 @@
  * load run: 1,000 photo searches in a row in one page, JS heap growth after forced GC (target
  * < 10 MB) and p95 latency of the first 100 vs the last 100 searches.
  */
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { loadPhotos, newAppContext, queryPhotos, readyMs } from '../app/app-page.ts';
 import { buildApp } from '../app/app-server.ts';
 import { MemoryProbe, rendererMemory, samplePeaks, type MemorySample } from '../app/cdp-memory.ts';
 import type { QuerySample } from '../app/probe-protocol.ts';
 import { writeSyntheticApp } from '../app/synthetic-catalog.ts';
+import { FlatIndex } from '../../../src/shared/search/flat-index.ts';
 import { stageValues, type Stage } from './e2e.ts';
+import { SyntheticCatalog } from './search-data.ts';
 import { withApp } from '../app/with-app.ts';
 import { machineLine } from '../machine.ts';
 import { table, targetLines } from '../markdown-report.ts';
@@ -33,6 +37,8 @@ interface CatalogRow {
   peak_worker_backing_mb: number;
   after_gc_js_heap_mb: number;
   after_gc_worker_backing_mb: number;
+  /** The search index's WASM memory for this catalog (FlatIndex.byteLength, all models). */
+  index_wasm_mb: number;
   renderer_peak_rss_mb: number;
   renderer_rss_mb: number;
   search_p50_ms: number;
@@ -47,9 +53,10 @@ async function measureCatalog(
   url: string,
   label: string,
   items: number,
+  dims: number[],
   photos: string[],
   queries: number,
-  keepPage?: (page: Page, probe: MemoryProbe) => Promise<void>,
+  keepPage?: (page: Page, probe: MemoryProbe, browser: Browser) => Promise<void>,
 ): Promise<CatalogRow> {
   const context = await newAppContext(browser);
   try {
@@ -73,12 +80,13 @@ async function measureCatalog(
       peak_worker_backing_mb: mb(peak.workers.backing),
       after_gc_js_heap_mb: mb(jsHeap(settled)),
       after_gc_worker_backing_mb: mb(settled.workers.backing),
+      index_wasm_mb: mb(await indexBytes(items, dims)),
       renderer_peak_rss_mb: mb(renderer.peakRss),
       renderer_rss_mb: mb(renderer.rss),
       search_p50_ms: round(median(samples.map((s) => s.stages.search))),
       queries,
     };
-    await keepPage?.(page, probe);
+    await keepPage?.(page, probe, browser);
     await probe.detach();
     return row;
   } finally {
@@ -92,6 +100,8 @@ interface LoadRun {
   heap_after_mb: number;
   heap_growth_mb: number;
   backing_growth_mb: number;
+  /** Renderer resident memory after the run minus before (process level, after GC). */
+  rss_growth_mb: number;
   first100_p95_ms: number;
   last100_p95_ms: number;
   p95_drift: number;
@@ -107,10 +117,12 @@ interface LoadRun {
 async function loadRun(
   page: Page,
   probe: MemoryProbe,
+  browser: Browser,
   queries: number,
   log: (line: string) => void,
 ): Promise<LoadRun> {
   const before = await probe.collectAndSample();
+  const rssBefore = (await rendererMemory(browser)).rss;
   const started = performance.now();
   const samples: QuerySample[] = [];
   const chunk = 100;
@@ -124,6 +136,7 @@ async function loadRun(
   }
   const seconds = (performance.now() - started) / 1000;
   const after = await probe.collectAndSample();
+  const rssAfter = (await rendererMemory(browser)).rss;
   const window = Math.min(100, Math.floor(queries / 2));
   const first = samples.slice(0, window).map((s) => s.totalMs);
   const last = samples.slice(-window).map((s) => s.totalMs);
@@ -139,6 +152,7 @@ async function loadRun(
     backing_growth_mb: mb(
       after.page.backing + after.workers.backing - before.page.backing - before.workers.backing,
     ),
+    rss_growth_mb: mb(rssAfter - rssBefore),
     first100_p95_ms: round(p95(first)),
     last100_p95_ms: round(p95(last)),
     p95_drift: round(p95(last) / p95(first)),
@@ -163,6 +177,7 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
   const rows: CatalogRow[] = [];
   let load: LoadRun | undefined;
   const built = await buildApp(log);
+  const demo = demoCatalog(built);
   const version = await withApp(
     log,
     async ({ server, browser, version }) => {
@@ -170,11 +185,12 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
         browser,
         server.url,
         'demo',
-        0,
+        demo.count,
+        demo.dims,
         photos,
         20,
-        async (page, probe) => {
-          load = await loadRun(page, probe, loadQueries, log);
+        async (page, probe, open) => {
+          load = await loadRun(page, probe, open, loadQueries, log);
         },
       );
       rows.push(row);
@@ -182,7 +198,6 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
     },
     built,
   );
-  rows[0].items = await demoCount(built);
   const synthetic = writeSyntheticApp(built, syntheticCount);
   log(
     `  synthetic catalog: ${syntheticCount} items × ${synthetic.dims.join(', ')} dims, ${mb(synthetic.shardBytes)} MB of shards, ${mb(synthetic.itemBytes)} MB item table`,
@@ -196,6 +211,7 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
           server.url,
           `synthetic ${syntheticCount / 1000}k`,
           syntheticCount,
+          synthetic.dims,
           photos,
           20,
         ),
@@ -232,10 +248,10 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
     );
   }
   const notes = [
-    "JS heap = page + search worker used heap (CDP Runtime.getHeapUsage), sampled every 100 ms from navigation through 20 searches; backing stores = ArrayBuffers and WASM memories (the index and onnxruntime's heap) held by the worker; renderer peak RSS = VmHWM of the renderer process hosting the page and its workers. onnxruntime's own thread workers are not sampled (their memory is the shared WASM heap).",
+    "JS heap = page + search worker used heap (CDP Runtime.getHeapUsage), sampled every 100 ms from navigation through 20 searches; backing stores = ArrayBuffers and WASM memories (the index and onnxruntime's heap) held by the worker; index WASM = the search index's WebAssembly memory for the catalog (FlatIndex.byteLength of the same index code, built in Node from the same item count and dims); onnxruntime's WASM heap is inside the renderer's RSS (CDP could not enumerate the worker's WebAssembly memories: Runtime.queryObjects never answers in a worker sharing memory with onnxruntime's threads); renderer peak RSS = VmHWM of the renderer process hosting the page and its workers. onnxruntime's own thread workers are not sampled (their memory is the shared WASM heap).",
     `The synthetic catalog has ${syntheticCount.toLocaleString('en')} random vectors per model of the demo catalog, encoded by the shared shard encoder into 4 MiB shards, with the demo items' fields and thumbnails repeated; it is served like the demo catalog.`,
     load
-      ? `Load run: ${load.queries} photo searches in a row in the demo page (50 photos in turn, each to painted results, ${load.seconds} s); heap measured after HeapProfiler.collectGarbage in the page and the worker, before and after. p50 went ${load.first100_p50_ms} → ${load.last100_p50_ms} ms; backing stores grew ${load.backing_growth_mb} MB. p95 per stage, first → last 100: ${Object.entries(
+      ? `Load run: ${load.queries} photo searches in a row in the demo page (50 photos in turn, each to painted results, ${load.seconds} s); heap measured after HeapProfiler.collectGarbage in the page and the worker, before and after. p50 went ${load.first100_p50_ms} → ${load.last100_p50_ms} ms; backing stores grew ${load.backing_growth_mb} MB, renderer RSS ${load.rss_growth_mb} MB. p95 per stage, first → last 100: ${Object.entries(
           load.stages_p95_ms,
         )
           .map(([stage, v]) => `${stage} ${v.first} → ${v.last} ms`)
@@ -266,6 +282,7 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
         'page MB',
         'worker MB',
         'worker backing stores MB',
+        'index WASM MB',
         'JS heap after GC MB',
         'renderer peak RSS MB',
         'search p50 ms',
@@ -278,6 +295,7 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
         r.peak_page_heap_mb,
         r.peak_worker_heap_mb,
         r.peak_worker_backing_mb,
+        r.index_wasm_mb,
         r.after_gc_js_heap_mb,
         r.renderer_peak_rss_mb,
         r.search_p50_ms,
@@ -322,12 +340,34 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
   return { ...report, markdown };
 }
 
-async function demoCount(built: string): Promise<number> {
-  const { readFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  return (
-    JSON.parse(readFileSync(join(built, 'catalog', 'manifest.json'), 'utf8')) as { count: number }
-  ).count;
+/** The built app's demo catalog: item count and each model's dim. */
+function demoCatalog(built: string): { count: number; dims: number[] } {
+  const manifest = JSON.parse(readFileSync(join(built, 'catalog', 'manifest.json'), 'utf8')) as {
+    count: number;
+    models: { dim: number }[];
+  };
+  return { count: manifest.count, dims: manifest.models.map((m) => m.dim) };
+}
+
+/** Bytes of WASM memory the index code takes for `count` items of each dim (built here in Node). */
+async function indexBytes(count: number, dims: number[]): Promise<number> {
+  let total = 0;
+  for (const [m, dim] of dims.entries()) {
+    const catalog = new SyntheticCatalog(count, dim, 300 + m);
+    const index = await FlatIndex.create({ dim });
+    index.reserve(count);
+    const rows = 8192;
+    const codes = new Int8Array(rows * dim);
+    const scales = new Float32Array(rows);
+    for (let from = 0; from < count; from += rows) {
+      const n = Math.min(rows, count - from);
+      catalog.fill(from, n, codes, scales);
+      index.append(codes.subarray(0, n * dim), scales.subarray(0, n));
+    }
+    total += index.byteLength;
+    index.clear();
+  }
+  return total;
 }
 
 export const memorySuite: BenchSuite = {
