@@ -228,7 +228,7 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
   const targets: TargetCheck[] = [];
   if (load) {
     log(
-      `  load run: heap growth ${load.heap_growth_mb} MB after GC; p95 first 100 ${load.first100_p95_ms} ms, last 100 ${load.last100_p95_ms} ms`,
+      `  load run: heap growth ${load.heap_growth_mb} MB after GC, renderer RSS ${load.rss_growth_mb} MB; p95 first 100 ${load.first100_p95_ms} ms, last 100 ${load.last100_p95_ms} ms`,
     );
     targets.push(
       {
@@ -311,7 +311,8 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
               'searches',
               'heap before MB',
               'heap after MB',
-              'growth MB',
+              'JS heap growth MB',
+              'renderer RSS growth MB',
               'p95 first 100 ms',
               'p95 last 100 ms',
               'drift',
@@ -322,6 +323,7 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
                 load.heap_before_mb,
                 load.heap_after_mb,
                 load.heap_growth_mb,
+                load.rss_growth_mb,
                 load.first100_p95_ms,
                 load.last100_p95_ms,
                 `${load.p95_drift}×`,
