@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test } from './fixtures.ts';
+import { afterSearch, expect, test } from './fixtures.ts';
 import sharp from 'sharp';
 import { expectReady, photos, searchWithPhoto, servedCatalog } from './engine-support.ts';
 
@@ -69,14 +69,11 @@ test('"More like this" searches with the stored vector and leaves the item itsel
   expect(photo[0].id).toBe(id);
 
   await page.getByTestId('result').first().locator('button').first().click();
-  await page.getByRole('button', { name: 'More like this' }).click();
-  await expect(page.getByTestId('latency')).toContainText('no model run');
-  const similar = await page.getByTestId('result').evaluateAll((nodes) =>
-    nodes.map((node) => ({
-      id: node.getAttribute('data-id'),
-      score: Number(node.getAttribute('data-score')),
-    })),
+  // Read the grid only once it shows the new search (the latency panel can update first).
+  const similar = await afterSearch(page, () =>
+    page.getByRole('button', { name: 'More like this' }).click(),
   );
+  await expect(page.getByTestId('latency')).toContainText('no model run');
   expect(similar.length).toBeGreaterThan(0);
   expect(similar.map((r) => r.id)).not.toContain(id);
   const scores = similar.map((r) => r.score);
