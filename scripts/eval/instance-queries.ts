@@ -8,6 +8,9 @@ import type { LabelledPhoto } from './dataset.ts';
 import type { PhotoSource } from './embed-photos.ts';
 import { deriveSeed, seededRandom, shuffle } from './seeded-random.ts';
 
+/** Camera queries the evaluation makes by default (`npm run eval -- --instance N`). */
+export const DEFAULT_INSTANCE_QUERIES = 300;
+
 export interface InstanceSet {
   /** Catalog index of each query's original. */
   originals: number[];

@@ -14,7 +14,7 @@ import { COLOUR_HISTOGRAM_ID } from './colour-histogram.ts';
 import { loadLabelledPhotos } from './dataset.ts';
 import { embedderFor } from './embedders.ts';
 import { evaluateModel, type ModelEvaluation } from './evaluate-model.ts';
-import { instanceSet } from './instance-queries.ts';
+import { DEFAULT_INSTANCE_QUERIES, instanceSet } from './instance-queries.ts';
 import { markdownReport, rounded, writeReport, type EvalReport } from './report.ts';
 import { DEFAULT_SPLIT, splitPhotos, type SplitMode } from './split.ts';
 
@@ -36,7 +36,7 @@ try {
       split: { type: 'string', default: DEFAULT_SPLIT.mode },
       'query-fraction': { type: 'string', default: String(DEFAULT_SPLIT.queryFraction) },
       seed: { type: 'string', default: String(DEFAULT_SPLIT.seed) },
-      instance: { type: 'string', default: '300' },
+      instance: { type: 'string', default: String(DEFAULT_INSTANCE_QUERIES) },
       json: { type: 'boolean', default: false },
       out: { type: 'string', default: resolve(root, 'docs/eval') },
       cache: { type: 'string', default: resolve(root, '.cache') },

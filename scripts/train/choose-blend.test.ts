@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseBlend, instanceRecallAt1 } from './choose-blend.ts';
+import { chooseBlend } from './choose-blend.ts';
+import { instanceRecallAt1 } from './validate.ts';
 
 describe('instanceRecallAt1', () => {
   it('counts queries whose nearest catalog row is their original', () => {
@@ -18,13 +19,16 @@ describe('chooseBlend', () => {
     instanceRecallAt1: r1,
   });
 
-  it('takes the smallest weight that keeps the raw instance recall', () => {
-    const blends = [score(0, 0.1), score(0.5, 0.38), score(1, 0.41), score(1.5, 0.45)];
-    expect(chooseBlend(raw, blends).weight).toBe(1);
+  it('takes the smallest weight that beats the raw instance recall by two standard errors', () => {
+    // 0.4 on 300 queries: standard error 0.0283, so the bar is 0.4566.
+    const blends = [score(0, 0.1), score(0.5, 0.42), score(1, 0.46), score(1.5, 0.5)];
+    expect(chooseBlend(raw, blends, 300).weight).toBe(1);
+    // With 30 000 queries the bar is 0.4057: 0.42 is enough.
+    expect(chooseBlend(raw, blends, 30000).weight).toBe(0.5);
   });
 
-  it('falls back to the best instance recall when no weight reaches it', () => {
+  it('falls back to the best instance recall when no weight reaches the bar', () => {
     const blends = [score(0, 0.1), score(0.5, 0.3), score(1, 0.35), score(1.5, 0.33)];
-    expect(chooseBlend(raw, blends).weight).toBe(1);
+    expect(chooseBlend(raw, blends, 300).weight).toBe(1);
   });
 });

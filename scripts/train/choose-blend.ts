@@ -1,13 +1,13 @@
 /**
  * Picks how much raw backbone feature to blend into the head's embedding, on validation: for each
  * candidate weight, label mAP@10 of the validation queries and instance R@1 of camera-style
- * queries made from validation-catalog photos. The smallest weight whose instance R@1 matches
- * the raw backbone's wins (the head alone blurs products of one kind together).
+ * queries made from validation-catalog photos. The smallest weight whose instance R@1 clearly
+ * matches the raw backbone's wins (a category-trained head blurs products of one kind together).
  */
 import { normalizeVectors } from '../../src/shared/catalog/quantize.ts';
 import { blendEmbeddings } from './blend.ts';
 import { embedAll, type HeadWeights } from './head.ts';
-import { validate } from './validate.ts';
+import { instanceRecallAt1, validate } from './validate.ts';
 
 export interface BlendRows {
   /** Head input features of validation queries, validation catalog and camera queries. */
@@ -25,28 +25,6 @@ export interface BlendScore {
   weight: number;
   valMapAt10: number;
   instanceRecallAt1: number;
-}
-
-/** Share of camera queries whose nearest catalog row (cosine) is their original. */
-export function instanceRecallAt1(
-  camera: Float32Array,
-  catalog: Float32Array,
-  dim: number,
-  originals: readonly number[],
-): number {
-  const n = catalog.length / dim;
-  let hits = 0;
-  originals.forEach((original, q) => {
-    let best = -Infinity;
-    let bestIndex = -1;
-    for (let i = 0; i < n; i++) {
-      let dot = 0;
-      for (let j = 0; j < dim; j++) dot += camera[q * dim + j] * catalog[i * dim + j];
-      if (dot > best) [best, bestIndex] = [dot, i];
-    }
-    if (bestIndex === original) hits++;
-  });
-  return hits / Math.max(1, originals.length);
 }
 
 const unit = (rows: Float32Array, dim: number) => normalizeVectors(rows.slice(), dim);
@@ -82,9 +60,18 @@ export function scoreBlends(
   return { raw: score(Infinity, rawUnit, rows.rawDim), blends };
 }
 
-/** The smallest weight keeping the raw backbone's instance R@1, else the one closest to it. */
-export function chooseBlend(raw: BlendScore, blends: readonly BlendScore[]): BlendScore {
-  const enough = blends.filter((b) => b.instanceRecallAt1 >= raw.instanceRecallAt1);
+/**
+ * The smallest weight whose instance R@1 beats the raw backbone's by two standard errors (so
+ * sampling noise on `queries` camera queries cannot hide a loss), else the best instance R@1.
+ */
+export function chooseBlend(
+  raw: BlendScore,
+  blends: readonly BlendScore[],
+  queries: number,
+): BlendScore {
+  const p = raw.instanceRecallAt1;
+  const bar = p + 2 * Math.sqrt((p * (1 - p)) / Math.max(1, queries));
+  const enough = blends.filter((b) => b.instanceRecallAt1 >= bar);
   if (enough.length) return enough.reduce((a, b) => (b.weight < a.weight ? b : a));
   return blends.reduce((a, b) => (b.instanceRecallAt1 > a.instanceRecallAt1 ? b : a));
 }

@@ -34,6 +34,7 @@ export const DEFAULT_HEAD_RECIPE: HeadRecipe = {
     margin: 0.2,
     patience: 8,
     seed: 1,
+    instanceWeight: 1,
   },
   blend: { layer: 'block_12_add', weights: [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5] },
   instanceQueries: 300,

@@ -1,6 +1,7 @@
 /**
  * `npm run train -- [--layers A,B] [--views plain|average] [--layer-norm] [--hidden N]
- * [--output N] [--epochs N] [--lr X] [--weight-decay X] [--margin X|soft] [--blend LAYER|none]
+ * [--output N] [--epochs N] [--lr X] [--weight-decay X] [--margin X|soft] [--view-augment]
+ * [--instance-weight X] [--blend LAYER|none]
  * [--seed N] [--out FILE] [--no-export] [--images DIR] [--meta FILE]`: trains the fashion head
  * on frozen MobileNetV2 features (protocol: docs/training.md), picks the raw-blend weight on
  * validation, writes weights + training log to models/heads/, exports models/mobilenet-v2-fashion/.
@@ -9,12 +10,13 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadLabelledPhotos, type LabelledPhoto } from '../eval/dataset.ts';
-import { instanceSet } from '../eval/instance-queries.ts';
+import { DEFAULT_INSTANCE_QUERIES, instanceSet } from '../eval/instance-queries.ts';
 import { deriveSeed } from '../eval/seeded-random.ts';
 import { DEFAULT_SPLIT } from '../eval/split.ts';
 import { convertFashion, FASHION_HEAD_FILE } from '../models/fashion-model.ts';
 import { writeModel } from '../models/write-model.ts';
 import { backboneFeatures, selectFeatures, type FeatureTable } from './backbone-features.ts';
+import { cameraViews } from './camera-views.ts';
 import { chooseBlend, scoreBlends } from './choose-blend.ts';
 import { encodeHeadFile, type HeadMeta } from './head-file.ts';
 import { DEFAULT_HEAD_RECIPE as recipe } from './recipe.ts';
@@ -39,6 +41,7 @@ try {
       views: { type: 'string', default: recipe.views },
       'layer-norm': { type: 'boolean', default: recipe.layerNorm },
       'view-augment': { type: 'boolean', default: recipe.viewAugment },
+      'instance-weight': { type: 'string', default: String(recipe.config.instanceWeight ?? 0) },
       hidden: { type: 'string', default: String(recipe.config.hidden) },
       output: { type: 'string', default: String(recipe.config.output) },
       epochs: { type: 'string', default: String(recipe.config.maxEpochs) },
@@ -82,6 +85,7 @@ const config: TrainConfig = {
   weightDecay: number('weight-decay', args['weight-decay'], 0),
   margin: args.margin === 'soft' ? 'soft' : number('margin', args.margin, Number.MIN_VALUE),
   seed: whole('seed', args.seed, 0),
+  instanceWeight: number('instance-weight', args['instance-weight'], 0),
 };
 const images = resolve(args.images);
 const meta = resolve(args.meta ?? resolve(images, '../images.csv'));
@@ -130,11 +134,52 @@ const trainViews = args['view-augment']
       return pick(head(one).features, dim, split.train);
     })
   : undefined;
+// Camera-style queries of validation-catalog photos: instance R@1 per epoch and per blend weight.
+const valCamera = instanceSet(
+  split.valCatalog,
+  recipe.instanceQueries,
+  deriveSeed(DEFAULT_SPLIT.seed, 'validation'),
+);
+const valCameraTable = await backboneFeatures(
+  await Promise.all(valCamera.queries.map((q) => q.load())),
+  { cache: resolve(args.cache), log },
+);
+// Instance loss: one camera view per training photo, except the photos the evaluation turns
+// into its own camera queries (their instance recall must not be learnt).
+let trainCamera: { features: Float32Array; has: Uint8Array } | undefined;
+if (config.instanceWeight) {
+  const evalOriginals = instanceSet(
+    split.evaluation.catalog,
+    DEFAULT_INSTANCE_QUERIES,
+    DEFAULT_SPLIT.seed,
+  ).originals.map((i) => split.evaluation.catalog[i].id);
+  const excluded = new Set(evalOriginals);
+  const viewed = split.train.filter((p) => !excluded.has(p.id));
+  const views = await cameraViews(viewed, config.seed, resolve(args.cache));
+  const viewTable = await backboneFeatures(views, { cache: resolve(args.cache), log });
+  const viewFeatures = head(viewTable).features;
+  const at = new Map(viewed.map((p, i) => [p.id, i]));
+  const features = new Float32Array(split.train.length * dim);
+  const has = new Uint8Array(split.train.length);
+  split.train.forEach((p, i) => {
+    const v = at.get(p.id);
+    if (v === undefined) return;
+    features.set(viewFeatures.subarray(v * dim, (v + 1) * dim), i * dim);
+    has[i] = 1;
+  });
+  console.log(
+    `train: instance loss x${config.instanceWeight} on ${viewed.length} camera views ` +
+      `(${split.train.length - viewed.length} photos the evaluation queries for left out)`,
+  );
+  trainCamera = { features, has };
+}
 const result = trainHead(
   {
     dim,
     train: labelled(split.train),
     trainViews,
+    trainCamera,
+    valCamera: { features: head(valCameraTable).features, originals: valCamera.originals },
     valQueries: labelled(split.valQueries),
     valCatalog: labelled(split.valCatalog),
   },
@@ -142,7 +187,9 @@ const result = trainHead(
   (e) =>
     console.log(
       `epoch ${String(e.epoch).padStart(3)}  loss ${e.loss.toFixed(4)}  active ${e.active.toFixed(3)}  ` +
-        `val mAP@10 ${e.valMapAt10.toFixed(4)}  val P@5 ${e.valPAt5.toFixed(4)}`,
+        (e.instanceLoss !== undefined ? `instance loss ${e.instanceLoss.toFixed(4)}  ` : '') +
+        `val mAP@10 ${e.valMapAt10.toFixed(4)}  val P@5 ${e.valPAt5.toFixed(4)}  ` +
+        `val instance R@1 ${e.valInstanceR1?.toFixed(4)}`,
     ),
 );
 console.log(
@@ -153,14 +200,6 @@ console.log(
 let blend: HeadMeta['blend'];
 let blendScores: unknown;
 if (blendLayer && recipe.blend) {
-  // Camera-style queries of validation-catalog photos: instance R@1 per blend weight.
-  const camera = instanceSet(
-    split.valCatalog,
-    recipe.instanceQueries,
-    deriveSeed(DEFAULT_SPLIT.seed, 'validation'),
-  );
-  const bytes = await Promise.all(camera.queries.map((q) => q.load()));
-  const cameraTable = await backboneFeatures(bytes, { cache: resolve(args.cache), log });
   const raw = (t: FeatureTable) => selectFeatures(t, [blendLayer], views, layerNorm);
   const rawAll = raw(table);
   const scores = scoreBlends(
@@ -169,17 +208,17 @@ if (blendLayer && recipe.blend) {
       features: {
         queries: pick(features, dim, split.valQueries),
         catalog: pick(features, dim, split.valCatalog),
-        camera: head(cameraTable).features,
+        camera: head(valCameraTable).features,
       },
       raw: {
         queries: pick(rawAll.features, rawAll.dim, split.valQueries),
         catalog: pick(rawAll.features, rawAll.dim, split.valCatalog),
-        camera: raw(cameraTable).features,
+        camera: raw(valCameraTable).features,
       },
       rawDim: rawAll.dim,
       queryLabels: split.valQueries.map((p) => p.label),
       catalogLabels: split.valCatalog.map((p) => p.label),
-      originals: camera.originals,
+      originals: valCamera.originals,
     },
     recipe.blend.weights,
   );
@@ -191,7 +230,7 @@ if (blendLayer && recipe.blend) {
       `  blend weight ${s.weight.toFixed(2)}: val mAP@10 ${s.valMapAt10.toFixed(4)}, instance R@1 ${s.instanceRecallAt1.toFixed(4)}`,
     );
   }
-  const chosen = chooseBlend(scores.raw, scores.blends);
+  const chosen = chooseBlend(scores.raw, scores.blends, valCamera.originals.length);
   console.log(`train: blend weight ${chosen.weight} chosen`);
   if (chosen.weight > 0) blend = { layer: blendLayer, weight: chosen.weight };
   blendScores = { ...scores, raw: { ...scores.raw, weight: 'raw only' }, chosen: chosen.weight };

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makeCameraQuery } from '../eval/camera-queries.ts';
 import { colourHistogramOf, COLOUR_HISTOGRAM_DIM } from '../eval/colour-histogram.ts';
 import { loadLabelledPhotos, NON_LABELS, type LabelledPhoto } from '../eval/dataset.ts';
+import { seededRandom } from '../eval/seeded-random.ts';
 import { splitPhotos } from '../eval/split.ts';
 import { embedAll } from './head.ts';
 import { trainHead, type TrainConfig } from './train-loop.ts';
@@ -63,6 +65,32 @@ describe('trainHead on a small real problem', async () => {
     const b = trainHead({ ...data, trainViews: [other] }, config);
     expect(b.history).toEqual(a.history);
     expect(a.history).not.toEqual(trainHead(data, config).history);
+  });
+
+  it('adds an instance loss over camera views and reports validation instance R@1', async () => {
+    // Camera views for the first 40 training photos (the rest have none).
+    const trainPhotos = split.catalog.filter((p) => !NON_LABELS.has(p.label));
+    const features = new Float32Array(data.train.features.length);
+    const has = new Uint8Array(trainPhotos.length);
+    for (const [i, p] of trainPhotos.slice(0, 40).entries()) {
+      const { jpeg } = await makeCameraQuery(readFileSync(p.path), seededRandom(i));
+      features.set(await colourHistogramOf(jpeg), i * COLOUR_HISTOGRAM_DIM);
+      has[i] = 1;
+    }
+    const valCamera = {
+      features: data.valCatalog.features.slice(0, 10 * COLOUR_HISTOGRAM_DIM),
+      originals: [...Array(10).keys()],
+    };
+    const withInstance = { ...data, trainCamera: { features, has }, valCamera };
+    const a = trainHead(withInstance, { ...config, instanceWeight: 1 });
+    expect(trainHead(withInstance, { ...config, instanceWeight: 1 }).history).toEqual(a.history);
+    for (const e of a.history) {
+      expect(e.instanceLoss).toBeGreaterThanOrEqual(0);
+      // The catalog's own vectors as queries: each is its own nearest neighbour.
+      expect(e.valInstanceR1).toBe(1);
+    }
+    expect(a.history.some((e) => (e.instanceLoss ?? 0) > 0)).toBe(true);
+    expect(a.history).not.toEqual(trainHead({ ...data, valCamera }, config).history);
   });
 
   it('logs loss and active triplets, and returns the best epoch weights', () => {

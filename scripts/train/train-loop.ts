@@ -17,7 +17,7 @@ import {
 } from './head.ts';
 import { PkSampler } from './pk-sampler.ts';
 import { batchHardTriplet, TripletWorkspace, type Margin } from './triplet-loss.ts';
-import { validate } from './validate.ts';
+import { instanceRecallAt1, validate } from './validate.ts';
 
 export interface TrainConfig {
   /** Hidden ReLU width (0: linear head). */
@@ -33,6 +33,11 @@ export interface TrainConfig {
   /** Epochs without a better validation mAP@10 before stopping. */
   patience: number;
   seed: number;
+  /**
+   * Weight of the instance loss (0: none): batch-hard triplets whose positive is the same photo
+   * seen through a camera (trainCamera), so the head keeps telling products of a kind apart.
+   */
+  instanceWeight?: number;
 }
 
 export interface LabelledRows {
@@ -50,10 +55,14 @@ export interface TrainData {
    * photo): each batch row is drawn from `train` or one of these at random (augmentation).
    */
   trainViews?: Float32Array[];
+  /** A camera-style view of training rows (same order); `has[i]` is 0 for rows without one. */
+  trainCamera?: { features: Float32Array; has: Uint8Array };
   /** Validation queries: photos of photographers the training never sees. */
   valQueries: LabelledRows;
   /** What validation queries search: the training photographers' photos, distractors included. */
   valCatalog: LabelledRows;
+  /** Camera-style queries of validation-catalog photos, for a per-epoch instance R@1. */
+  valCamera?: { features: Float32Array; originals: number[] };
 }
 
 export interface EpochLog {
@@ -63,6 +72,10 @@ export interface EpochLog {
   active: number;
   valMapAt10: number;
   valPAt5: number;
+  /** Instance loss (only with instanceWeight > 0). */
+  instanceLoss?: number;
+  /** Share of validation camera queries whose nearest catalog photo is their original. */
+  valInstanceR1?: number;
 }
 
 export interface TrainResult {
@@ -96,12 +109,16 @@ export function trainHead(
     config.k,
     seededRandom(deriveSeed(config.seed, 'batches')),
   );
-  const rows = sampler.p * config.k;
+  const instanceWeight = data.trainCamera ? (config.instanceWeight ?? 0) : 0;
+  // With the instance loss every photo may bring its camera view: up to twice the rows.
+  const rows = sampler.p * config.k * (instanceWeight > 0 ? 2 : 1);
   const ws = new HeadWorkspace(shape, rows);
   const tripletWs = new TripletWorkspace(rows);
   const batchFeatures = new Float32Array(rows * dim);
   const batchLabels = new Int32Array(rows);
+  const instanceIds = new Int32Array(rows);
   const gradE = new Float32Array(rows * config.output);
+  const gradInstance = new Float32Array(rows * config.output);
   const views = [train.features, ...(data.trainViews ?? [])];
   const pickView = seededRandom(deriveSeed(config.seed, 'views'));
 
@@ -110,35 +127,61 @@ export function trainHead(
   let bestWeights = params.map((p) => p.slice());
   for (let epoch = 1; epoch <= config.maxEpochs; epoch++) {
     let loss = 0;
+    let instanceLoss = 0;
     let active = 0;
     let anchors = 0;
     for (let b = 0; b < config.batchesPerEpoch; b++) {
       const batch = sampler.next();
+      let n = 0;
+      const add = (source: Float32Array, item: number, id: number) => {
+        batchFeatures.set(source.subarray(item * dim, (item + 1) * dim), n * dim);
+        batchLabels[n] = labels[item];
+        instanceIds[n++] = id;
+      };
       batch.forEach((item, r) => {
         const view = views.length > 1 ? views[Math.floor(pickView() * views.length)] : views[0];
-        batchFeatures.set(view.subarray(item * dim, (item + 1) * dim), r * dim);
-        batchLabels[r] = labels[item];
+        add(view, item, r);
       });
-      const e = forward(head, batchFeatures, batch.length, ws);
+      if (instanceWeight > 0) {
+        batch.forEach((item, r) => {
+          if (data.trainCamera!.has[item]) add(data.trainCamera!.features, item, r);
+        });
+      }
+      const e = forward(head, batchFeatures, n, ws);
       const result = batchHardTriplet(
         e,
         batchLabels,
-        batch.length,
+        n,
         config.output,
         config.margin,
         gradE,
         tripletWs,
       );
-      backward(head, gradE, batch.length, ws, grads);
+      if (instanceWeight > 0) {
+        // Instance ids as labels: a camera row's only positive is its own photo.
+        const inst = batchHardTriplet(
+          e,
+          instanceIds,
+          n,
+          config.output,
+          config.margin,
+          gradInstance,
+          tripletWs,
+        );
+        for (let i = 0; i < n * config.output; i++) gradE[i] += instanceWeight * gradInstance[i];
+        instanceLoss += inst.loss;
+      }
+      backward(head, gradE, n, ws, grads);
       adam.step(grads);
       loss += result.loss;
       active += result.active;
       anchors += result.anchors;
     }
+    const catalog = embedAll(head, data.valCatalog.features);
     const scores = validate(
       embedAll(head, data.valQueries.features),
       data.valQueries.labels,
-      embedAll(head, data.valCatalog.features),
+      catalog,
       data.valCatalog.labels,
       config.output,
     );
@@ -149,6 +192,13 @@ export function trainHead(
       valMapAt10: round(scores.mapAt10),
       valPAt5: round(scores.pAt5),
     };
+    if (instanceWeight > 0) entry.instanceLoss = round(instanceLoss / config.batchesPerEpoch);
+    if (data.valCamera) {
+      const camera = embedAll(head, data.valCamera.features);
+      entry.valInstanceR1 = round(
+        instanceRecallAt1(camera, catalog, config.output, data.valCamera.originals),
+      );
+    }
     history.push(entry);
     log(entry);
     if (!best || entry.valMapAt10 > best.valMapAt10) {

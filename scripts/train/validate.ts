@@ -1,4 +1,7 @@
-/** Validation during training: exact float search of held-out photographers' photos, mAP@10 and P@5. */
+/**
+ * Validation during training: exact float search of held-out photographers' photos (mAP@10 and
+ * P@5 by label) and instance R@1 of camera-style queries.
+ */
 import { averagePrecisionAtK, precisionAtK, topK } from '../../src/shared/metrics/retrieval.ts';
 
 export interface ValidationScores {
@@ -44,4 +47,26 @@ export function validate(
   }
   const m = Math.max(1, queryLabels.length);
   return { mapAt10: map / m, pAt5: p5 / m };
+}
+
+/** Share of camera queries whose nearest catalog row (cosine) is their original. */
+export function instanceRecallAt1(
+  camera: Float32Array,
+  catalog: Float32Array,
+  dim: number,
+  originals: readonly number[],
+): number {
+  const n = catalog.length / dim;
+  let hits = 0;
+  originals.forEach((original, q) => {
+    let best = -Infinity;
+    let bestIndex = -1;
+    for (let i = 0; i < n; i++) {
+      let dot = 0;
+      for (let j = 0; j < dim; j++) dot += camera[q * dim + j] * catalog[i * dim + j];
+      if (dot > best) [best, bestIndex] = [dot, i];
+    }
+    if (bestIndex === original) hits++;
+  });
+  return hits / Math.max(1, originals.length);
 }
