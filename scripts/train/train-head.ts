@@ -144,8 +144,8 @@ const valCameraTable = await backboneFeatures(
   await Promise.all(valCamera.queries.map((q) => q.load())),
   { cache: resolve(args.cache), log },
 );
-// Instance loss: one camera view per training photo, except the photos the evaluation turns
-// into its own camera queries (their instance recall must not be learnt).
+// Instance loss: one camera view per training photo, except the photos that the evaluation and
+// the validation turn into camera queries: instance recall must be measured on unseen products.
 let trainCamera: { features: Float32Array; has: Uint8Array } | undefined;
 if (config.instanceWeight) {
   const evalOriginals = instanceSet(
@@ -153,7 +153,8 @@ if (config.instanceWeight) {
     DEFAULT_INSTANCE_QUERIES,
     DEFAULT_SPLIT.seed,
   ).originals.map((i) => split.evaluation.catalog[i].id);
-  const excluded = new Set(evalOriginals);
+  const valOriginals = valCamera.originals.map((i) => split.valCatalog[i].id);
+  const excluded = new Set([...evalOriginals, ...valOriginals]);
   const viewed = split.train.filter((p) => !excluded.has(p.id));
   const views = await cameraViews(viewed, config.seed, resolve(args.cache));
   const viewTable = await backboneFeatures(views, { cache: resolve(args.cache), log });
@@ -169,7 +170,7 @@ if (config.instanceWeight) {
   });
   console.log(
     `train: instance loss x${config.instanceWeight} on ${viewed.length} camera views ` +
-      `(${split.train.length - viewed.length} photos the evaluation queries for left out)`,
+      `(${split.train.length - viewed.length} photos that evaluation or validation query for left out)`,
   );
   trainCamera = { features, has };
 }
