@@ -13,6 +13,12 @@ import {
   mobilenetSourceHash,
 } from './mobilenet-model.ts';
 import { modelsDir, readModelSpec, writeModel } from './write-model.ts';
+import {
+  convertFashion,
+  FASHION_HEAD_FILE,
+  FASHION_ID,
+  fashionSourceHash,
+} from './fashion-model.ts';
 
 interface ModelRecipe {
   id: string;
@@ -26,6 +32,11 @@ const recipes: ModelRecipe[] = [
     sourceHash: () => mobilenetSourceHash(DEFAULT_MOBILENET_OPTIONS),
     build: () => convertMobilenet(DEFAULT_MOBILENET_OPTIONS),
   },
+  // The same backbone plus the triplet-trained head (weights committed in models/heads/,
+  // made by `npm run train`; see docs/training.md).
+  ...(existsSync(FASHION_HEAD_FILE)
+    ? [{ id: FASHION_ID, sourceHash: () => fashionSourceHash(), build: () => convertFashion() }]
+    : []),
 ];
 
 /** True when models/<id> holds a model built from the current sources, intact. */

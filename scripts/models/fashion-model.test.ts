@@ -103,6 +103,9 @@ describe('the exported fashion model', () => {
 
   it.runIf(existsSync(FASHION_HEAD_FILE))('embeds like training with the committed head', async () => {
     const headBytes = new Uint8Array(readFileSync(FASHION_HEAD_FILE));
+    // The head was trained on today's backbone features (else: npm run train).
+    const table = await backboneFeatures(photos, { cache });
+    expect(decodeHeadFile(headBytes).meta.training.backbone).toBe(table.tag);
     const { onnx, spec } = convertFashion(headBytes);
     expectSameRows(await onnxEmbeddings(onnx, spec), await trainingEmbeddings(headBytes), spec.output.dim);
   });

@@ -31,6 +31,8 @@ export const FEATURE_LAYERS = [
 export type View = 'plain' | 'mirror';
 
 export interface FeatureTable {
+  /** Names the backbone graph and input spec the features came from (changes when they do). */
+  tag: string;
   layers: readonly string[];
   layerDims: number[];
   /** Start of each layer's slice within a row. */
@@ -190,7 +192,7 @@ export async function backboneFeatures(
     views.plain.set(caches.plain.get(hash)!, i * dim);
     views.mirror.set(caches.mirror.get(hash)!, i * dim);
   });
-  return { layers: FEATURE_LAYERS, layerDims, offsets, dim, views };
+  return { tag, layers: FEATURE_LAYERS, layerDims, offsets, dim, views };
 }
 
 /** Squared L2 norm of values[from, from + width), or 1 when it is 0 (so a zero slice stays 0). */

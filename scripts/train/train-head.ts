@@ -244,6 +244,8 @@ const headMeta: HeadMeta = {
   ...(blend ? { blend } : {}),
   training: {
     script: 'scripts/train/train-head.ts',
+    // The features' backbone: a converter change that alters them calls for retraining.
+    backbone: table.tag,
     config,
     viewAugment: args['view-augment'],
     split: { ...DEFAULT_SPLIT, validationFraction: 0.2 },
