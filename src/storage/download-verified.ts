@@ -1,7 +1,13 @@
 /** Downloads one catalog file with byte progress, retries transient failures, and checks size and sha256. */
 import type { FileRef } from '../shared/catalog/manifest.ts';
 import { sha256Hex } from '../shared/catalog/sha256.ts';
-import { CatalogError, HttpStatusError, isNetworkError, isTransient } from './errors.ts';
+import {
+  CatalogError,
+  DownloadStalledError,
+  HttpStatusError,
+  isNetworkError,
+  isTransient,
+} from './errors.ts';
 import { withRetry } from './retry.ts';
 
 export interface DownloadOptions {
@@ -10,10 +16,20 @@ export interface DownloadOptions {
   onBytes?: (loaded: number) => void;
   attempts?: number;
   baseDelayMs?: number;
+  /** A try with no bytes for this long is abandoned and retried (a half-open mobile connection). */
+  stallMs?: number;
 }
 
+const DEFAULT_STALL_MS = 20_000;
+
 /** Reads the body into one buffer of the size the manifest promises: no chunk list, no concat copy. */
-async function readBody(response: Response, ref: FileRef, path: string, options: DownloadOptions) {
+async function readBody(
+  response: Response,
+  ref: FileRef,
+  path: string,
+  options: DownloadOptions,
+  onChunk: () => void,
+) {
   const out = new Uint8Array(ref.bytes);
   if (!response.body) {
     const bytes = new Uint8Array(await response.arrayBuffer());
@@ -27,6 +43,7 @@ async function readBody(response: Response, ref: FileRef, path: string, options:
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    onChunk();
     if (loaded + value.byteLength > ref.bytes) {
       await reader.cancel();
       throw sizeMismatch(path, ref, `more than ${ref.bytes}`);
@@ -53,9 +70,31 @@ async function fetchOnce(
   options: DownloadOptions,
   cache: RequestCache,
 ) {
-  const response = await fetch(url, { signal: options.signal, cache });
-  if (!response.ok) throw new HttpStatusError(response.status, path);
-  const bytes = await readBody(response, ref, path, options);
+  // This try's own signal: the caller's abort, or a stall watchdog re-armed by every chunk.
+  const controller = new AbortController();
+  const outer = options.signal;
+  const forward = () => controller.abort(outer?.reason);
+  if (outer?.aborted) forward();
+  else outer?.addEventListener('abort', forward, { once: true });
+  const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const watch = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(new DownloadStalledError(path, stallMs)), stallMs);
+  };
+  let bytes: Uint8Array;
+  try {
+    watch();
+    const response = await fetch(url, { signal: controller.signal, cache });
+    if (!response.ok) throw new HttpStatusError(response.status, path);
+    bytes = await readBody(response, ref, path, options, watch);
+  } catch (error) {
+    const reason: unknown = controller.signal.reason;
+    throw reason instanceof DownloadStalledError && !outer?.aborted ? reason : error;
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener('abort', forward);
+  }
   if ((await sha256Hex(bytes)) !== ref.sha256) {
     throw new CatalogError(
       'checksum',
@@ -66,8 +105,8 @@ async function fetchOnce(
 }
 
 /**
- * Fetches `url`, expecting exactly the file `ref` describes. Network errors and 5xx answers are
- * retried with backoff; a checksum mismatch is retried once bypassing the HTTP cache, then thrown.
+ * Fetches `url`, expecting exactly the file `ref` describes. Network errors, stalls and 5xx
+ * answers are retried with backoff; a checksum mismatch is retried once bypassing the HTTP cache, then thrown.
  */
 export async function downloadVerified(
   url: string,
@@ -95,6 +134,7 @@ export async function downloadVerified(
 }
 
 function wrapNetwork(error: unknown, path: string): unknown {
+  if (error instanceof DownloadStalledError) return error;
   if (!isNetworkError(error)) return error;
   return new CatalogError('offline', `Could not download ${path}: the network is unavailable.`, {
     cause: error,

@@ -38,8 +38,20 @@ export class HttpStatusError extends CatalogError {
   }
 }
 
-/** Whether a failed fetch is worth another try: network errors and retryable statuses. */
+/** A download that received nothing for too long: the connection is up but dead. */
+export class DownloadStalledError extends CatalogError {
+  override name = 'CatalogError';
+  constructor(what: string, stallMs: number) {
+    super(
+      'offline',
+      `Could not download ${what}: the connection stalled (no data for ${stallMs < 1000 ? `${stallMs} ms` : `${Math.round(stallMs / 1000)} s`}).`,
+    );
+  }
+}
+
+/** Whether a failed fetch is worth another try: network errors, stalls and retryable statuses. */
 export function isTransient(error: unknown): boolean {
+  if (error instanceof DownloadStalledError) return true;
   return error instanceof HttpStatusError ? error.retryable : isNetworkError(error);
 }
 
