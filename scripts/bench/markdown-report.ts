@@ -3,7 +3,8 @@
  * independently; a summary of every section's targets at the top, rebuilt on each write.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { TargetCheck } from './types.ts';
+import { machineLine } from './machine.ts';
+import type { Machine, TargetCheck } from './types.ts';
 
 const HEADER = `# Benchmarks
 
@@ -97,4 +98,26 @@ export function targetLines(targets: TargetCheck[]): string {
         `- ${t.pass ? 'pass' : '**miss**'}: ${t.name}: ${t.value} ${t.unit} (target ${t.target})`,
     )
     .join('\n');
+}
+
+/** A suite's section: its title, the date and machine, the suite's own lines, its targets and notes. */
+export function suiteSection(
+  title: string,
+  machine: Machine,
+  body: string[],
+  targets: TargetCheck[],
+  notes: string[],
+): string {
+  return [
+    title,
+    '',
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine(machine)}.`,
+    ...body,
+    '',
+    '### Targets',
+    '',
+    targetLines(targets),
+    '',
+    ...notes.map((note) => `- ${note}`),
+  ].join('\n');
 }

@@ -8,8 +8,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { machineLine } from '../machine.ts';
-import { table, targetLines } from '../markdown-report.ts';
+import { suiteSection, table } from '../markdown-report.ts';
 import { photosDir, root } from '../paths.ts';
 import { round } from '../stats.ts';
 import type { BenchSuite, SuiteOptions, SuiteReport } from '../types.ts';
@@ -98,28 +97,25 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
         ' "inside the build" is the build\'s own figure for the decode + thumbnail + embed loop.',
     ];
     const report = { suite: 'build', machine, cases: rows, targets, notes };
-    const markdown = [
+    const markdown = suiteSection(
       '## Catalog build throughput (`npm run bench -- --suite build`)',
-      '',
-      `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine(machine)}.`,
-      '',
-      table(
-        ['photos', 'model', 'wall s', 'images/s (whole process)', 'images/s (inside the build)'],
-        rows.map((r) => [
-          r.photos,
-          r.model,
-          r.wall_s,
-          r.images_per_s,
-          r.build_reported_images_per_s,
-        ]),
-      ),
-      '',
-      '### Targets',
-      '',
-      targetLines(targets),
-      '',
-      ...notes.map((note) => `- ${note}`),
-    ].join('\n');
+      machine,
+      [
+        '',
+        table(
+          ['photos', 'model', 'wall s', 'images/s (whole process)', 'images/s (inside the build)'],
+          rows.map((r) => [
+            r.photos,
+            r.model,
+            r.wall_s,
+            r.images_per_s,
+            r.build_reported_images_per_s,
+          ]),
+        ),
+      ],
+      targets,
+      notes,
+    );
     return { ...report, markdown };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -7,8 +7,7 @@
 import { newAppContext, loadPhotos, queryPhotos, readyMs } from '../app/app-page.ts';
 import type { QuerySample } from '../app/probe-protocol.ts';
 import { withApp } from '../app/with-app.ts';
-import { machineLine } from '../machine.ts';
-import { table, targetLines } from '../markdown-report.ts';
+import { suiteSection, table } from '../markdown-report.ts';
 import { samplePhotos } from '../paths.ts';
 import { median, p95, round } from '../stats.ts';
 import type { BenchSuite, SuiteOptions, SuiteReport } from '../types.ts';
@@ -98,23 +97,20 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
     targets,
     notes,
   };
-  const markdown = [
+  const markdown = suiteSection(
     '## End to end: photo file → results painted (`npm run bench -- --suite e2e`)',
-    '',
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine(machine)}.`,
-    'The built app (vite preview on loopback, cross-origin isolated), demo catalog, headless Chromium.',
-    '',
-    table(
-      ['stage', 'p50 ms', 'p95 ms', 'max ms'],
-      rows.map((r) => [r.stage, r.p50_ms, r.p95_ms, r.max_ms]),
-    ),
-    '',
-    '### Targets',
-    '',
-    targetLines(targets),
-    '',
-    ...notes.map((note) => `- ${note}`),
-  ].join('\n');
+    machine,
+    [
+      'The built app (vite preview on loopback, cross-origin isolated), demo catalog, headless Chromium.',
+      '',
+      table(
+        ['stage', 'p50 ms', 'p95 ms', 'max ms'],
+        rows.map((r) => [r.stage, r.p50_ms, r.p95_ms, r.max_ms]),
+      ),
+    ],
+    targets,
+    notes,
+  );
   return { ...report, markdown };
 }
 

@@ -5,8 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { openBenchPage } from '../browser.ts';
-import { machineLine } from '../machine.ts';
-import { table, targetLines } from '../markdown-report.ts';
+import { suiteSection, table } from '../markdown-report.ts';
 import { readFileSync } from 'node:fs';
 import { installedModels, modelsDir, photosDir, root, samplePhotos } from '../paths.ts';
 import { median, p95, round } from '../stats.ts';
@@ -131,45 +130,42 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
     targets,
     notes,
   };
-  const markdown = [
+  const markdown = suiteSection(
     '## Embed: query-model latency in the worker (`npm run bench -- --suite embed`)',
-    '',
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine(machine)}.`,
-    '',
-    table(
-      [
-        'model',
-        'dim',
-        'threads',
-        'p50 ms',
-        'p95 ms',
-        'min ms',
-        'mean ms',
-        'runs',
-        'session ms',
-        'preprocess ms',
-      ],
-      rows.map((r) => [
-        r.model,
-        r.runtime,
-        r.dim,
-        r.threads,
-        r.p50_ms,
-        r.p95_ms,
-        r.min_ms,
-        r.mean_ms,
-        r.runs,
-        r.session_ms,
-        r.preprocess_ms,
-      ]),
-    ),
-    '',
-    '### Targets',
-    '',
-    targetLines(targets),
-    '',
-    ...notes.map((note) => `- ${note}`),
-  ].join('\n');
+    machine,
+    [
+      '',
+      table(
+        [
+          'model',
+          'dim',
+          'threads',
+          'p50 ms',
+          'p95 ms',
+          'min ms',
+          'mean ms',
+          'runs',
+          'session ms',
+          'preprocess ms',
+        ],
+        rows.map((r) => [
+          r.model,
+          r.runtime,
+          r.dim,
+          r.threads,
+          r.p50_ms,
+          r.p95_ms,
+          r.min_ms,
+          r.mean_ms,
+          r.runs,
+          r.session_ms,
+          r.preprocess_ms,
+        ]),
+      ),
+    ],
+    targets,
+    notes,
+  );
   return { ...report, markdown };
 }
 

@@ -18,8 +18,7 @@ import { FlatIndex } from '../../../src/shared/search/flat-index.ts';
 import { stageValues, type Stage } from './e2e.ts';
 import { SyntheticCatalog } from './search-data.ts';
 import { withApp } from '../app/with-app.ts';
-import { machineLine } from '../machine.ts';
-import { table, targetLines } from '../markdown-report.ts';
+import { suiteSection, table } from '../markdown-report.ts';
 import { samplePhotos } from '../paths.ts';
 import { median, p95, round } from '../stats.ts';
 import type { BenchSuite, SuiteOptions, SuiteReport, TargetCheck } from '../types.ts';
@@ -102,6 +101,8 @@ interface LoadRun {
   backing_growth_mb: number;
   /** Renderer resident memory after the run minus before (process level, after GC). */
   rss_growth_mb: number;
+  /** Renderer RSS after each 100 searches: a plateau is caches filling, a slope is a leak. */
+  rss_by_100_mb: number[];
   first100_p95_ms: number;
   last100_p95_ms: number;
   p95_drift: number;
@@ -127,11 +128,13 @@ async function loadRun(
   const samples: QuerySample[] = [];
   const chunk = 100;
   const loads: number[] = [];
+  const rssByChunk: number[] = [];
   for (let i = 0; i < queries; i += chunk) {
     samples.push(...(await queryPhotos(page, i, Math.min(chunk, queries - i))));
     loads.push(Math.round(loadavg()[0] * 10) / 10);
+    rssByChunk.push(mb((await rendererMemory(browser)).rss));
     log(
-      `  load run: ${samples.length}/${queries} searches, p50 so far ${round(median(samples.map((s) => s.totalMs)))} ms`,
+      `  load run: ${samples.length}/${queries} searches, p50 so far ${round(median(samples.map((s) => s.totalMs)))} ms, renderer RSS ${rssByChunk.at(-1)} MB`,
     );
   }
   const seconds = (performance.now() - started) / 1000;
@@ -153,6 +156,7 @@ async function loadRun(
       after.page.backing + after.workers.backing - before.page.backing - before.workers.backing,
     ),
     rss_growth_mb: mb(rssAfter - rssBefore),
+    rss_by_100_mb: rssByChunk,
     first100_p95_ms: round(p95(first)),
     last100_p95_ms: round(p95(last)),
     p95_drift: round(p95(last) / p95(first)),
@@ -251,7 +255,7 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
     "JS heap = page + search worker used heap (CDP Runtime.getHeapUsage), sampled every 100 ms from navigation through 20 searches; backing stores = ArrayBuffers and WASM memories (the index and onnxruntime's heap) held by the worker; index WASM = the search index's WebAssembly memory for the catalog (FlatIndex.byteLength of the same index code, built in Node from the same item count and dims); onnxruntime's WASM heap is inside the renderer's RSS (CDP could not enumerate the worker's WebAssembly memories: Runtime.queryObjects never answers in a worker sharing memory with onnxruntime's threads); renderer peak RSS = VmHWM of the renderer process hosting the page and its workers. onnxruntime's own thread workers are not sampled (their memory is the shared WASM heap).",
     `The synthetic catalog has ${syntheticCount.toLocaleString('en')} random vectors per model of the demo catalog, encoded by the shared shard encoder into 4 MiB shards, with the demo items' fields and thumbnails repeated; it is served like the demo catalog.`,
     load
-      ? `Load run: ${load.queries} photo searches in a row in the demo page (50 photos in turn, each to painted results, ${load.seconds} s); heap measured after HeapProfiler.collectGarbage in the page and the worker, before and after. p50 went ${load.first100_p50_ms} → ${load.last100_p50_ms} ms; backing stores grew ${load.backing_growth_mb} MB, renderer RSS ${load.rss_growth_mb} MB. p95 per stage, first → last 100: ${Object.entries(
+      ? `Load run: ${load.queries} photo searches in a row in the demo page (50 photos in turn, each to painted results, ${load.seconds} s); heap measured after HeapProfiler.collectGarbage in the page and the worker, before and after. p50 went ${load.first100_p50_ms} → ${load.last100_p50_ms} ms; backing stores grew ${load.backing_growth_mb} MB, renderer RSS ${load.rss_growth_mb} MB (after each 100 searches: ${load.rss_by_100_mb.join(', ')} MB). p95 per stage, first → last 100: ${Object.entries(
           load.stages_p95_ms,
         )
           .map(([stage, v]) => `${stage} ${v.first} → ${v.last} ms`)
@@ -268,77 +272,74 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
     targets,
     notes,
   };
-  const markdown = [
+  const markdown = suiteSection(
     '## Memory and the 1,000-search load run (`npm run bench -- --suite memory`)',
-    '',
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine(machine)}.`,
-    '',
-    table(
-      [
-        'catalog',
-        'items',
-        'ready ms',
-        'peak JS heap MB',
-        'page MB',
-        'worker MB',
-        'worker backing stores MB',
-        'index WASM MB',
-        'JS heap after GC MB',
-        'renderer peak RSS MB',
-        'search p50 ms',
-      ],
-      rows.map((r) => [
-        r.catalog,
-        r.items.toLocaleString('en'),
-        r.ready_ms,
-        r.peak_js_heap_mb,
-        r.peak_page_heap_mb,
-        r.peak_worker_heap_mb,
-        r.peak_worker_backing_mb,
-        r.index_wasm_mb,
-        r.after_gc_js_heap_mb,
-        r.renderer_peak_rss_mb,
-        r.search_p50_ms,
-      ]),
-    ),
-    '',
-    ...(load
-      ? [
-          '### Load run',
-          '',
-          table(
-            [
-              'searches',
-              'heap before MB',
-              'heap after MB',
-              'JS heap growth MB',
-              'renderer RSS growth MB',
-              'p95 first 100 ms',
-              'p95 last 100 ms',
-              'drift',
-            ],
-            [
+    machine,
+    [
+      '',
+      table(
+        [
+          'catalog',
+          'items',
+          'ready ms',
+          'peak JS heap MB',
+          'page MB',
+          'worker MB',
+          'worker backing stores MB',
+          'index WASM MB',
+          'JS heap after GC MB',
+          'renderer peak RSS MB',
+          'search p50 ms',
+        ],
+        rows.map((r) => [
+          r.catalog,
+          r.items.toLocaleString('en'),
+          r.ready_ms,
+          r.peak_js_heap_mb,
+          r.peak_page_heap_mb,
+          r.peak_worker_heap_mb,
+          r.peak_worker_backing_mb,
+          r.index_wasm_mb,
+          r.after_gc_js_heap_mb,
+          r.renderer_peak_rss_mb,
+          r.search_p50_ms,
+        ]),
+      ),
+      ...(load
+        ? [
+            '',
+            '### Load run',
+            '',
+            table(
               [
-                load.queries,
-                load.heap_before_mb,
-                load.heap_after_mb,
-                load.heap_growth_mb,
-                load.rss_growth_mb,
-                load.first100_p95_ms,
-                load.last100_p95_ms,
-                `${load.p95_drift}×`,
+                'searches',
+                'heap before MB',
+                'heap after MB',
+                'JS heap growth MB',
+                'renderer RSS growth MB',
+                'p95 first 100 ms',
+                'p95 last 100 ms',
+                'drift',
               ],
-            ],
-          ),
-          '',
-        ]
-      : []),
-    '### Targets',
-    '',
-    targetLines(targets),
-    '',
-    ...notes.map((note) => `- ${note}`),
-  ].join('\n');
+              [
+                [
+                  load.queries,
+                  load.heap_before_mb,
+                  load.heap_after_mb,
+                  load.heap_growth_mb,
+                  load.rss_growth_mb,
+                  load.first100_p95_ms,
+                  load.last100_p95_ms,
+                  `${load.p95_drift}×`,
+                ],
+              ],
+            ),
+          ]
+        : []),
+    ],
+    targets,
+    notes,
+  );
   return { ...report, markdown };
 }
 

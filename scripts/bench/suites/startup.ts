@@ -7,8 +7,7 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { newAppContext, readyMs } from '../app/app-page.ts';
 import { withApp } from '../app/with-app.ts';
-import { machineLine } from '../machine.ts';
-import { table, targetLines } from '../markdown-report.ts';
+import { suiteSection, table } from '../markdown-report.ts';
 import { median, round } from '../stats.ts';
 import type { BenchSuite, SuiteOptions, SuiteReport, TargetCheck } from '../types.ts';
 
@@ -113,22 +112,19 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
     targets,
     notes,
   };
-  const markdown = [
+  const markdown = suiteSection(
     '## Startup: navigation → ready (`npm run bench -- --suite startup`)',
-    '',
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine(machine)}.`,
-    '',
-    table(
-      ['start', 'median ms', 'min ms', 'max ms', 'runs'],
-      rows.map((r) => [r.start, r.median_ms, r.min_ms, r.max_ms, r.runs]),
-    ),
-    '',
-    '### Targets',
-    '',
-    targetLines(targets),
-    '',
-    ...notes.map((note) => `- ${note}`),
-  ].join('\n');
+    machine,
+    [
+      '',
+      table(
+        ['start', 'median ms', 'min ms', 'max ms', 'runs'],
+        rows.map((r) => [r.start, r.median_ms, r.min_ms, r.max_ms, r.runs]),
+      ),
+    ],
+    targets,
+    notes,
+  );
   return { ...report, markdown };
 }
 
