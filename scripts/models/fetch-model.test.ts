@@ -6,14 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseModelSpec } from '../../src/shared/catalog/validate-manifest.ts';
-import type { RegistryEntry } from '../../src/shared/model/registry.ts';
+import { familyFiles, type RegistryEntry } from '../../src/shared/model/registry.ts';
 import { DownloadError } from './download-file.ts';
 import { fetchModel } from './fetch-model.ts';
 import { buildClipFixture } from './make-clip-fixture.ts';
+import { buildDinov2Fixture } from './make-dinov2-fixture.ts';
+import { loadTransformersNodeModel } from '../lib/transformers-node-model.ts';
 
-// The "hub": the CLIP fixture's files, served like huggingface.co serves a repository.
+// The "hub": the fixtures' files, served like huggingface.co serves repositories
+// (`lookalike/<fixture id>`).
 const hubDir = mkdtempSync(join(tmpdir(), 'hub-'));
 const { spec: fixture } = buildClipFixture({ dir: hubDir });
+const { spec: dinoFixture } = buildDinov2Fixture({ dir: hubDir });
 const repoDir = join(hubDir, 'clip-fixture');
 const REPO = 'lookalike/clip-fixture';
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -25,13 +29,14 @@ const seen: { method: string; file: string; lfs: boolean; range?: string }[] = [
 function serve(req: IncomingMessage, res: import('node:http').ServerResponse) {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const lfs = url.pathname.startsWith('/lfs/');
-  const file = lfs
-    ? url.pathname.slice('/lfs/'.length)
-    : url.pathname.slice(`/${REPO}/resolve/main/`.length);
+  // /lookalike/<id>/resolve/main/<file>, or /lfs/<id>/<file> after the LFS redirect.
+  const parts = url.pathname.split('/');
+  const id = parts[2];
+  const file = parts.slice(lfs ? 3 : 5).join('/');
   seen.push({ method: req.method!, file, lfs, range: req.headers.range });
   let bytes: Buffer;
   try {
-    bytes = readFileSync(join(repoDir, file));
+    bytes = readFileSync(join(hubDir, id, file));
   } catch {
     res.writeHead(404).end();
     return;
@@ -40,7 +45,7 @@ function serve(req: IncomingMessage, res: import('node:http').ServerResponse) {
   if (!lfs && file.endsWith('.onnx')) {
     res
       .writeHead(302, {
-        location: `/lfs/${file}`,
+        location: `/lfs/${id}/${file}`,
         'x-linked-etag': `"${sha256(bytes)}"`,
         'x-linked-size': String(bytes.length),
         'content-length': '0',
@@ -173,5 +178,38 @@ describe('npm run models:fetch', () => {
     await expect(
       fetchModel(entry([{ file: 'onnx/missing.onnx' }]), { base, dir }),
     ).rejects.toThrow(/404/);
+  });
+
+  it('fetches an image-only DINOv2 model as a loadable spec, preprocessing from its own config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fetched-'));
+    const lines: string[] = [];
+    const dino: RegistryEntry = {
+      ...entry(familyFiles('dinov2', { image: true, text: false })),
+      id: 'dinov2-fetched',
+      repo: 'lookalike/dinov2-fixture',
+      family: 'dinov2',
+      towers: { image: true, text: false },
+      dim: dinoFixture.output.dim,
+      // The registry's guess is a 224 input; the model's preprocessor_config.json wins.
+      input: { ...dinoFixture.input, size: 224 },
+    };
+    const { spec } = await fetchModel(dino, { base, dir, log: (line) => lines.push(line) });
+    expect(spec).toMatchObject({
+      family: 'dinov2',
+      file: 'onnx/model.onnx',
+      sha256: dinoFixture.sha256,
+      output: { name: 'pooler_output', dim: dinoFixture.output.dim },
+      input: dinoFixture.input,
+    });
+    expect(lines).toContain(
+      `  preprocessing from preprocessor_config.json: size 224 → ${dinoFixture.input.size}`,
+    );
+    const model = await loadTransformersNodeModel(spec, dir);
+    const { size } = spec.input;
+    const pixel = { width: size, height: size, data: new Uint8ClampedArray(size * size * 4).fill(200) };
+    const vector = await model.embedImages([pixel]);
+    expect(vector).toHaveLength(dinoFixture.output.dim);
+    expect(Math.hypot(...vector)).toBeCloseTo(1, 5);
+    await model.dispose();
   });
 });

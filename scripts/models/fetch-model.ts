@@ -5,11 +5,16 @@
  * writes its model.json so `npm run catalog -- --model <id>` can use it.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import {
+  inputDifferences,
+  inputFromPreprocessor,
+} from '../../src/shared/model/preprocessor-config.ts';
 import { registryEntry, type RegistryEntry } from '../../src/shared/model/registry.ts';
 import type { ModelFile, ModelSpec } from '../../src/shared/model/spec.ts';
+import { FAMILY_TOWERS } from '../../src/shared/model/transformers-towers.ts';
 import { downloadFile, probe } from './download-file.ts';
 
 export const DEFAULT_HUB = 'https://huggingface.co';
@@ -32,28 +37,56 @@ export interface FetchReport {
 }
 
 /** The spec of a fetched model: its files as downloaded, the image tower as `file`. */
-function specFor(entry: RegistryEntry, files: ModelFile[]): ModelSpec {
+function specFor(entry: RegistryEntry, files: ModelFile[], input: ModelSpec['input']): ModelSpec {
+  const towers = FAMILY_TOWERS[entry.family];
   const vision =
-    files.find((f) => f.file === 'onnx/vision_model.onnx') ??
-    files.find((f) => f.file.endsWith('.onnx'))!;
+    files.find((f) => f.file === towers.vision.file) ?? files.find((f) => f.file.endsWith('.onnx'))!;
   return {
     id: entry.id,
     version: vision.sha256.slice(0, 12),
     name: entry.name,
     runtime: 'transformers',
+    family: entry.family,
     file: vision.file,
     sha256: vision.sha256,
     bytes: vision.bytes,
     sourceHash: createHash('sha256')
       .update(files.map((f) => f.sha256).join(','))
       .digest('hex'),
-    input: entry.input,
-    output: { name: 'image_embeds', dim: entry.dim, normalized: false },
+    input,
+    output: { name: towers.vision.output, dim: entry.dim, normalized: false },
     towers: entry.towers,
     licence: entry.licence,
     provenance: [`huggingface.co/${entry.repo} (fetched by npm run models:fetch)`],
     files,
   };
+}
+
+/**
+ * The preprocessing the model's own preprocessor_config.json describes (the registry's values
+ * are written from published descriptions and only a fallback); differences are logged.
+ */
+function preprocessing(
+  entry: RegistryEntry,
+  folder: string,
+  files: ModelFile[],
+  log: (line: string) => void,
+): ModelSpec['input'] {
+  if (!files.some((f) => f.file === 'preprocessor_config.json')) return entry.input;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(join(folder, 'preprocessor_config.json'), 'utf8'));
+  } catch {
+    json = null;
+  }
+  const read = inputFromPreprocessor(json, entry.input);
+  if (!read.input) {
+    log(`  preprocessor_config.json: ${read.problem}; keeping the registry's preprocessing`);
+    return entry.input;
+  }
+  const changed = inputDifferences(entry.input, read.input);
+  if (changed.length) log(`  preprocessing from preprocessor_config.json: ${changed.join(', ')}`);
+  return read.input;
 }
 
 export async function fetchModel(entry: RegistryEntry, options: FetchOptions = {}): Promise<FetchReport> {
@@ -79,7 +112,7 @@ export async function fetchModel(entry: RegistryEntry, options: FetchOptions = {
         (expected.sha256 ? ', sha256 verified' : ', size checked (no sha256 published)'),
     );
   }
-  const spec = specFor(entry, files);
+  const spec = specFor(entry, files, preprocessing(entry, folder, files, log));
   const json = join(folder, 'model.json');
   writeFileSync(`${json}.tmp`, JSON.stringify(spec, null, 2) + '\n');
   renameSync(`${json}.tmp`, json);
@@ -105,9 +138,7 @@ if (process.argv[1] === import.meta.filename) {
       `${entry.id}: ${report.downloaded} downloaded, ${report.skipped} already here, ` +
         `${(report.bytes / 1e6).toFixed(1)} MB in ${where}`,
     );
-    if (entry.family !== 'clip') {
-      console.log(`note: ${entry.family} models are not loaded by this app yet (see README, Models)`);
-    }
+    console.log(`next: npm run catalog -- --model mobilenet-v2,${entry.id}`);
   } catch (error) {
     console.error(`models:fetch: ${(error as Error).message}`);
     process.exit(1);

@@ -1,16 +1,11 @@
 /**
- * `npx tsx scripts/models/make-clip-fixture.ts [--force]` (part of `npm run models`): writes
+ * The CLIP fixture (built by `npm run models`, scripts/models/make-fixtures.ts): writes
  * `models/clip-fixture/`, a tiny CLIP-shaped model in the Hugging Face layout transformers.js
  * loads (config, preprocessor, WordPiece tokenizer, vision and text ONNX towers), with seeded
  * random weights, so the text/image pipeline runs offline without downloading a real model.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { ModelFile, ModelSpec } from '../../src/shared/model/spec.ts';
-import { seededRandom } from '../../src/shared/search/seeded-random.ts';
 import { COLOUR_FAMILIES } from '../../src/shared/catalog/colour.ts';
+import { buildFixture, type FixtureRecipe, weights } from './fixture-model.ts';
 import { attr, OnnxGraph } from './onnx-graph.ts';
 
 export const CLIP_FIXTURE_ID = 'clip-fixture';
@@ -22,16 +17,6 @@ const SEED = 20240909;
 /** CLIP's own normalisation, as real CLIP checkpoints ship it. */
 const CLIP_MEAN: [number, number, number] = [0.48145466, 0.4578275, 0.40821073];
 const CLIP_STD: [number, number, number] = [0.26862954, 0.26130258, 0.27577711];
-
-const modelsDir = resolve(import.meta.dirname, '../../models');
-
-/** Gaussian-ish weights (sum of uniforms), scaled for a fan-in, from one seeded stream. */
-function weights(random: () => number, count: number, fanIn: number): Float32Array {
-  const out = new Float32Array(count);
-  const scale = Math.sqrt(3 / fanIn);
-  for (let i = 0; i < count; i++) out[i] = (random() + random() + random() - 1.5) * scale;
-  return out;
-}
 
 /** pixel_values [batch, 3, 32, 32] → two convolutions, pooled, projected → image_embeds. */
 function visionModel(random: () => number): Uint8Array {
@@ -105,15 +90,18 @@ function textModel(random: () => number, vocabSize: number): Uint8Array {
   return g.encode({ producer: 'lookalike make-clip-fixture', docString: 'random CLIP-shaped text tower' });
 }
 
-/** A small English vocabulary for shopping words, plus letters so any word still tokenises. */
+/** Shopping words the fixtures' tokenizers know whole (other words split into letters). */
+export const FIXTURE_WORDS: readonly string[] = [
+  ...'a an the and or of for with in on to my photo picture kids kid child children men women'.split(' '),
+  ...'dress skirt shirt t tee tshirt longsleeve long sleeve short shorts pants trousers jeans'.split(' '),
+  ...'shoes shoe sneakers boots hat cap hoodie polo blazer jacket coat outwear undershirt top'.split(' '),
+  ...'blouse body sweater jumper striped floral plain dark light navy gray cream'.split(' '),
+  ...COLOUR_FAMILIES,
+];
+
+/** A WordPiece vocabulary: the shopping words, plus letters so any word still tokenises. */
 function vocabulary(): string[] {
-  const words = [
-    ...'a an the and or of for with in on to my photo picture kids kid child children men women'.split(' '),
-    ...'dress skirt shirt t tee tshirt longsleeve long sleeve short shorts pants trousers jeans'.split(' '),
-    ...'shoes shoe sneakers boots hat cap hoodie polo blazer jacket coat outwear undershirt top'.split(' '),
-    ...'blouse body sweater jumper striped floral plain dark light navy gray cream'.split(' '),
-    ...COLOUR_FAMILIES,
-  ];
+  const words = FIXTURE_WORDS;
   const letters = 'abcdefghijklmnopqrstuvwxyz0123456789'.split('');
   return [
     '[PAD]',
@@ -241,104 +229,50 @@ function hubJson(vocab: string[]): Record<string, object> {
   };
 }
 
-/** Hash of this generator (code + seed): the fixture is rebuilt when it changes. */
-export function clipFixtureSourceHash(): string {
-  return createHash('sha256')
-    .update(readFileSync(import.meta.filename))
-    .update(readFileSync(resolve(import.meta.dirname, 'onnx-graph.ts')))
-    .update(String(SEED))
-    .digest('hex');
-}
-
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-/** Writes a file atomically (temp file, then rename). */
-function writeAtomic(path: string, bytes: Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(`${path}.tmp`, bytes);
-  renameSync(`${path}.tmp`, path);
-}
-
-/** True when `dir/clip-fixture` holds this generator's output, every file intact. */
-function upToDate(folder: string): boolean {
-  try {
-    const spec = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')) as ModelSpec;
-    return (
-      spec.sourceHash === clipFixtureSourceHash() &&
-      (spec.files ?? []).every((f) => sha256(readFileSync(join(folder, f.file))) === f.sha256)
-    );
-  } catch {
-    return false;
-  }
-}
+const recipe: FixtureRecipe = {
+  id: CLIP_FIXTURE_ID,
+  seed: SEED,
+  sources: [import.meta.filename],
+  make(random) {
+    const vocab = vocabulary();
+    return {
+      contents: {
+        ...hubJson(vocab),
+        'onnx/vision_model.onnx': visionModel(random),
+        'onnx/text_model.onnx': textModel(random, vocab.length),
+      },
+      spec: {
+        id: CLIP_FIXTURE_ID,
+        version: '1',
+        name: 'CLIP test fixture (random)',
+        runtime: 'transformers',
+        family: 'clip',
+        file: 'onnx/vision_model.onnx',
+        input: {
+          name: 'pixel_values',
+          size: IMAGE_SIZE,
+          layout: 'NCHW',
+          resize: 'center-crop',
+          channels: 'RGB',
+          mean: CLIP_MEAN,
+          std: CLIP_STD,
+        },
+        output: { name: 'image_embeds', dim: CLIP_FIXTURE_DIM, normalized: false },
+        towers: { image: true, text: true },
+        licence: 'MIT (generated by this project; random weights, no training data)',
+        provenance: [
+          `scripts/models/make-clip-fixture.ts, seed ${SEED}`,
+          'CLIP-shaped: pixel_values -> image_embeds, input_ids + attention_mask -> text_embeds',
+        ],
+      },
+    };
+  },
+};
 
 /**
  * Writes the fixture into `<dir>/clip-fixture/` unless it is already there and intact (or
  * `force`); returns its spec and whether it was (re)built.
  */
-export function buildClipFixture(
-  options: { dir?: string; force?: boolean } = {},
-): { spec: ModelSpec; built: boolean } {
-  const folder = join(options.dir ?? modelsDir, CLIP_FIXTURE_ID);
-  if (!options.force && upToDate(folder)) {
-    return { spec: JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8')) as ModelSpec, built: false };
-  }
-  rmSync(folder, { recursive: true, force: true });
-  const random = seededRandom(SEED);
-  const vocab = vocabulary();
-  const contents: Record<string, Uint8Array> = {};
-  for (const [path, json] of Object.entries(hubJson(vocab))) {
-    contents[path] = new TextEncoder().encode(JSON.stringify(json, null, 1) + '\n');
-  }
-  contents['onnx/vision_model.onnx'] = visionModel(random);
-  contents['onnx/text_model.onnx'] = textModel(random, vocab.length);
-  const files: ModelFile[] = Object.entries(contents).map(([file, bytes]) => ({
-    file,
-    bytes: bytes.length,
-    sha256: sha256(bytes),
-  }));
-  const vision = files.find((f) => f.file === 'onnx/vision_model.onnx')!;
-  const spec: ModelSpec = {
-    id: CLIP_FIXTURE_ID,
-    version: '1',
-    name: 'CLIP test fixture (random)',
-    runtime: 'transformers',
-    file: vision.file,
-    sha256: vision.sha256,
-    bytes: vision.bytes,
-    sourceHash: clipFixtureSourceHash(),
-    input: {
-      name: 'pixel_values',
-      size: IMAGE_SIZE,
-      layout: 'NCHW',
-      resize: 'center-crop',
-      channels: 'RGB',
-      mean: CLIP_MEAN,
-      std: CLIP_STD,
-    },
-    output: { name: 'image_embeds', dim: CLIP_FIXTURE_DIM, normalized: false },
-    towers: { image: true, text: true },
-    licence: 'MIT (generated by this project; random weights, no training data)',
-    provenance: [
-      `scripts/models/make-clip-fixture.ts, seed ${SEED}`,
-      'CLIP-shaped: pixel_values -> image_embeds, input_ids + attention_mask -> text_embeds',
-    ],
-    files,
-  };
-  // Model files first, the spec last: a spec never points at a missing file.
-  for (const [path, bytes] of Object.entries(contents)) writeAtomic(join(folder, path), bytes);
-  writeAtomic(join(folder, 'model.json'), JSON.stringify(spec, null, 2) + '\n');
-  return { spec, built: true };
-}
-
-if (process.argv[1] === import.meta.filename) {
-  const { values } = parseArgs({ options: { force: { type: 'boolean', default: false } } });
-  const { spec, built } = buildClipFixture({ force: values.force });
-  const size = (spec.files ?? []).reduce((sum, f) => sum + f.bytes, 0);
-  const where = relative(process.cwd(), join(modelsDir, spec.id)) || '.';
-  console.log(
-    built
-      ? `${spec.id}: built ${where} (${(size / 1024).toFixed(0)} KB in ${spec.files?.length} files, dim ${spec.output.dim})`
-      : `${spec.id}: up to date, skipped (--force rebuilds)`,
-  );
+export function buildClipFixture(options: { dir?: string; force?: boolean } = {}) {
+  return buildFixture(recipe, options);
 }

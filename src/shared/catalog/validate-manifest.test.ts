@@ -107,6 +107,8 @@ describe('parseManifest', () => {
       'models[0].spec.runtime',
     );
     expect(edit((m) => (m.models[0].spec.id = 'a/b'))).toBe('models[0].spec.id');
+    expect(edit((m) => (m.models[0].spec.family = 'blip' as 'clip'))).toBe('models[0].spec.family');
+    expect(edit((m) => (m.models[0].spec.family = 'dinov2'))).toBe('ok');
     expect(edit((m) => m.models.push(m.models[0]))).toBe('models');
     expect(edit((m) => delete (m as Partial<CatalogManifest>).thumbs)).toBe('thumbs');
   });

@@ -1,5 +1,5 @@
 /** Checks untrusted JSON against the catalog manifest type, field by field. */
-import type { ModelSpec, ResizeMethod } from '../model/spec.ts';
+import type { ModelSpec, ResizeMethod, TransformersFamily } from '../model/spec.ts';
 import {
   MANIFEST_FORMAT,
   MANIFEST_FORMAT_VERSION,
@@ -123,6 +123,15 @@ export function parseModelSpec(value: unknown, path = 'spec'): ModelSpec {
     version: string(o.version, `${path}.version`, 128),
     name: string(o.name, `${path}.name`, 256),
     runtime: oneOf(o.runtime, `${path}.runtime`, ['onnx', 'transformers'] as const),
+    ...(o.family === undefined
+      ? {}
+      : {
+          family: oneOf<TransformersFamily>(o.family, `${path}.family`, [
+            'clip',
+            'siglip',
+            'dinov2',
+          ]),
+        }),
     file: relativePath(o.file, `${path}.file`),
     sha256: hex64(o.sha256, `${path}.sha256`),
     bytes: count(o.bytes, `${path}.bytes`),

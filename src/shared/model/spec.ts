@@ -6,6 +6,9 @@ export type ResizeMethod =
   /** Scale the short side to the input size, then crop the centre square. */
   | 'center-crop';
 
+/** Which transformers.js tower classes load a `runtime: 'transformers'` model. */
+export type TransformersFamily = 'clip' | 'siglip' | 'dinov2';
+
 export interface ModelSpec {
   /** Registry id, also the folder name under `models/`. */
   id: string;
@@ -15,6 +18,8 @@ export interface ModelSpec {
   name: string;
   /** 'onnx' runs through onnxruntime directly; 'transformers' through transformers.js. */
   runtime: 'onnx' | 'transformers';
+  /** runtime 'transformers' only: the tower classes that load it; absent means 'clip'. */
+  family?: TransformersFamily;
   /** Path of the ONNX file inside the model folder. */
   file: string;
   /** sha256 (hex) of that file. */

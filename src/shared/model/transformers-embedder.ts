@@ -1,15 +1,23 @@
 /**
- * A CLIP-family model through transformers.js: the image tower (fed by our own preprocessing,
- * so Node and the browser crop and normalise alike) and the text tower (tokenizer + model).
- * The transformers.js module is passed in, configured by the caller (Node or worker).
+ * A CLIP, SigLIP or DINOv2 model through transformers.js: the image tower (fed by our own
+ * preprocessing, so Node and the browser crop and normalise alike) and, where the family has
+ * one, the text tower (tokenizer + model). The transformers.js module is passed in, configured
+ * by the caller (Node or worker).
  */
 import type * as Transformers from '@huggingface/transformers';
 import type { ModelSpec } from './spec.ts';
+import { FAMILY_TOWERS, familyOf } from './transformers-towers.ts';
 
 /** What the embedder needs of the transformers.js package (both builds export these). */
 export type TransformersModule = Pick<
   typeof Transformers,
-  'AutoTokenizer' | 'CLIPTextModelWithProjection' | 'CLIPVisionModelWithProjection' | 'Tensor'
+  | 'AutoTokenizer'
+  | 'CLIPTextModelWithProjection'
+  | 'CLIPVisionModelWithProjection'
+  | 'SiglipTextModel'
+  | 'SiglipVisionModel'
+  | 'Dinov2Model'
+  | 'Tensor'
 >;
 
 export interface TransformersEmbedder {
@@ -39,7 +47,13 @@ export function l2NormalizeRows(values: Float32Array, dim: number): Float32Array
 }
 
 /** Output rows of a tower as plain floats, checked against the spec's dimension. */
-function rows(tensor: Transformers.Tensor, count: number, spec: ModelSpec, name: string) {
+function rows(
+  tensor: Transformers.Tensor | undefined,
+  count: number,
+  spec: ModelSpec,
+  name: string,
+) {
+  if (!tensor) throw new TransformersModelError(`${spec.id}: the model has no output ${name}`);
   const { data, dims } = tensor;
   if (!(data instanceof Float32Array) || data.length !== count * spec.output.dim) {
     throw new TransformersModelError(
@@ -61,11 +75,16 @@ export async function createTransformersEmbedder(
   if (spec.runtime !== 'transformers') {
     throw new TransformersModelError(`${spec.id} runs on ${spec.runtime}, not transformers.js`);
   }
+  const family = familyOf(spec);
+  const towers = FAMILY_TOWERS[family];
+  if (spec.towers.text && !towers.text) {
+    throw new TransformersModelError(`${spec.id}: ${family} models have no text tower`);
+  }
   const path = options.modelPath ?? spec.id;
   const load = { dtype: 'fp32', device: options.device } as const;
   const [vision, text, tokenizer] = await Promise.all([
-    spec.towers.image ? tf.CLIPVisionModelWithProjection.from_pretrained(path, load) : null,
-    spec.towers.text ? tf.CLIPTextModelWithProjection.from_pretrained(path, load) : null,
+    spec.towers.image ? tf[towers.vision.className].from_pretrained(path, load) : null,
+    spec.towers.text && towers.text ? tf[towers.text.className].from_pretrained(path, load) : null,
     spec.towers.text ? tf.AutoTokenizer.from_pretrained(path) : null,
   ]);
   const { size } = spec.input;
@@ -98,17 +117,18 @@ export async function createTransformersEmbedder(
           size,
         ]);
         const out = (await vision({ pixel_values: pixels })) as Record<string, Transformers.Tensor>;
-        return rows(out.image_embeds, batch, spec, 'image_embeds');
+        return rows(out[towers.vision.output], batch, spec, towers.vision.output);
       });
     },
     embedTexts(texts) {
-      if (!text || !tokenizer) {
+      if (!text || !tokenizer || !towers.text) {
         return Promise.reject(new TransformersModelError(`${spec.id} has no text tower`));
       }
+      const { padding, output } = towers.text;
       return serial(async () => {
-        const inputs = tokenizer([...texts], { padding: true, truncation: true });
+        const inputs = tokenizer([...texts], { padding, truncation: true });
         const out = (await text(inputs)) as Record<string, Transformers.Tensor>;
-        return rows(out.text_embeds, texts.length, spec, 'text_embeds');
+        return rows(out[output], texts.length, spec, output);
       });
     },
     async dispose() {
