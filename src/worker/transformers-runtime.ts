@@ -1,4 +1,4 @@
-/** One transformers.js model in the worker: image tower (our preprocessing) and text tower. */
+/** One transformers.js model in the worker: image tower (our preprocessing) and any text tower. */
 import type { ModelSpec } from '../shared/model/spec.ts';
 import {
   createTransformersEmbedder,
@@ -15,12 +15,18 @@ export class TransformersRuntime implements QueryRuntime {
   readonly #preprocessor: ImagePreprocessor;
   /** The batch-1 input tensor, written in place by every photo query. */
   readonly #tensor: Float32Array;
+  /**
+   * Only on models with a text tower: the search service reads words as keyword filters when
+   * a runtime has no embedText (DINOv2 and other image-only models).
+   */
+  readonly embedText?: (text: string) => Promise<Float32Array>;
 
   private constructor(spec: ModelSpec, embedder: TransformersEmbedder) {
     this.spec = spec;
     this.#embedder = embedder;
     this.#preprocessor = new ImagePreprocessor(spec.input);
     this.#tensor = createTensorBuffer(spec.input, 1);
+    if (spec.towers.text) this.embedText = (text) => embedder.embedTexts([text]);
   }
 
   static async create(
@@ -46,10 +52,6 @@ export class TransformersRuntime implements QueryRuntime {
 
   embed(): Promise<Float32Array> {
     return this.#embedder.embedImages(this.#tensor, 1);
-  }
-
-  embedText(text: string): Promise<Float32Array> {
-    return this.#embedder.embedTexts([text]);
   }
 
   dispose(): Promise<void> {
