@@ -35,6 +35,9 @@ interface QueryPhoto {
 
 const now = () => performance.now();
 
+/** Models one Compare call may run (each is a full embed and scan). */
+const MAX_COMPARED = 4;
+
 export class SearchService {
   #catalogs = new CatalogLifecycle();
   #query: QueryPhoto | null = null;
@@ -149,6 +152,27 @@ export class SearchService {
       };
       return { results, timings };
     });
+  }
+
+  /**
+   * The kept photo, cropped once, searched with each model in turn (the Compare view): the same
+   * path as `searchImage` per model, so each outcome equals that model's own search.
+   */
+  async compareImage(
+    queryId: number,
+    crop: Rect | null,
+    options: SearchOptions,
+    modelIds: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<SearchOutcome[]> {
+    if (modelIds.length < 1 || modelIds.length > MAX_COMPARED) {
+      throw new EngineError(`Compare takes 1 to ${MAX_COMPARED} models.`);
+    }
+    const outcomes: SearchOutcome[] = [];
+    for (const modelId of modelIds) {
+      outcomes.push(await this.searchImage(queryId, crop, { ...options, modelId }, signal));
+    }
+    return outcomes;
   }
 
   /**

@@ -45,6 +45,21 @@ const api = {
     }
   },
 
+  /** The kept photo searched with each of `modelIds` in turn (Compare); one crop, one decode. */
+  async compareImage(
+    queryId: number,
+    crop: Rect | null,
+    options: SearchOptions,
+    modelIds: string[],
+    signal?: AbortSignal,
+  ): Promise<SearchOutcome[]> {
+    try {
+      return await service.compareImage(queryId, crop, options, modelIds, signal);
+    } finally {
+      releaseAbortSignal(signal);
+    }
+  },
+
   /** Words as the query: a text embedding, or keyword filters for an image-only model. */
   async searchText(
     text: string,

@@ -1,5 +1,5 @@
 /** Phone and desktop layouts (screenshots into test-results/), keyboard use and labelled controls. */
-import type { Page } from '@playwright/test';
+import { unnamedControls } from './a11y.ts';
 import {
   afterSearch,
   catalogPhoto,
@@ -14,20 +14,6 @@ const layouts = [
   { name: 'phone', viewport: { width: 375, height: 812 } },
   { name: 'desktop', viewport: { width: 1280, height: 800 } },
 ];
-
-/** Controls a screen reader could not name (visible ones, plus the visually hidden file input). */
-async function unnamedControls(page: Page): Promise<string[]> {
-  return page.locator('button, input, select, [tabindex="0"]').evaluateAll((controls) =>
-    controls
-      .filter((el) => (el as HTMLElement).offsetParent !== null || el.matches('[type=file]'))
-      .filter((el) => {
-        const labelled = el.getAttribute('aria-label') ?? '';
-        const byLabel = (el as HTMLInputElement).labels?.[0]?.textContent ?? '';
-        return !(labelled || byLabel || el.textContent || '').trim();
-      })
-      .map((el) => el.outerHTML.slice(0, 120)),
-  );
-}
 
 for (const { name, viewport } of layouts) {
   test(`${name} layout: start, results and detail`, async ({ page }, testInfo) => {

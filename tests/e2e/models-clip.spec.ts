@@ -3,57 +3,30 @@
  * transformers.js in the worker (on the app's own ONNX Runtime), the model picker switches
  * between the models' results, and words refine a photo search with a weight slider.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { BrowserContext, Page } from '@playwright/test';
-import { buildCatalog } from '../../scripts/catalog/build.ts';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { loadCatalog } from '../../scripts/lib/load-catalog.ts';
 import { loadNodeModel } from '../../scripts/lib/node-model.ts';
 import { searchTextNode } from '../../scripts/lib/text-search-node.ts';
-import { buildClipFixture } from '../../scripts/models/make-clip-fixture.ts';
 import { afterSearch, datasetImages, expect, test, upload, waitReady } from './fixtures.ts';
+import { buildSmallCatalog, serveCatalog } from './small-catalog.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-const work = mkdtempSync(join(tmpdir(), 'models-clip-e2e-'));
-const catalogDir = join(work, 'catalog');
 const photos = readdirSync(datasetImages).sort().slice(1000, 1040);
-const fixtureDir = join(root, 'models/clip-fixture');
+let catalogDir = '';
 
 /** What Node (transformers.js on onnxruntime-node) ranks first for a text query. */
 let nodeTextTop: string[] = [];
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  buildClipFixture();
-  mkdirSync(join(work, 'images'));
-  for (const p of photos) copyFileSync(join(datasetImages, p), join(work, 'images', p));
-  await buildCatalog({
-    images: join(work, 'images'),
-    meta: resolve(datasetImages, '../images.csv'),
-    models: ['mobilenet-v2', 'clip-fixture'],
-    out: catalogDir,
-    cache: join(work, 'cache'),
-    shardBytes: 4 * 1024 * 1024,
-  });
+  catalogDir = await buildSmallCatalog('models-clip-e2e', photos);
   const catalog = await loadCatalog(catalogDir);
   const model = await loadNodeModel('clip-fixture');
   const found = await searchTextNode(catalog, model, 'striped blue shirt', 5);
   nodeTextTop = Array.from(found.indices, (i) => catalog.items.ids[i]);
   await model.dispose();
 });
-
-/** Serves the two-model catalog and the fixture's files from disk instead of the built app's. */
-async function serveTwoModels(context: BrowserContext): Promise<void> {
-  await context.route('**/catalog/**', async (route) => {
-    const path = new URL(route.request().url()).pathname.split('/catalog/')[1];
-    await route.fulfill({ body: readFileSync(join(catalogDir, path)) });
-  });
-  await context.route('**/models/clip-fixture/**', async (route) => {
-    const path = new URL(route.request().url()).pathname.split('/models/clip-fixture/')[1];
-    await route.fulfill({ body: readFileSync(join(fixtureDir, path)) });
-  });
-}
 
 const modelPicker = (page: Page) => page.getByRole('combobox', { name: 'Model' });
 const ids = (results: { id: string }[]) => results.map((r) => r.id);
@@ -63,7 +36,7 @@ test('the CLIP fixture embeds photos and words in the browser; the picker switch
   context,
   requestWatch,
 }) => {
-  await serveTwoModels(context);
+  await serveCatalog(context, catalogDir);
   await page.goto('./');
   await waitReady(page);
 
@@ -104,7 +77,7 @@ test('a text query with the CLIP fixture is embedded, not read as keywords', asy
   page,
   context,
 }) => {
-  await serveTwoModels(context);
+  await serveCatalog(context, catalogDir);
   await page.goto('./');
   await waitReady(page);
   // Pick the model from a photo search, then start over and search by words alone.

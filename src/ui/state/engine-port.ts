@@ -30,6 +30,13 @@ export interface EnginePort {
     crop: Rect | null,
     options: SearchOptions,
   ): Promise<SearchOutcome | null>;
+  /** The photo searched with each model, one outcome per model; null when superseded. */
+  compare(
+    query: QueryImage,
+    crop: Rect | null,
+    modelIds: readonly string[],
+    options: SearchOptions,
+  ): Promise<SearchOutcome[] | null>;
   /** Words as the query; null when a newer call superseded this one. */
   searchText(text: string, options: SearchOptions): Promise<SearchOutcome | null>;
   moreLikeThis(item: number | string, options: SearchOptions): Promise<SearchOutcome | null>;

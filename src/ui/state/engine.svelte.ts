@@ -193,6 +193,22 @@ export class SearchEngine {
     return outcome;
   }
 
+  /**
+   * The photo searched with each model in `modelIds` (Compare), one outcome per model, in order;
+   * null when a newer search superseded it. Not counted in the session's latency statistics,
+   * which describe single-model searches.
+   */
+  compare(
+    query: QueryImage,
+    crop: Rect | null,
+    modelIds: readonly string[],
+    options: SearchOptions,
+  ): Promise<SearchOutcome[] | null> {
+    return this.#latestOnly((api, signal) =>
+      api.compareImage(query.queryId, crop, options, [...modelIds], signal),
+    );
+  }
+
   /** Items matching words (a text embedding, or keyword filters); null when superseded. */
   searchText(text: string, options: SearchOptions): Promise<SearchOutcome | null> {
     return this.#latestOnly((api, signal) => api.searchText(text, options, signal));
@@ -209,9 +225,9 @@ export class SearchEngine {
     this.#latest++;
   }
 
-  async #latestOnly(
-    run: (api: Remote<SearchApi>, signal: AbortSignal) => Promise<SearchOutcome>,
-  ): Promise<SearchOutcome | null> {
+  async #latestOnly<T>(
+    run: (api: Remote<SearchApi>, signal: AbortSignal) => Promise<T>,
+  ): Promise<T | null> {
     const api = this.#readyApi();
     this.#supersede();
     const ticket = this.#latest;

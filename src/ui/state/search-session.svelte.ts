@@ -1,4 +1,5 @@
 /** The shopper's search: the query (a photo or a catalog item), crop, Top-K, filters, results, errors. */
+import { resolvePair, withModel, type ModelPair } from '../compare/compare-models.ts';
 import { FULL_PHOTO, isFullPhoto, sameRect } from '../crop/crop-geometry.ts';
 import { knownFilters, toggleFilter } from '../filters/filterable-fields.ts';
 import { MAX_K, MIN_K, type ShareState } from '../share/share-state.ts';
@@ -28,6 +29,12 @@ export type Query =
 
 export const DEFAULT_K = 24;
 
+/** A photo searched with two models side by side: each model's outcome, left then right. */
+export interface Comparison {
+  models: ModelPair;
+  outcomes: readonly [SearchOutcome, SearchOutcome];
+}
+
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export class SearchSession {
@@ -43,6 +50,10 @@ export class SearchSession {
   #words = $state('');
   #textWeight = $state(0.5);
   #outcome = $state.raw<SearchOutcome | null>(null);
+  /** Compare asked for (it applies to photo queries), the pair chosen, and its latest answer. */
+  #compareOn = $state(false);
+  #comparePair = $state.raw<ModelPair | null>(null);
+  #comparison = $state.raw<Comparison | null>(null);
   #busy = $state(false);
   #error = $state<string | null>(null);
   #completed = $state(0);
@@ -72,6 +83,10 @@ export class SearchSession {
   get outcome() {
     return this.#outcome;
   }
+  /** The latest two-model answer while comparing (null until it arrives). */
+  get comparison() {
+    return this.#comparison;
+  }
   get busy() {
     return this.#busy;
   }
@@ -85,6 +100,14 @@ export class SearchSession {
 
   readonly results = $derived(this.#outcome?.results ?? []);
   readonly modelId = $derived.by(() => this.#modelId ?? this.#engine.info?.models[0]?.id ?? null);
+  /** The two models Compare shows; null when the catalog has fewer than two photo models. */
+  readonly comparePair = $derived.by(() =>
+    resolvePair(this.#comparePair, this.#engine.info?.models ?? []),
+  );
+  /** Compare is on and applies: a photo query and two photo models to run it through. */
+  readonly comparing = $derived(
+    this.#compareOn && this.comparePair !== null && this.#query?.kind === 'photo',
+  );
   readonly activeFilterCount = $derived(
     Object.values(this.#filters).reduce((n, values) => n + values.length, 0),
   );
@@ -207,6 +230,24 @@ export class SearchSession {
     await this.#run();
   }
 
+  /** Turns Compare on or off; the photo is searched again the way the screen now shows it. */
+  async setComparing(on: boolean): Promise<void> {
+    if (on === this.#compareOn) return;
+    this.#compareOn = on;
+    if (!on) this.#comparison = null;
+    if (this.#query?.kind === 'photo') await this.#run();
+  }
+
+  /** Sets Compare's left (0) or right (1) model; picking the other side's model swaps them. */
+  async setCompareModel(side: 0 | 1, id: string): Promise<void> {
+    const pair = this.comparePair;
+    if (!pair) return;
+    const next = withModel(pair, side, id);
+    if (next[0] === pair[0] && next[1] === pair[1]) return;
+    this.#comparePair = next;
+    if (this.comparing) await this.#run();
+  }
+
   /** Reproduces the search a share link describes (needs the catalog loaded). */
   async applyShare(state: ShareState): Promise<void> {
     const info = this.#engine.info;
@@ -237,6 +278,7 @@ export class SearchSession {
     this.#words = '';
     this.#setQuery(null);
     this.#outcome = null;
+    this.#comparison = null;
     this.#busy = false;
   }
 
@@ -281,6 +323,7 @@ export class SearchSession {
   async #run(): Promise<void> {
     const query = this.#query;
     if (!query) return;
+    if (query.kind === 'photo' && this.comparing) return this.#compare(query.image);
     const ticket = this.#begin();
     try {
       const outcome =
@@ -295,6 +338,22 @@ export class SearchSession {
             : await this.#engine.moreLikeThis(query.item.id, this.#options());
       if (outcome === null || ticket !== this.#ticket) return;
       this.#outcome = outcome;
+      this.#completed++;
+      this.#busy = false;
+    } catch (error) {
+      this.#fail(ticket, error);
+    }
+  }
+
+  /** The photo through both of Compare's models, with the same crop, filters, Top-K and words. */
+  async #compare(image: QueryImage): Promise<void> {
+    const models = this.comparePair!;
+    const ticket = this.#begin();
+    try {
+      const crop = isFullPhoto(this.#crop) ? null : this.#crop;
+      const outcomes = await this.#engine.compare(image, crop, models, this.#options());
+      if (outcomes === null || ticket !== this.#ticket) return;
+      this.#comparison = { models, outcomes: [outcomes[0], outcomes[1]] };
       this.#completed++;
       this.#busy = false;
     } catch (error) {

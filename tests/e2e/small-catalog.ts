@@ -1,0 +1,52 @@
+/**
+ * A small catalog built from real dataset photos, by default with two models (mobilenet-v2 and
+ * the CLIP fixture), and a route that serves it (and the fixture's files) in place of the app's
+ * own catalog.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BrowserContext } from '@playwright/test';
+import { buildCatalog } from '../../scripts/catalog/build.ts';
+import { buildClipFixture } from '../../scripts/models/make-clip-fixture.ts';
+import { datasetImages } from './fixtures.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const fixtureDir = join(root, 'models/clip-fixture');
+
+/**
+ * Builds the fixture model, then a catalog of `photos` (dataset file names) with both models (or
+ * with `models`); returns its folder.
+ */
+export async function buildSmallCatalog(
+  name: string,
+  photos: string[],
+  models = ['mobilenet-v2', 'clip-fixture'],
+): Promise<string> {
+  const work = mkdtempSync(join(tmpdir(), `${name}-`));
+  const catalogDir = join(work, 'catalog');
+  buildClipFixture();
+  mkdirSync(join(work, 'images'));
+  for (const p of photos) copyFileSync(join(datasetImages, p), join(work, 'images', p));
+  await buildCatalog({
+    images: join(work, 'images'),
+    meta: resolve(datasetImages, '../images.csv'),
+    models,
+    out: catalogDir,
+    cache: join(work, 'cache'),
+    shardBytes: 4 * 1024 * 1024,
+  });
+  return catalogDir;
+}
+
+/** Serves the catalog in `catalogDir` and the fixture's files from disk instead of the app's. */
+export async function serveCatalog(context: BrowserContext, catalogDir: string): Promise<void> {
+  await context.route('**/catalog/**', async (route) => {
+    const path = new URL(route.request().url()).pathname.split('/catalog/')[1];
+    await route.fulfill({ body: readFileSync(join(catalogDir, path)) });
+  });
+  await context.route('**/models/clip-fixture/**', async (route) => {
+    const path = new URL(route.request().url()).pathname.split('/models/clip-fixture/')[1];
+    await route.fulfill({ body: readFileSync(join(fixtureDir, path)) });
+  });
+}
