@@ -3,21 +3,16 @@
  * fixtures; each embeds photos through transformers.js on the app's own ONNX Runtime, SigLIP's
  * words are embedded (ranked as Node ranks them), DINOv2's words become keyword filters.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { BrowserContext, Page } from '@playwright/test';
-import { buildCatalog } from '../../scripts/catalog/build.ts';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { loadCatalog, type LoadedCatalog } from '../../scripts/lib/load-catalog.ts';
 import { loadNodeModel } from '../../scripts/lib/node-model.ts';
 import { searchTextNode } from '../../scripts/lib/text-search-node.ts';
-import { buildDinov2Fixture } from '../../scripts/models/make-dinov2-fixture.ts';
-import { buildSiglipFixture } from '../../scripts/models/make-siglip-fixture.ts';
 import { afterSearch, datasetImages, expect, test, upload, waitReady } from './fixtures.ts';
+import { buildSmallCatalog, serveCatalog } from './small-catalog.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-const work = mkdtempSync(join(tmpdir(), 'models-families-e2e-'));
-const catalogDir = join(work, 'catalog');
+let catalogDir = '';
 const photos = readdirSync(datasetImages).sort().slice(2000, 2040);
 const FIXTURES = ['siglip-fixture', 'dinov2-fixture'];
 
@@ -30,18 +25,10 @@ let dinoKeywordTop: string[] = [];
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  buildSiglipFixture();
-  buildDinov2Fixture();
-  mkdirSync(join(work, 'images'));
-  for (const p of photos) copyFileSync(join(datasetImages, p), join(work, 'images', p));
-  await buildCatalog({
-    images: join(work, 'images'),
-    meta: resolve(datasetImages, '../images.csv'),
-    models: ['mobilenet-v2', ...FIXTURES],
-    out: catalogDir,
-    cache: join(work, 'cache'),
-    shardBytes: 4 * 1024 * 1024,
-  });
+  catalogDir = await buildSmallCatalog('models-families-e2e', photos, [
+    'mobilenet-v2',
+    ...FIXTURES,
+  ]);
   catalog = await loadCatalog(catalogDir);
   const ids = (indices: Int32Array) => Array.from(indices, (i) => catalog.items.ids[i]);
   const siglip = await loadNodeModel('siglip-fixture');
@@ -55,20 +42,6 @@ test.beforeAll(async () => {
   dinoKeywordTop = ids((await searchTextNode(catalog, dinov2, label.toLowerCase(), 5)).indices);
   await dinov2.dispose();
 });
-
-/** Serves the three-model catalog and the fixtures' files from disk instead of the built app's. */
-async function serveCatalog(context: BrowserContext): Promise<void> {
-  await context.route('**/catalog/**', async (route) => {
-    const path = new URL(route.request().url()).pathname.split('/catalog/')[1];
-    await route.fulfill({ body: readFileSync(join(catalogDir, path)) });
-  });
-  for (const id of FIXTURES) {
-    await context.route(`**/models/${id}/**`, async (route) => {
-      const path = new URL(route.request().url()).pathname.split(`/models/${id}/`)[1];
-      await route.fulfill({ body: readFileSync(join(root, 'models', id, path)) });
-    });
-  }
-}
 
 const modelPicker = (page: Page) => page.getByRole('combobox', { name: 'Model' });
 const searchBox = (page: Page) => page.getByRole('searchbox', { name: 'Search by words' });
@@ -88,7 +61,7 @@ test('SigLIP in the worker: photos find themselves, words are embedded in the sa
   page,
   context,
 }) => {
-  await serveCatalog(context);
+  await serveCatalog(context, catalogDir);
   await page.goto('./');
   await waitReady(page);
   await pickModel(page, 'siglip-fixture');
@@ -105,7 +78,7 @@ test('DINOv2 in the worker: photos find themselves, words become keyword filters
   page,
   context,
 }) => {
-  await serveCatalog(context);
+  await serveCatalog(context, catalogDir);
   await page.goto('./');
   await waitReady(page);
   const photoResults = await pickModel(page, 'dinov2-fixture');

@@ -1,6 +1,6 @@
 /**
  * A small catalog built from real dataset photos, by default with two models (mobilenet-v2 and
- * the CLIP fixture), and a route that serves it (and the fixture's files) in place of the app's
+ * the CLIP fixture), and a route that serves it (and the fixtures' files) in place of the app's
  * own catalog.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -9,14 +9,21 @@ import { join, resolve } from 'node:path';
 import type { BrowserContext } from '@playwright/test';
 import { buildCatalog } from '../../scripts/catalog/build.ts';
 import { buildClipFixture } from '../../scripts/models/make-clip-fixture.ts';
+import { buildDinov2Fixture } from '../../scripts/models/make-dinov2-fixture.ts';
+import { buildSiglipFixture } from '../../scripts/models/make-siglip-fixture.ts';
 import { datasetImages } from './fixtures.ts';
 
 const root = resolve(import.meta.dirname, '../..');
-const fixtureDir = join(root, 'models/clip-fixture');
+/** The fixture models a small catalog can hold, and what (re)writes each into models/. */
+const fixtures: Record<string, () => unknown> = {
+  'clip-fixture': buildClipFixture,
+  'siglip-fixture': buildSiglipFixture,
+  'dinov2-fixture': buildDinov2Fixture,
+};
 
 /**
- * Builds the fixture model, then a catalog of `photos` (dataset file names) with both models (or
- * with `models`); returns its folder.
+ * Builds the fixture models among `models`, then a catalog of `photos` (dataset file names) with
+ * those models; returns its folder.
  */
 export async function buildSmallCatalog(
   name: string,
@@ -25,7 +32,7 @@ export async function buildSmallCatalog(
 ): Promise<string> {
   const work = mkdtempSync(join(tmpdir(), `${name}-`));
   const catalogDir = join(work, 'catalog');
-  buildClipFixture();
+  for (const id of models) fixtures[id]?.();
   mkdirSync(join(work, 'images'));
   for (const p of photos) copyFileSync(join(datasetImages, p), join(work, 'images', p));
   await buildCatalog({
@@ -39,14 +46,16 @@ export async function buildSmallCatalog(
   return catalogDir;
 }
 
-/** Serves the catalog in `catalogDir` and the fixture's files from disk instead of the app's. */
+/** Serves the catalog in `catalogDir` and the fixtures' files from disk instead of the app's. */
 export async function serveCatalog(context: BrowserContext, catalogDir: string): Promise<void> {
   await context.route('**/catalog/**', async (route) => {
     const path = new URL(route.request().url()).pathname.split('/catalog/')[1];
     await route.fulfill({ body: readFileSync(join(catalogDir, path)) });
   });
-  await context.route('**/models/clip-fixture/**', async (route) => {
-    const path = new URL(route.request().url()).pathname.split('/models/clip-fixture/')[1];
-    await route.fulfill({ body: readFileSync(join(fixtureDir, path)) });
-  });
+  for (const id of Object.keys(fixtures)) {
+    await context.route(`**/models/${id}/**`, async (route) => {
+      const path = new URL(route.request().url()).pathname.split(`/models/${id}/`)[1];
+      await route.fulfill({ body: readFileSync(join(root, 'models', id, path)) });
+    });
+  }
 }
