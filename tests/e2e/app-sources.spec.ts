@@ -91,7 +91,7 @@ test('a phone photo stored sideways with an EXIF orientation is shown and search
   const box = (await page.getByTestId('query-photo').boundingBox())!;
   const shown = box.width / box.height;
   expect(shown).toBeCloseTo(upright.info.width / upright.info.height, 1);
-  const img = page.getByTestId('query-photo').getByRole('img');
-  const natural = await img.evaluate((el: HTMLImageElement) => el.naturalWidth / el.naturalHeight);
-  expect(natural).toBeCloseTo(upright.info.width / upright.info.height, 1);
+  const canvas = page.getByRole('img', { name: 'Your photo' }).locator('canvas');
+  const drawn = await canvas.evaluate((el: HTMLCanvasElement) => el.width / el.height);
+  expect(drawn).toBeCloseTo(upright.info.width / upright.info.height, 1);
 });

@@ -18,8 +18,8 @@ export type Query =
   | {
       kind: 'photo';
       origin: PhotoOrigin;
-      /** Object URL of the photo as the shopper gave it (the browser applies EXIF orientation). */
-      url: string;
+      /** The photo as the shopper gave it, to show (the browser applies EXIF orientation). */
+      photo: Blob | null;
       image: QueryImage;
       /** The catalog item whose photo this is, for sample searches (shareable). */
       sample: CatalogItem | null;
@@ -137,21 +137,16 @@ export class SearchSession {
     options: { preview?: Blob; sample?: CatalogItem } = {},
   ): Promise<void> {
     const ticket = this.#begin();
-    const display = source instanceof Blob ? source : options.preview;
-    const url = display ? URL.createObjectURL(display) : '';
+    const photo = (source instanceof Blob ? source : options.preview) ?? null;
     let image: QueryImage;
     try {
       image = await this.#engine.setQueryImage(source);
     } catch (error) {
-      if (url) URL.revokeObjectURL(url);
       this.#fail(ticket, error);
       return;
     }
-    if (ticket !== this.#ticket) {
-      if (url) URL.revokeObjectURL(url);
-      return;
-    }
-    this.#setQuery({ kind: 'photo', origin, url, image, sample: options.sample ?? null });
+    if (ticket !== this.#ticket) return;
+    this.#setQuery({ kind: 'photo', origin, photo, image, sample: options.sample ?? null });
     await this.#run();
   }
 
@@ -304,8 +299,6 @@ export class SearchSession {
   }
 
   #setQuery(query: Query | null): void {
-    const old = this.#query;
-    if (old?.kind === 'photo' && old.url) URL.revokeObjectURL(old.url);
     this.#query = query;
     this.#crop = FULL_PHOTO;
   }
