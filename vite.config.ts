@@ -6,6 +6,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 import { contentSecurityPolicyPlugin } from './scripts/vite/content-security-policy.ts';
 import { serveModels } from './scripts/vite/serve-models.ts';
 import { transformersOnAppOrt } from './scripts/vite/transformers-ort.ts';
+import { DEMO_MODEL_IDS } from './src/shared/model/default-models.ts';
 import { SHARE_TARGET_ACTION, SHARE_TARGET_FIELD } from './src/ui/share/share-target.ts';
 
 // Cross-origin isolation lets onnxruntime-web use WASM threads; without it the app runs single-threaded.
@@ -14,18 +15,18 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-/** The model the app ships with; its files are precached, other models are fetched on demand. */
-const DEFAULT_MODEL = 'mobilenet-v2';
-
 /**
  * The precache must hold the biggest file it is meant to hold (workbox silently skips larger
- * ones): the ORT runtime .wasm and the default model's files, measured here at build time.
+ * ones): the ORT runtime .wasm and the demo models' files (the models the app ships with, so
+ * search and Compare work offline; other models are fetched on demand), measured at build time.
  */
 function largestPrecachedFile(): number {
-  const modelDir = resolve(import.meta.dirname, 'models', DEFAULT_MODEL);
+  const modelDirs = DEMO_MODEL_IDS.map((id) => resolve(import.meta.dirname, 'models', id));
   const files = [
     resolve(import.meta.dirname, 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm'),
-    ...(existsSync(modelDir) ? readdirSync(modelDir).map((f) => join(modelDir, f)) : []),
+    ...modelDirs.flatMap((dir) =>
+      existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)) : [],
+    ),
   ];
   return Math.max(...files.filter((f) => existsSync(f)).map((f) => statSync(f).size));
 }
@@ -78,9 +79,12 @@ export default defineConfig({
         },
       },
       injectManifest: {
-        // App shell, the ORT .wasm and the default model (the manifest and its icons are added by the
+        // App shell, the ORT .wasm and the demo models (the manifest and its icons are added by the
         // plugin); catalog shards go to IndexedDB instead.
-        globPatterns: ['**/*.{js,css,html,wasm,svg}', `models/${DEFAULT_MODEL}/*`],
+        globPatterns: [
+          '**/*.{js,css,html,wasm,svg}',
+          ...DEMO_MODEL_IDS.map((id) => `models/${id}/*`),
+        ],
         globIgnores: ['catalog/**'],
         maximumFileSizeToCacheInBytes: precacheLimit,
       },

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { DEMO_MODEL_IDS } from '../../src/shared/model/default-models.ts';
 import { buildCatalog } from './build.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -13,7 +14,7 @@ const { values } = parseArgs({
   options: {
     images: { type: 'string', default: resolve(shared, 'images') },
     meta: { type: 'string' },
-    model: { type: 'string', default: 'mobilenet-v2' },
+    model: { type: 'string', default: DEMO_MODEL_IDS.join(',') },
     out: { type: 'string', default: resolve(root, 'public/catalog') },
     cache: { type: 'string', default: resolve(root, '.cache') },
     'shard-mb': { type: 'string', default: '4' },

@@ -1,5 +1,6 @@
 /** After a first visit, the app starts and searches with no network at all. */
 import type { Response } from '@playwright/test';
+import { DEMO_MODEL_IDS } from '../../src/shared/model/default-models.ts';
 import {
   afterSearch,
   catalogPhoto,
@@ -23,7 +24,9 @@ test('offline reload reaches ready and a search still works', async ({ page, con
     }
     return urls;
   });
-  expect(precached.some((u) => /\/models\/mobilenet-v2\/model\.onnx/.test(u))).toBe(true);
+  for (const id of DEMO_MODEL_IDS) {
+    expect(precached.some((u) => u.includes(`/models/${id}/model.onnx`))).toBe(true);
+  }
   expect(precached.some((u) => /\.wasm(\?|$)/.test(u))).toBe(true);
   expect(precached.some((u) => u.includes('/catalog/'))).toBe(false);
 

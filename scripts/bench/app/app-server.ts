@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEMO_MODEL_IDS } from '../../../src/shared/model/default-models.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 const vite = resolve(root, 'node_modules/vite/bin/vite.js');
@@ -28,7 +29,10 @@ let built: Promise<string> | undefined;
 /** Builds the app once per bench run; the folder is removed when the process exits. */
 export function buildApp(log: (line: string) => void): Promise<string> {
   built ??= (async () => {
-    for (const needed of ['public/catalog/manifest.json', 'models/mobilenet-v2/model.json']) {
+    for (const needed of [
+      'public/catalog/manifest.json',
+      ...DEMO_MODEL_IDS.map((id) => `models/${id}/model.json`),
+    ]) {
       if (!existsSync(resolve(root, needed))) {
         throw new Error(`${needed} is missing: run \`npm run models\` and \`npm run catalog\``);
       }

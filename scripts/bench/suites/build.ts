@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEMO_MODEL_IDS } from '../../../src/shared/model/default-models.ts';
 import { suiteSection, table } from '../markdown-report.ts';
 import { photosDir, root } from '../paths.ts';
 import { round } from '../stats.ts';
@@ -76,7 +77,7 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
         wall_s: round(seconds),
         images_per_s: perSecond,
         build_reported_images_per_s: inner,
-        model: 'mobilenet-v2',
+        model: DEMO_MODEL_IDS.join(' + '),
       },
     ];
     const targets = [
