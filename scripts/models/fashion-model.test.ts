@@ -108,5 +108,7 @@ describe('the exported fashion model', () => {
     expect(decodeHeadFile(headBytes).meta.training.backbone).toBe(table.tag);
     const { onnx, spec } = convertFashion(headBytes);
     expectSameRows(await onnxEmbeddings(onnx, spec), await trainingEmbeddings(headBytes), spec.output.dim);
+    // Issue #3's budget for the default model; the uint8-coded head weights are what fit it.
+    expect(spec.bytes).toBeLessThanOrEqual(4_000_000);
   });
 });

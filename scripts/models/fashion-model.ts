@@ -19,13 +19,14 @@ import {
 } from './mobilenet-model.ts';
 import { loadNsfwjsMobilenet, type KerasModel } from './nsfwjs-mobilenet.ts';
 import { attr, type OnnxGraph } from './onnx-graph.ts';
+import { quantiseColumns } from './quantise-columns.ts';
 
 const { onnx } = onnxProto;
 
 export const FASHION_ID = 'mobilenet-v2-fashion';
 export const FASHION_HEAD_FILE = join(import.meta.dirname, '../../models/heads', `${FASHION_ID}.bin`);
 /** Bump when the export changes embeddings in a way the source hash cannot see. */
-const EXPORT_VERSION = '1.0.0';
+const EXPORT_VERSION = '1.1.0';
 const PAIR_NAME = 'pixels_with_mirror';
 
 /** Hash of the head weights, the backbone's sources and this exporter. */
@@ -41,6 +42,16 @@ export function fashionSourceHash(headBytes: Uint8Array = readFileSync(FASHION_H
 }
 
 type Head = ReturnType<typeof decodeHeadFile>['head'];
+
+/**
+ * A head weight matrix [rows, cols] stored as uint8 codes per output column (a quarter of the
+ * float bytes: the head would otherwise be most of the file). Cast * scale + offset rather than
+ * DequantizeLinear, so onnxruntime folds it to floats at load (see channelCodedWeights).
+ */
+function codedMatrix(graph: OnnxGraph, name: string, rows: number, cols: number, values: Float32Array): string {
+  const { codes, scales, offsets } = quantiseColumns(values, rows, cols);
+  return graph.channelCodedWeights(name, [rows, cols], codes, scales, offsets, 1);
+}
 
 /** Graph helpers over one OnnxGraph: row-wise L2 normalisation and averaging of view pairs. */
 function ops(graph: OnnxGraph) {
@@ -74,11 +85,11 @@ function appendHead(graph: OnnxGraph, pooledOutputs: string[], widths: number[],
   x = graph.node('Sub', [x, graph.initializer('head_mean', [input], head.mean)], 'centred');
   x = graph.node('Mul', [x, graph.initializer('head_inv_std', [input], head.invStd)], 'standardised');
   const width = hidden || output;
-  x = graph.node('MatMul', [x, graph.initializer('head_w1', [input, width], head.w1)], 'head_mm1');
+  x = graph.node('MatMul', [x, codedMatrix(graph, 'head_w1', input, width, head.w1)], 'head_mm1');
   x = graph.node('Add', [x, graph.initializer('head_b1', [width], head.b1)], 'head_z1');
   if (hidden) {
     x = graph.node('Relu', [x], 'head_a1');
-    x = graph.node('MatMul', [x, graph.initializer('head_w2', [hidden, output], head.w2)], 'head_mm2');
+    x = graph.node('MatMul', [x, codedMatrix(graph, 'head_w2', hidden, output, head.w2)], 'head_mm2');
     x = graph.node('Add', [x, graph.initializer('head_b2', [output], head.b2)], 'head_z2');
   }
   if (!meta.blend) return l2(x, EMBEDDING_NAME);
@@ -160,7 +171,7 @@ export function convertFashion(
     `Embedding: global average pool of ${meta.layers.join(', ')} (${dim} features)` +
       (meta.layerNorm ? ', each L2-normalised' : '') +
       (average ? ', averaged over the photo and its mirror image (in the graph)' : '') +
-      `, standardised, then a ${head.shape.hidden ? `${dim}-${head.shape.hidden}-${head.shape.output} ReLU MLP` : `linear ${dim}->${head.shape.output} projection`}, L2-normalised` +
+      `, standardised, then a ${head.shape.hidden ? `${dim}-${head.shape.hidden}-${head.shape.output} ReLU MLP` : `linear ${dim}->${head.shape.output} projection`} (weight matrices stored as uint8 codes per output column), L2-normalised` +
       (meta.blend
         ? `; concatenated with the unit pooled ${meta.blend.layer} times ${meta.blend.weight}, L2-normalised.`
         : '.'),

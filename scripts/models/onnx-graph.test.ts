@@ -52,6 +52,28 @@ describe('OnnxGraph', () => {
     expect(out[1]).toBeCloseTo(13.1, 5);
   });
 
+  it('decodes channel-coded weights per column along axis 1 (a MatMul weight)', async () => {
+    const graph = new OnnxGraph('columns');
+    const x = graph.input('x', 'float32', [1, 2]);
+    // Rows [q00 q01; q10 q11]; column 0 is 0.5 * q - 1, column 1 is 0.01 * q + 2.
+    const w = graph.channelCodedWeights(
+      'w',
+      [2, 2],
+      new Uint8Array([0, 10, 200, 255]),
+      new Float32Array([0.5, 0.01]),
+      new Float32Array([-1, 2]),
+      1,
+    );
+    const y = graph.node('MatMul', [x, w], 'y');
+    graph.output(y, 'float32', [1, 2]);
+    const session = await ort.InferenceSession.create(graph.encode({ producer: 'test' }));
+    const input = new ort.Tensor('float32', new Float32Array([1, 2]), [1, 2]);
+    const out = (await session.run({ x: input })).y.data as Float32Array;
+    // Column 0: [-1, 99] -> -1 + 198 = 197. Column 1: [2.1, 4.55] -> 2.1 + 9.1 = 11.2.
+    expect(out[0]).toBeCloseTo(197, 4);
+    expect(out[1]).toBeCloseTo(11.2, 4);
+  });
+
   it('refuses nodes reading tensors nobody made, and duplicate inputs', () => {
     const graph = new OnnxGraph('bad');
     graph.input('x', 'float32', [1]);

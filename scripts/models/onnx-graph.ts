@@ -133,7 +133,8 @@ export class OnnxGraph {
   }
 
   /**
-   * A float weight stored as uint8 codes with a scale and offset per slice of axis 0:
+   * A float weight stored as uint8 codes with a scale and offset per slice of `axis` (0 for conv
+   * kernels' output channels, 1 for a MatMul weight's output columns):
    * `Cast(codes) * scales + offsets`. onnxruntime folds this into a float initialiser when the
    * session loads; it leaves DequantizeLinear unfolded by default (to keep QDQ patterns), so
    * that form would dequantise on every run unless the session config says otherwise.
@@ -144,8 +145,9 @@ export class OnnxGraph {
     codes: Uint8Array,
     scales: Float32Array,
     offsets: Float32Array,
+    axis = 0,
   ): string {
-    const channelDims = [dims[0], ...dims.slice(1).map(() => 1)];
+    const channelDims = dims.map((d, i) => (i === axis ? d : 1));
     const q = this.initializer(`${base}_codes`, dims, codes);
     const scale = this.initializer(`${base}_scale`, channelDims, scales);
     const offset = this.initializer(`${base}_offset`, channelDims, offsets);
