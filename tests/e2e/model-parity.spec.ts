@@ -12,6 +12,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -22,8 +23,9 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { decodeImageNode } from '../../scripts/lib/decode-node.ts';
-import { convertMobilenet } from '../../scripts/models/mobilenet-model.ts';
+import { DEFAULT_MODEL_ID } from '../../src/shared/model/default-models.ts';
 import { createOnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
+import type { ModelSpec } from '../../src/shared/model/spec.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
 import { fixturesDir, makeExifFixtures } from '../fixtures/make-exif-fixtures.ts';
 import type { DecodeOutcome, ParityApi } from './model-parity.worker.ts';
@@ -110,7 +112,10 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   test.setTimeout(300_000);
   dir = mkdtempSync(join(tmpdir(), 'lookalike-model-parity-'));
-  const { onnx, spec } = convertMobilenet();
+  // The app's default model as `npm run models` built it (the e2e server's start builds it too).
+  const modelDir = resolve(root, 'models', DEFAULT_MODEL_ID);
+  const spec = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8')) as ModelSpec;
+  const onnx = readFileSync(join(modelDir, spec.file));
   mkdirSync(join(dir, 'model'));
   writeFileSync(join(dir, 'model', spec.file), onnx);
   writeFileSync(join(dir, 'model', 'model.json'), JSON.stringify(spec));
