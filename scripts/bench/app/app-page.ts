@@ -87,14 +87,19 @@ export function queryPhoto(page: Page, i: number): Promise<QuerySample> {
 }
 
 /** `count` searches in the page itself (one evaluate, no round trip per query). */
-export function queryPhotos(page: Page, from: number, count: number): Promise<QuerySample[]> {
+export function queryPhotos(
+  page: Page,
+  from: number,
+  count: number,
+  pauseMs = 0,
+): Promise<QuerySample[]> {
   return page.evaluate(
-    async ([start, n]) => {
+    async ([start, n, pause]) => {
       const probe = (globalThis as unknown as { __bench: BenchProbe }).__bench;
       const samples = [];
-      for (let i = start; i < start + n; i++) samples.push(await probe.query(i));
+      for (let i = start; i < start + n; i++) samples.push(await probe.query(i, pause));
       return samples;
     },
-    [from, count] as const,
+    [from, count, pauseMs] as const,
   );
 }

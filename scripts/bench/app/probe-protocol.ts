@@ -30,5 +30,6 @@ export interface BenchProbe {
   /** Photos for `query`, as base64 JPEG bytes with their file names. */
   setPhotos(photos: { name: string; base64: string }[]): void;
   /** Searches with photo i (mod the count) through the app's file input; resolves when painted. */
-  query(i: number): Promise<QuerySample>;
+  /** Searches photo `i`, after `pauseMs` of leaving the app alone (a shopper's pace). */
+  query(i: number, pauseMs?: number): Promise<QuerySample>;
 }

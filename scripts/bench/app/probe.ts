@@ -81,7 +81,9 @@ const afterPaint = () =>
     }),
   );
 
-async function query(i: number): Promise<QuerySample> {
+async function query(i: number, pauseMs = 0): Promise<QuerySample> {
+  // The previous results' thumbnails load meanwhile: back to back, they share the cores.
+  if (pauseMs) await new Promise((resolve) => setTimeout(resolve, pauseMs));
   const input = document.querySelector<HTMLInputElement>('input[type="file"]');
   if (!input) throw new Error('the app has no file input');
   if (!photos.length) throw new Error('setPhotos first');
