@@ -140,9 +140,8 @@ test('offline in the middle of the first download: a clear message, then it resu
   await expect(page.getByRole('heading', { name: 'The catalog could not load' })).toBeVisible();
   // What was verified before the drop is stored; the cut file is not; no catalog is current.
   const verified = [
-    manifest.models[0].spec.sha256,
     manifest.items.sha256,
-    ...manifest.models[0].shards.map((s) => s.sha256),
+    ...manifest.models.flatMap((m) => [m.spec.sha256, ...m.shards.map((s) => s.sha256)]),
     ...packs.slice(0, cut).map((p) => p.sha256),
   ];
   let stored = await storedState(page);
