@@ -159,3 +159,49 @@ export type UploadFile = string | { name: string; mimeType: string; buffer: Buff
 export async function upload(page: Page, file: UploadFile): Promise<void> {
   await page.locator('input[type=file]').setInputFiles(file);
 }
+
+/** Opens the app and makes sure its service worker controls the page (shares go through it). */
+export async function openControlled(page: Page): Promise<void> {
+  await page.goto('./');
+  await waitReady(page);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) await page.reload();
+  await waitReady(page);
+}
+
+/**
+ * Shares a JPEG into the app as Android does: a multipart POST of the file to the web app
+ * manifest's share_target action. Resolves with the results of the search it starts.
+ */
+export async function shareLikeAndroid(page: Page, jpeg: Buffer): Promise<ShownResult[]> {
+  const manifest = (await (await page.request.get('manifest.webmanifest')).json()) as {
+    share_target: { action: string; params: { files: { name: string }[] } };
+  };
+  const { action, params } = manifest.share_target;
+  await page.evaluate(
+    ({ action, field, base64 }) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const form = document.createElement('form');
+      form.method = 'POST';
+      form.enctype = 'multipart/form-data';
+      form.action = action;
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.name = field;
+      const files = new DataTransfer();
+      files.items.add(new File([bytes], 'shared.jpg', { type: 'image/jpeg' }));
+      input.files = files.files;
+      form.append(input);
+      document.body.append(form);
+      form.submit();
+    },
+    { action, field: params.files[0].name, base64: jpeg.toString('base64') },
+  );
+  await page.waitForURL((url) => !url.pathname.endsWith('share-target'));
+  await waitReady(page);
+  await expect(page.getByTestId('results')).toHaveAttribute('data-searches', '1');
+  await expect(page.getByTestId('results')).toHaveAttribute('aria-busy', 'false');
+  return shownResults(page);
+}

@@ -11,8 +11,9 @@ import {
   afterSearch,
   catalogPhoto,
   expect,
+  openControlled,
   servedCatalog,
-  shownResults,
+  shareLikeAndroid,
   test,
   upload,
   waitReady,
@@ -256,44 +257,12 @@ test('a photo shared from another app is searched, then gone from the share cach
   page,
   requestWatch,
 }) => {
-  await page.goto('./');
-  await waitReady(page);
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) await page.reload();
-  await waitReady(page);
+  await openControlled(page);
   const catalog = await servedCatalog(page.request, page.url());
   const id = catalog.ids[29];
   const photo = await privatePhoto(id);
-  const manifest = (await (await page.request.get('manifest.webmanifest')).json()) as {
-    share_target: { action: string; params: { files: { name: string }[] } };
-  };
-  const { action, params } = manifest.share_target;
-
-  // What Android does for a share: POST the file, multipart, to the manifest's action.
-  await page.evaluate(
-    ({ action, field, base64 }) => {
-      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      const form = document.createElement('form');
-      form.method = 'POST';
-      form.enctype = 'multipart/form-data';
-      form.action = action;
-      const input = document.createElement('input');
-      input.type = 'file';
-      input.name = field;
-      const files = new DataTransfer();
-      files.items.add(new File([bytes], 'shared.jpg', { type: 'image/jpeg' }));
-      input.files = files.files;
-      form.append(input);
-      document.body.append(form);
-      form.submit();
-    },
-    { action, field: params.files[0].name, base64: photo.bytes.toString('base64') },
-  );
-  await page.waitForURL((url) => !url.pathname.endsWith('share-target'));
-  await waitReady(page);
-  await expect(page.getByTestId('results')).toHaveAttribute('data-searches', '1');
-  await expect(page.getByTestId('results')).toHaveAttribute('aria-busy', 'false');
-  expect((await shownResults(page))[0].id).toBe(id);
+  const results = await shareLikeAndroid(page, photo.bytes);
+  expect(results[0].id).toBe(id);
 
   const scan = await scanStorage(page, photo.needles);
   expect(scan.found).toEqual([]);
