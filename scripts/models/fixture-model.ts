@@ -27,6 +27,32 @@ export interface FixtureSpecParts
   input: Pick<ModelSpec['input'], 'size' | 'resize' | 'mean' | 'std'>;
 }
 
+/**
+ * A preprocessor_config.json that resizes the short side to `size` and centre-crops a square,
+ * as CLIP's and DINOv2's processors do; `types` names the processor class.
+ */
+export function centreCropPreprocessor(
+  types: Record<string, string>,
+  size: number,
+  mean: number[],
+  std: number[],
+) {
+  return {
+    ...types,
+    do_convert_rgb: true,
+    do_resize: true,
+    size: { shortest_edge: size },
+    resample: 3,
+    do_center_crop: true,
+    crop_size: { height: size, width: size },
+    do_rescale: true,
+    rescale_factor: 1 / 255,
+    do_normalize: true,
+    image_mean: mean,
+    image_std: std,
+  };
+}
+
 export function fixtureSpec({ input, ...parts }: FixtureSpecParts): FixtureSpec {
   return {
     id: parts.id,

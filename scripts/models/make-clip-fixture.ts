@@ -5,7 +5,7 @@
  * random weights, so the text/image pipeline runs offline without downloading a real model.
  */
 import { COLOUR_FAMILIES } from '../../src/shared/catalog/colour.ts';
-import { buildFixture, fixtureSpec, type FixtureRecipe, weights } from './fixture-model.ts';
+import { buildFixture, centreCropPreprocessor, type FixtureRecipe, fixtureSpec, weights } from './fixture-model.ts';
 import { attr, OnnxGraph } from './onnx-graph.ts';
 
 export const CLIP_FIXTURE_ID = 'clip-fixture';
@@ -194,21 +194,12 @@ function hubJson(vocab: string[]): Record<string, object> {
       },
       'transformers.js_config': { dtype: 'fp32' },
     },
-    'preprocessor_config.json': {
-      image_processor_type: 'CLIPImageProcessor',
-      feature_extractor_type: 'CLIPFeatureExtractor',
-      do_convert_rgb: true,
-      do_resize: true,
-      size: { shortest_edge: IMAGE_SIZE },
-      resample: 3,
-      do_center_crop: true,
-      crop_size: { height: IMAGE_SIZE, width: IMAGE_SIZE },
-      do_rescale: true,
-      rescale_factor: 1 / 255,
-      do_normalize: true,
-      image_mean: CLIP_MEAN,
-      image_std: CLIP_STD,
-    },
+    'preprocessor_config.json': centreCropPreprocessor(
+      { image_processor_type: 'CLIPImageProcessor', feature_extractor_type: 'CLIPFeatureExtractor' },
+      IMAGE_SIZE,
+      CLIP_MEAN,
+      CLIP_STD,
+    ),
     'tokenizer.json': tokenizerJson(vocab),
     'tokenizer_config.json': {
       tokenizer_class: 'BertTokenizer',

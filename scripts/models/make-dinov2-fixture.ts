@@ -4,7 +4,7 @@
  * preprocessor and `onnx/model.onnx` (pixel_values → last_hidden_state [batch, 1 + patches,
  * hidden] after a final layer norm, pooler_output = its CLS row), with seeded random weights.
  */
-import { buildFixture, fixtureSpec, type FixtureRecipe, weights } from './fixture-model.ts';
+import { buildFixture, centreCropPreprocessor, type FixtureRecipe, fixtureSpec, weights } from './fixture-model.ts';
 import { attr, OnnxGraph } from './onnx-graph.ts';
 
 export const DINOV2_FIXTURE_ID = 'dinov2-fixture';
@@ -86,20 +86,12 @@ const recipe: FixtureRecipe = {
           'transformers.js_config': { dtype: 'fp32' },
         },
         // As DINOv2 ships it (BitImageProcessor: short side to 256, centre crop 224), scaled down.
-        'preprocessor_config.json': {
-          image_processor_type: 'BitImageProcessor',
-          do_convert_rgb: true,
-          do_resize: true,
-          size: { shortest_edge: IMAGE_SIZE },
-          resample: 3,
-          do_center_crop: true,
-          crop_size: { height: IMAGE_SIZE, width: IMAGE_SIZE },
-          do_rescale: true,
-          rescale_factor: 1 / 255,
-          do_normalize: true,
-          image_mean: IMAGENET_MEAN,
-          image_std: IMAGENET_STD,
-        },
+        'preprocessor_config.json': centreCropPreprocessor(
+          { image_processor_type: 'BitImageProcessor' },
+          IMAGE_SIZE,
+          IMAGENET_MEAN,
+          IMAGENET_STD,
+        ),
         'onnx/model.onnx': model(random),
       },
       spec: fixtureSpec({

@@ -15,10 +15,9 @@ import {
   shownResults,
   test,
   upload,
-  waitReady,
   type ShownResult,
 } from './fixtures.ts';
-import { buildSmallCatalog, serveCatalog } from './small-catalog.ts';
+import { buildSmallCatalog, openWithCatalog } from './small-catalog.ts';
 
 const photos = readdirSync(datasetImages).sort().slice(2000, 2048);
 let catalogDir = '';
@@ -98,10 +97,8 @@ test('Compare shows each model’s own results side by side, through crop, filte
   page,
   context,
 }) => {
-  await serveCatalog(context, catalogDir);
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto('./');
-  await waitReady(page);
+  await openWithCatalog(page, context, catalogDir);
 
   // The same photo with each model alone, through the model picker.
   const query = photos[5];
@@ -178,10 +175,8 @@ test('Compare on a phone: columns stacked, nothing sideways, every control named
   page,
   context,
 }, testInfo) => {
-  await serveCatalog(context, catalogDir);
   await page.setViewportSize({ width: 375, height: 812 });
-  await page.goto('./');
-  await waitReady(page);
+  await openWithCatalog(page, context, catalogDir);
   await afterSearch(page, () => upload(page, join(datasetImages, photos[11])));
   const [a, b] = await afterCompare(page, () => toggle(page).click());
   expect(a.results.length).toBeGreaterThan(0);
@@ -212,9 +207,7 @@ test('Compare on a phone: columns stacked, nothing sideways, every control named
 });
 
 test('a single-model catalog offers no Compare and no model picker', async ({ page, context }) => {
-  await serveCatalog(context, singleDir);
-  await page.goto('./');
-  await waitReady(page);
+  await openWithCatalog(page, context, singleDir);
   const results = await afterSearch(page, () => upload(page, join(datasetImages, photos[4])));
   expect(results[0].id).toBe(photos[4].replace(/\.jpg$/, ''));
   expect(results.length).toBeGreaterThan(0);

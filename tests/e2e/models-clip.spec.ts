@@ -9,8 +9,8 @@ import type { Page } from '@playwright/test';
 import { loadCatalog } from '../../scripts/lib/load-catalog.ts';
 import { loadNodeModel } from '../../scripts/lib/node-model.ts';
 import { searchTextNode } from '../../scripts/lib/text-search-node.ts';
-import { afterSearch, datasetImages, expect, test, upload, waitReady } from './fixtures.ts';
-import { buildSmallCatalog, serveCatalog } from './small-catalog.ts';
+import { afterSearch, datasetImages, expect, test, upload } from './fixtures.ts';
+import { buildSmallCatalog, openWithCatalog } from './small-catalog.ts';
 
 const photos = readdirSync(datasetImages).sort().slice(1000, 1040);
 let catalogDir = '';
@@ -36,9 +36,7 @@ test('the CLIP fixture embeds photos and words in the browser; the picker switch
   context,
   requestWatch,
 }) => {
-  await serveCatalog(context, catalogDir);
-  await page.goto('./');
-  await waitReady(page);
+  await openWithCatalog(page, context, catalogDir);
 
   // A catalog photo finds itself first with either model, and the models rank differently.
   const query = photos[7];
@@ -77,9 +75,7 @@ test('a text query with the CLIP fixture is embedded, not read as keywords', asy
   page,
   context,
 }) => {
-  await serveCatalog(context, catalogDir);
-  await page.goto('./');
-  await waitReady(page);
+  await openWithCatalog(page, context, catalogDir);
   // Pick the model from a photo search, then start over and search by words alone.
   await afterSearch(page, () => upload(page, join(datasetImages, photos[3])));
   await afterSearch(page, () => modelPicker(page).selectOption('clip-fixture'));

@@ -9,8 +9,8 @@ import type { Page } from '@playwright/test';
 import { loadCatalog, type LoadedCatalog } from '../../scripts/lib/load-catalog.ts';
 import { loadNodeModel } from '../../scripts/lib/node-model.ts';
 import { searchTextNode } from '../../scripts/lib/text-search-node.ts';
-import { afterSearch, datasetImages, expect, test, upload, waitReady } from './fixtures.ts';
-import { buildSmallCatalog, serveCatalog } from './small-catalog.ts';
+import { afterSearch, datasetImages, expect, test, upload } from './fixtures.ts';
+import { buildSmallCatalog, openWithCatalog } from './small-catalog.ts';
 
 let catalogDir = '';
 const photos = readdirSync(datasetImages).sort().slice(2000, 2040);
@@ -61,9 +61,7 @@ test('SigLIP in the worker: photos find themselves, words are embedded in the sa
   page,
   context,
 }) => {
-  await serveCatalog(context, catalogDir);
-  await page.goto('./');
-  await waitReady(page);
+  await openWithCatalog(page, context, catalogDir);
   await pickModel(page, 'siglip-fixture');
   await expect(page.getByText('reads words: they refine your photo')).toBeVisible();
   await page.getByRole('button', { name: 'Start over' }).click();
@@ -78,9 +76,7 @@ test('DINOv2 in the worker: photos find themselves, words become keyword filters
   page,
   context,
 }) => {
-  await serveCatalog(context, catalogDir);
-  await page.goto('./');
-  await waitReady(page);
+  await openWithCatalog(page, context, catalogDir);
   const photoResults = await pickModel(page, 'dinov2-fixture');
   expect(photoResults.length).toBeGreaterThan(1);
   await expect(page.getByText('sees pictures only: words become filters')).toBeVisible();

@@ -6,12 +6,12 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { BrowserContext } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { buildCatalog } from '../../scripts/catalog/build.ts';
 import { buildClipFixture } from '../../scripts/models/make-clip-fixture.ts';
 import { buildDinov2Fixture } from '../../scripts/models/make-dinov2-fixture.ts';
 import { buildSiglipFixture } from '../../scripts/models/make-siglip-fixture.ts';
-import { datasetImages } from './fixtures.ts';
+import { datasetImages, waitReady } from './fixtures.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 /** The fixture models a small catalog can hold, and what (re)writes each into models/. */
@@ -58,4 +58,15 @@ export async function serveCatalog(context: BrowserContext, catalogDir: string):
       await route.fulfill({ body: readFileSync(join(root, 'models', id, path)) });
     });
   }
+}
+
+/** Opens the app on the catalog in `catalogDir` (served as `serveCatalog` does), ready. */
+export async function openWithCatalog(
+  page: Page,
+  context: BrowserContext,
+  catalogDir: string,
+): Promise<void> {
+  await serveCatalog(context, catalogDir);
+  await page.goto('./');
+  await waitReady(page);
 }
