@@ -11,7 +11,7 @@ import {
   type ItemTable,
   type ManifestModel,
 } from '../../src/shared/catalog/manifest.ts';
-import { meanVector, quantizeVectors } from '../../src/shared/catalog/quantize.ts';
+import { meanVector, quantiseVectors } from '../../src/shared/catalog/quantise.ts';
 import { encodeShard } from '../../src/shared/catalog/shard.ts';
 import { ProgressBar } from '../lib/progress.ts';
 import {
@@ -201,7 +201,7 @@ export async function buildCatalog(options: BuildOptions): Promise<BuildReport> 
     kept.forEach((item, i) => all.set(item.vectors.get(model.spec.id)!, i * dim));
     // Residuals from the catalog mean lose less to int8 rounding (docs/shard-format.md).
     const center = kept.length ? meanVector(all, dim) : undefined;
-    const { codes, scales } = quantizeVectors(all, dim, { center });
+    const { codes, scales } = quantiseVectors(all, dim, { center });
     recallAt10[model.spec.id] = await recallAtKInt8VsFloat(all, dim, {
       queries: 200,
       k: 10,
@@ -236,7 +236,7 @@ export async function buildCatalog(options: BuildOptions): Promise<BuildReport> 
     manifestModels.push({
       spec: model.spec,
       dim,
-      quantization: 'int8-symmetric-per-vector',
+      quantisation: 'int8-symmetric-per-vector',
       shards,
     });
   }

@@ -2,7 +2,7 @@
  * Builds the app's search index from float embeddings the way the catalog does: quantise with
  * the shared quantiser, encode and decode a real shard, append to the WASM FlatIndex.
  */
-import { quantizeVectors } from '../../src/shared/catalog/quantize.ts';
+import { quantiseVectors } from '../../src/shared/catalog/quantise.ts';
 import { decodeShard, encodeShard } from '../../src/shared/catalog/shard.ts';
 import { FlatIndex } from '../../src/shared/search/flat-index.ts';
 
@@ -11,7 +11,7 @@ export async function buildSearchIndex(
   dim: number,
   model: { id: string; hash: string },
 ): Promise<FlatIndex> {
-  const { codes, scales } = quantizeVectors(vectors, dim);
+  const { codes, scales } = quantiseVectors(vectors, dim);
   const bytes = encodeShard({
     modelId: model.id,
     modelHash: model.hash,

@@ -7,7 +7,7 @@ describe('OnnxGraph', () => {
     const graph = new OnnxGraph('tiny');
     const x = graph.input('x', 'float32', ['batch', 2, 2, 2]);
     // Two output channels: codes * scale, channel 0 = [1, 2], channel 1 = [-1, 0.5].
-    const w = graph.dequantized(
+    const w = graph.dequantised(
       'w',
       [2, 2, 1, 1],
       new Int8Array([10, 20, -4, 2]),

@@ -115,7 +115,7 @@ export class OnnxGraph {
    * A float weight stored quantised: `DequantizeLinear(values, scales, zeroPoints)` along `axis`
    * (per-channel when scales has one entry per slice, per-tensor when it has one entry).
    */
-  dequantized(
+  dequantised(
     base: string,
     dims: number[],
     values: Int8Array | Uint8Array,

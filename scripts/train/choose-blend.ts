@@ -4,7 +4,7 @@
  * queries made from validation-catalog photos. The smallest weight whose instance R@1 clearly
  * matches the raw backbone's wins (a category-trained head blurs products of one kind together).
  */
-import { normalizeVectors } from '../../src/shared/catalog/quantize.ts';
+import { normalizeVectors } from '../../src/shared/catalog/quantise.ts';
 import { blendEmbeddings } from './blend.ts';
 import { embedAll, type HeadWeights } from './head.ts';
 import { instanceRecallAt1, validate } from './validate.ts';

@@ -1,5 +1,5 @@
 /** Errors the worker's calls reject with; comlink carries `name` and `message` to the page. */
-import { MAX_QUERY_BYTES } from './api-types.ts';
+import { MAX_QUERY_BYTES } from '../engine-api/limits.ts';
 
 export class EngineError extends Error {
   override name = 'EngineError';

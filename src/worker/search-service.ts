@@ -16,14 +16,14 @@ import type {
   ResultItem,
   SearchOptions,
   SearchOutcome,
-} from './api-types.ts';
-import { canRun } from './catalog-loader.ts';
-import { CatalogLifecycle, type ActiveCatalog } from './catalog-lifecycle.ts';
-import { cropPixels } from './crop-pixels.ts';
+} from '../engine-api/api-types.ts';
+import { canRun } from './catalog/loader.ts';
+import { CatalogLifecycle, type ActiveCatalog } from './catalog/lifecycle.ts';
+import { cropPixels } from './query/crop-pixels.ts';
 import { EngineError } from './errors.ts';
-import { KeywordSearch } from './keyword-search.ts';
-import { configuredOrt } from './ort-env.ts';
-import { decodeQueryPhoto } from './query-photo.ts';
+import { KeywordSearch } from './query/keyword-search.ts';
+import { configuredOrt } from './models/ort-env.ts';
+import { decodeQueryPhoto } from './query/query-photo.ts';
 
 interface QueryPhoto {
   id: number;

@@ -1,6 +1,6 @@
 /** The search worker: owns the ONNX sessions and the index, behind one typed comlink API. */
 import { expose } from 'comlink';
-import { registerAbortTransfer, releaseAbortSignal } from './abort-transfer.ts';
+import { registerAbortTransfer, releaseAbortSignal } from '../engine-api/abort-transfer.ts';
 import type {
   CatalogSnapshot,
   LoadUpdate,
@@ -8,7 +8,7 @@ import type {
   Rect,
   SearchOptions,
   SearchOutcome,
-} from './api-types.ts';
+} from '../engine-api/api-types.ts';
 import { SearchService } from './search-service.ts';
 
 const service = new SearchService();

@@ -1,6 +1,6 @@
 /** The search suite's page in Chromium: builds each subject's index, checks results, times queries. */
 import { supportsBackend } from '../../../src/shared/search/backend-support.ts';
-import { queryCodeMax } from '../../../src/shared/catalog/quantize.ts';
+import { queryCodeMax } from '../../../src/shared/catalog/quantise.ts';
 import { FlatIndex, type Backend } from '../../../src/shared/search/flat-index.ts';
 import { referenceTopK } from '../../../src/shared/search/reference-search.ts';
 import { seededRandom } from '../../../src/shared/search/seeded-random.ts';
@@ -187,7 +187,7 @@ async function verifyExactness(seed: number): Promise<ExactnessReport> {
       const expected = JSON.stringify([reference.indices, reference.scores]);
       indexes.forEach((index, b) => {
         index.setFilter(mask);
-        const result = index.searchQuantized(query, qscale, k, { exclude });
+        const result = index.searchQuantised(query, qscale, k, { exclude });
         const got = JSON.stringify([[...result.indices], [...result.scores]]);
         cases++;
         if (got !== expected) {

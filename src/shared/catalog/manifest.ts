@@ -23,7 +23,7 @@ export interface ManifestModel {
   spec: ModelSpec;
   dim: number;
   /** The shards' scheme (see docs/shard-format.md); centred shards carry their centre. */
-  quantization: 'int8-symmetric-per-vector' | 'int8-centered-symmetric-per-vector';
+  quantisation: 'int8-symmetric-per-vector' | 'int8-centered-symmetric-per-vector';
   shards: ShardRef[];
 }
 

@@ -66,7 +66,7 @@ export interface ShardInput {
   start: number;
   codes: Int8Array;
   scales: Float32Array;
-  /** The centre the codes are relative to (quantizeVectors' `center`); sets the centred scheme. */
+  /** The centre the codes are relative to (quantiseVectors' `center`); sets the centred scheme. */
   center?: Float32Array | null;
 }
 

@@ -3,7 +3,7 @@
  * AND a small probe search gives exactly the scalar results (Node 20's experimental relaxed SIMD,
  * behind a flag, validates yet computes wrong dot products).
  */
-import { queryCodeMax } from '../catalog/quantize.ts';
+import { queryCodeMax } from '../catalog/quantise.ts';
 import { kernelBytes, type Backend, type WasmBackend } from './kernel-modules.ts';
 import { scanScalar } from './scan-scalar.ts';
 import { WasmScan } from './scan-wasm.ts';

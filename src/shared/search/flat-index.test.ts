@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  dequantize,
+  dequantise,
   meanVector,
   queryCodeMax,
-  quantizeQuery,
-  quantizeVectors,
-} from '../catalog/quantize.ts';
+  quantiseQuery,
+  quantiseVectors,
+} from '../catalog/quantise.ts';
 import { supportsBackend } from './backend-support.ts';
 import { FlatIndex, MAX_K, type Backend, type SearchResult } from './flat-index.ts';
 import { IndexError } from './index-error.ts';
@@ -108,7 +108,7 @@ describe.each(backends)('FlatIndex (%s)', (backend) => {
         const mask = density === null ? null : randomMask(n, density);
         const exclude = t % 2 === 0 ? int(0, n - 1) : -1;
         index.setFilter(mask);
-        const result = index.searchQuantized(query, qscale, k, { exclude });
+        const result = index.searchQuantised(query, qscale, k, { exclude });
         const reference = referenceTopK(
           catalog.codes,
           catalog.scales,
@@ -130,7 +130,7 @@ describe.each(backends)('FlatIndex (%s)', (backend) => {
     const index = await indexOf(catalog, backend);
     for (let t = 0; t < 20; t++) {
       const query = Int16Array.from({ length: 4 }, () => int(-2, 2));
-      const result = index.searchQuantized(query, 0.25, MAX_K);
+      const result = index.searchQuantised(query, 0.25, MAX_K);
       expect(plain(result)).toEqual(
         referenceTopK(catalog.codes, catalog.scales, 4, query, 0.25, MAX_K),
       );
@@ -155,12 +155,12 @@ describe.each(backends)('FlatIndex (%s)', (backend) => {
         vectors[i * dim + j] = Math.max(0, centre[j] + (random() - 0.5) * 0.3);
       }
     }
-    const { codes, scales } = quantizeVectors(vectors, dim);
+    const { codes, scales } = quantiseVectors(vectors, dim);
     const index = await indexOf({ dim, codes, scales }, backend, 4);
     const queryCodes = new Int16Array(dim);
     for (let t = 0; t < 20; t++) {
       const query = Float32Array.from(vectors.subarray(t * dim, (t + 1) * dim), (x) => x * 1.01);
-      const qscale = quantizeQuery(query, queryCodes);
+      const qscale = quantiseQuery(query, queryCodes);
       const mask = t % 2 ? randomMask(n, 0.3) : null;
       index.setFilter(mask);
       expectNearReference(
@@ -174,14 +174,14 @@ describe.each(backends)('FlatIndex (%s)', (backend) => {
     const dim = 96;
     const vectors = Float32Array.from({ length: 2000 * dim }, (_, i) => 2 + (i % 5) + random());
     const center = meanVector(vectors, dim);
-    const centred = quantizeVectors(vectors, dim, { center });
+    const centred = quantiseVectors(vectors, dim, { center });
     const index = await FlatIndex.create({ dim, backend });
     index.append(centred.codes.subarray(0, 1000 * dim), centred.scales.subarray(0, 1000), center);
     index.append(centred.codes.subarray(1000 * dim), centred.scales.subarray(1000), center);
     const queryCodes = new Int16Array(dim);
     for (let t = 0; t < 10; t++) {
       const query = vectors.subarray(t * dim, (t + 1) * dim);
-      const qscale = quantizeQuery(query, queryCodes);
+      const qscale = quantiseQuery(query, queryCodes);
       const result = index.search(query, 20);
       expectNearReference(
         result,
@@ -201,7 +201,7 @@ describe.each(backends)('FlatIndex (%s)', (backend) => {
       expect(result.scores[0]).toBeCloseTo(1, 2);
     }
     expect(index.vector(5)).toEqual(
-      dequantize(
+      dequantise(
         centred.codes.subarray(5 * dim, 6 * dim),
         centred.scales.subarray(5, 6),
         dim,
@@ -250,7 +250,7 @@ describe.each(backends)('FlatIndex (%s)', (backend) => {
   it('searches by a stored vector, excluding the item itself', async () => {
     // Normalised vectors (the build path), so an item is its own best match.
     const vectors = Float32Array.from({ length: 500 * 48 }, () => random() * 2 - 1);
-    const catalog = { dim: 48, ...quantizeVectors(vectors, 48) };
+    const catalog = { dim: 48, ...quantiseVectors(vectors, 48) };
     const index = await indexOf(catalog, backend);
     for (const i of [0, 7, 250, 499]) {
       const byIndex = index.searchByIndex(i, 10);
@@ -270,9 +270,9 @@ describe.each(backends)('FlatIndex (%s)', (backend) => {
     reserved.append(catalog.codes, catalog.scales);
     for (let t = 0; t < 10; t++) {
       const query = randomQuery(20);
-      const expected = plain(once.searchQuantized(query, 0.125, 30));
-      expect(plain(inPieces.searchQuantized(query, 0.125, 30))).toEqual(expected);
-      expect(plain(reserved.searchQuantized(query, 0.125, 30))).toEqual(expected);
+      const expected = plain(once.searchQuantised(query, 0.125, 30));
+      expect(plain(inPieces.searchQuantised(query, 0.125, 30))).toEqual(expected);
+      expect(plain(reserved.searchQuantised(query, 0.125, 30))).toEqual(expected);
     }
     expect(inPieces.vector(4999)).toEqual(
       Float32Array.from(catalog.codes.subarray(4999 * 20), (c) => c * catalog.scales[4999]),
@@ -292,7 +292,7 @@ describe.each(backends)('FlatIndex (%s)', (backend) => {
       () => index.search(query, MAX_K + 1),
       () => index.search(query, 1.5),
       () => index.search(new Float32Array(5), 1),
-      () => index.searchQuantized(new Int16Array(4).fill(queryCodeMax(4) + 1), 1, 1),
+      () => index.searchQuantised(new Int16Array(4).fill(queryCodeMax(4) + 1), 1, 1),
       () => index.searchByIndex(10, 1),
       () => index.search(query, 1, { exclude: -2 }),
       () => index.append(new Int8Array(5), new Float32Array(1)),
@@ -334,7 +334,7 @@ describe('backends', () => {
       for (const result of results.slice(1)) expect(plain(result)).toEqual(plain(results[0]));
       // Full 14-bit query codes: dot products pass 2^24, so scores are f32-rounded.
       const codes = new Int16Array(200);
-      const qscale = quantizeQuery(query, codes);
+      const qscale = quantiseQuery(query, codes);
       const keep = (i: number) => i !== t && (!mask || bit(mask, i));
       expectNearReference(
         results[0],

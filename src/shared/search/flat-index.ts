@@ -2,7 +2,7 @@
  * The exact flat int8 index: every vector scanned per query by a WebAssembly SIMD kernel (relaxed
  * or plain) or plain TypeScript, all with identical results. Vectors live once, in WASM memory.
  */
-import { queryCodeMax, quantizeQuery } from '../catalog/quantize.ts';
+import { queryCodeMax, quantiseQuery } from '../catalog/quantise.ts';
 import { bestBackend, supportsBackend } from './backend-support.ts';
 import { IndexError } from './index-error.ts';
 import { compileKernel, type Backend, type WasmBackend } from './kernel-modules.ts';
@@ -170,12 +170,12 @@ export class FlatIndex {
         `query has ${query.length} values, the index has dim ${this.dim}`,
       );
     }
-    const qscale = quantizeQuery(query, this.#queryCodes);
+    const qscale = quantiseQuery(query, this.#queryCodes);
     return this.#scan(this.#queryCodes, qscale, k, options);
   }
 
-  /** Like search, with a query already quantised by quantizeQuery (codes in ±queryCodeMax(dim)). */
-  searchQuantized(
+  /** Like search, with a query already quantised by quantiseQuery (codes in ±queryCodeMax(dim)). */
+  searchQuantised(
     codes: Int16Array,
     scale: number,
     k: number,

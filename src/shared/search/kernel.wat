@@ -229,7 +229,7 @@
                 (call $row_dots (local.get $acc0) (local.get $acc1) (local.get $acc2) (local.get $acc3)))
 ;;#if relaxed
               ;; dot = 128 × (dot with hi - 64 × code sum) + dot with lo; i32 wraps cancel out
-              ;; because the true dot fits (quantizeQuery bounds the code range by dim).
+              ;; because the true dot fits (quantiseQuery bounds the code range by dim).
               (local.set $dots
                 (i32x4.sub
                   (i32x4.add

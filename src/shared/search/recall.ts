@@ -1,5 +1,5 @@
 /** Recall@k of the int8 index (quantisation + kernel) against exact float32 search, on sampled queries. */
-import { meanVector, normalizeVectors, quantizeVectors } from '../catalog/quantize.ts';
+import { meanVector, normalizeVectors, quantiseVectors } from '../catalog/quantise.ts';
 import { FlatIndex, type Backend } from './flat-index.ts';
 import { seededRandom } from './seeded-random.ts';
 
@@ -23,7 +23,7 @@ export interface RecallOptions {
   k?: number;
   seed?: number;
   backend?: Backend | 'auto';
-  /** Quantise residuals from the catalog mean (quantizeVectors' `center`); default true. */
+  /** Quantise residuals from the catalog mean (quantiseVectors' `center`); default true. */
   center?: boolean;
 }
 
@@ -41,7 +41,7 @@ export async function recallAtKInt8VsFloat(
   if (k < 1) return 1;
   const unit = normalizeVectors(vectors.slice(), dim);
   const center = options.center === false ? undefined : meanVector(vectors, dim);
-  const { codes, scales } = quantizeVectors(vectors, dim, { center });
+  const { codes, scales } = quantiseVectors(vectors, dim, { center });
   const index = await FlatIndex.create({ dim, backend: options.backend });
   index.append(codes, scales, center);
   const random = seededRandom(options.seed ?? 1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelInfo } from '../state/engine-types.ts';
+import type { ModelInfo } from '../engine/engine-types.ts';
 import { comparableModels, resolvePair, withModel } from './compare-models.ts';
 
 const model = (id: string, image = true): ModelInfo => ({

@@ -1,5 +1,5 @@
 /** Which of the catalog's models the Compare view can set side by side, and the pair shown. */
-import type { ModelInfo } from '../state/engine-types.ts';
+import type { ModelInfo } from '../engine/engine-types.ts';
 
 /** The two models of a comparison, left then right. */
 export type ModelPair = readonly [string, string];

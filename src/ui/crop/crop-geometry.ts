@@ -1,5 +1,5 @@
 /** Crop box geometry in normalised [0, 1] photo coordinates: moving and resizing stay inside the photo. */
-import type { Rect } from '../state/engine-types.ts';
+import type { Rect } from '../engine/engine-types.ts';
 
 /** What a drag grabs: the whole box or one of its edges/corners. */
 export type CropHandle = 'move' | 'n' | 's' | 'e' | 'w' | 'nw' | 'ne' | 'sw' | 'se';

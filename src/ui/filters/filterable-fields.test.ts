@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldSummary } from '../state/engine-types.ts';
+import type { FieldSummary } from '../engine/engine-types.ts';
 import {
   filterableFields,
   knownFilters,

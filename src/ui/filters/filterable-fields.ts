@@ -1,5 +1,5 @@
 /** Which catalog fields make useful filter chips: more than one value, but few enough to scan by eye. */
-import type { FieldSummary } from '../state/engine-types.ts';
+import type { FieldSummary } from '../engine/engine-types.ts';
 
 /** Beyond this many distinct values a field is an identifier (e.g. sender_id), not a facet. */
 export const MAX_CHIP_VALUES = 30;

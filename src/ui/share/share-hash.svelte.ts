@@ -4,7 +4,7 @@
  * Call during component initialisation.
  */
 import { untrack } from 'svelte';
-import type { SearchSession } from '../state/search-session.svelte.ts';
+import type { SearchSession } from '../query/search-session.svelte.ts';
 import { decodeShareState, encodeShareState } from './share-state.ts';
 
 export function bindShareHash(session: SearchSession, isReady: () => boolean): void {

@@ -1,0 +1,307 @@
+/**
+ * The page's search engine: owns the search worker, mirrors its loading state in runes, checks
+ * query files, keeps only the latest search (a superseded one resolves to null), caches
+ * thumbnail URLs and keeps the session's latency statistics.
+ */
+import { proxy, transfer, wrap, type Remote } from 'comlink';
+import { registerAbortTransfer, releaseAbortSignal } from '../../engine-api/abort-transfer.ts';
+import type { CatalogSnapshot, ItemColumns } from '../../engine-api/api-types.ts';
+import type { SearchApi } from '../../worker/search.worker.ts';
+import {
+  MAX_QUERY_BYTES,
+  type CatalogInfo,
+  type CatalogItem,
+  type EngineStatus,
+  type LatencyStats,
+  type LoadProgress,
+  type QueryImage,
+  type Rect,
+  type SearchOptions,
+  type SearchOutcome,
+  type Timings,
+} from './engine-types.ts';
+
+registerAbortTransfer();
+
+const STAGES = ['decode', 'preprocess', 'embed', 'search', 'total'] as const;
+
+/** Nearest-rank percentile of an ascending list. */
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export function latencyStats(samples: readonly Timings[]): LatencyStats | null {
+  if (!samples.length) return null;
+  const p50 = {} as Timings;
+  const p95 = {} as Timings;
+  for (const stage of STAGES) {
+    const sorted = samples.map((t) => t[stage]).sort((a, b) => a - b);
+    p50[stage] = percentile(sorted, 50);
+    p95[stage] = percentile(sorted, 95);
+  }
+  return { count: samples.length, p50, p95 };
+}
+
+function namedError(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
+
+export class SearchEngine {
+  #timings = $state.raw<Timings[]>([]);
+  status = $state<EngineStatus>('loading');
+  progress = $state<LoadProgress | null>(null);
+  /** Why loading failed (status 'error'); query errors reject their call instead. */
+  error = $state<string | null>(null);
+  info = $state.raw<CatalogInfo | null>(null);
+  /** Per-stage p50/p95 over this session's photo searches (not "more like this"). */
+  stats = $derived(latencyStats(this.#timings));
+  ready = $derived(this.status === 'ready');
+
+  #worker: Worker | null = null;
+  #api: Remote<SearchApi> | null = null;
+  #started: Promise<void> | undefined;
+  #items: ItemColumns | null = null;
+  #indexById: Map<string, number> | null = null;
+  // A private cache, not state: nothing renders from it directly.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #thumbs = new Map<number, Promise<string>>();
+  /** The search in flight: a newer search, photo or "more like this" aborts it. */
+  #inFlight: AbortController | null = null;
+  #latest = 0;
+
+  /**
+   * Starts the worker and loads the catalog; after an error, calling again retries. A load cut
+   * off by a lost connection resumes by itself once the device is back online (verified files
+   * are kept, so only the rest is downloaded).
+   */
+  start(): Promise<void> {
+    this.#started ??= this.#start().catch((error: unknown) => {
+      this.#started = undefined;
+      this.status = 'error';
+      this.error = error instanceof Error ? error.message : String(error);
+      if (navigator.onLine) return;
+      this.error += ' Loading continues when you are back online.';
+      window.addEventListener('online', this.#resume, { once: true });
+    });
+    return this.#started;
+  }
+
+  #resume = () => void this.start();
+
+  async #start(): Promise<void> {
+    this.status = 'loading';
+    this.error = null;
+    // Ask the browser not to evict the catalog under storage pressure; a refusal is fine.
+    navigator.storage?.persist?.().catch(() => false);
+    const api = this.#connect();
+    const snapshot = await api.start(
+      { appUrl: document.baseURI },
+      proxy(({ status, progress }) => {
+        if (this.status === 'ready') return;
+        this.status = status;
+        this.progress = progress;
+      }),
+      proxy((next: CatalogSnapshot) => this.#show(next)),
+    );
+    this.#show(snapshot);
+    this.progress = null;
+    this.status = 'ready';
+  }
+
+  #connect(): Remote<SearchApi> {
+    if (this.#api) return this.#api;
+    // Vite bundles the worker from this literal `new URL(..., import.meta.url)` form.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const worker = new Worker(new URL('../../worker/search.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'lookalike-search',
+    });
+    worker.addEventListener('error', (event) => {
+      // After ready, calls report their own errors; this is an unexpected one, worth a log.
+      if (this.status === 'ready') return console.warn('Search worker error:', event.message);
+      // Before ready, the worker could not start (its script failed to load or crashed):
+      // the pending start will never answer, so start over with a new worker on retry.
+      worker.terminate();
+      this.#api = null;
+      this.#worker = null;
+      this.#started = undefined;
+      this.status = 'error';
+      this.error = `The search engine could not start${event.message ? `: ${event.message}` : ''}.`;
+    });
+    this.#worker = worker;
+    this.#api = wrap<SearchApi>(worker);
+    return this.#api;
+  }
+
+  #show({ info, items }: CatalogSnapshot): void {
+    this.#revokeThumbnails();
+    this.#items = items;
+    this.#indexById = null;
+    this.info = info;
+  }
+
+  /** Item indices change with the catalog version: object URLs are made again. */
+  #revokeThumbnails(): void {
+    for (const url of this.#thumbs.values()) {
+      url.then((u) => URL.revokeObjectURL(u)).catch(() => undefined);
+    }
+    this.#thumbs.clear();
+  }
+
+  #readyApi(): Remote<SearchApi> {
+    if (this.status !== 'ready' || !this.#api) {
+      throw namedError('EngineError', 'The catalog is still loading.');
+    }
+    return this.#api;
+  }
+
+  /**
+   * Hands a photo to the worker, which decodes it once (EXIF-upright) for any number of crops.
+   * A Blob over 20 MB is refused before it is read; an ImageBitmap is transferred (unusable here
+   * afterwards). Also cancels a search still in flight: a new photo supersedes it.
+   */
+  async setQueryImage(source: Blob | ImageBitmap): Promise<QueryImage> {
+    if (source instanceof Blob && source.size > MAX_QUERY_BYTES) {
+      const mb = (source.size / 1024 / 1024).toFixed(1);
+      throw namedError(
+        'ImageTooLargeError',
+        `This photo is ${mb} MB; photos up to ${MAX_QUERY_BYTES / 1024 / 1024} MB are accepted.`,
+      );
+    }
+    const api = this.#readyApi();
+    this.#supersede();
+    return source instanceof Blob
+      ? api.setQueryImage(source)
+      : api.setQueryImage(transfer(source, [source]));
+  }
+
+  /** Crops, embeds and searches the photo; null when a newer search superseded this one. */
+  async search(
+    query: QueryImage,
+    crop: Rect | null,
+    options: SearchOptions,
+  ): Promise<SearchOutcome | null> {
+    const outcome = await this.#latestOnly((api, signal) =>
+      api.searchImage(query.queryId, crop, options, signal),
+    );
+    // Only searches whose results are shown count towards the session's latency.
+    if (outcome) this.#timings = [...this.#timings, outcome.timings];
+    return outcome;
+  }
+
+  /**
+   * The photo searched with each model in `modelIds` (Compare), one outcome per model, in order;
+   * null when a newer search superseded it. Not counted in the session's latency statistics,
+   * which describe single-model searches.
+   */
+  compare(
+    query: QueryImage,
+    crop: Rect | null,
+    modelIds: readonly string[],
+    options: SearchOptions,
+  ): Promise<SearchOutcome[] | null> {
+    return this.#latestOnly((api, signal) =>
+      api.compareImage(query.queryId, crop, options, [...modelIds], signal),
+    );
+  }
+
+  /** Items matching words (a text embedding, or keyword filters); null when superseded. */
+  searchText(text: string, options: SearchOptions): Promise<SearchOutcome | null> {
+    return this.#latestOnly((api, signal) => api.searchText(text, options, signal));
+  }
+
+  /** Items like a catalog item (by index or id), from its stored vector; null when superseded. */
+  moreLikeThis(item: number | string, options: SearchOptions): Promise<SearchOutcome | null> {
+    return this.#latestOnly((api) => api.moreLikeThis(item, options));
+  }
+
+  #supersede(): void {
+    this.#inFlight?.abort(new DOMException('Superseded by a newer search', 'AbortError'));
+    this.#inFlight = null;
+    this.#latest++;
+  }
+
+  async #latestOnly<T>(
+    run: (api: Remote<SearchApi>, signal: AbortSignal) => Promise<T>,
+  ): Promise<T | null> {
+    const api = this.#readyApi();
+    this.#supersede();
+    const ticket = this.#latest;
+    const controller = new AbortController();
+    this.#inFlight = controller;
+    try {
+      const outcome = await run(api, controller.signal);
+      return ticket === this.#latest ? outcome : null;
+    } catch (error) {
+      if (ticket !== this.#latest || isAbort(error)) return null;
+      throw error;
+    } finally {
+      releaseAbortSignal(controller.signal);
+      if (this.#inFlight === controller) this.#inFlight = null;
+    }
+  }
+
+  /** An object URL of the item's thumbnail, made once per item and catalog version. */
+  thumbnailUrl(index: number): Promise<string> {
+    let url = this.#thumbs.get(index);
+    if (!url) {
+      url = this.thumbnailBlob(index).then((blob) => URL.createObjectURL(blob));
+      url.catch(() => this.#thumbs.delete(index));
+      this.#thumbs.set(index, url);
+    }
+    return url;
+  }
+
+  /** The item's WebP thumbnail itself (e.g. to search with a sample's photo). */
+  thumbnailBlob(index: number): Promise<Blob> {
+    return this.#readyApi().thumbnail(index);
+  }
+
+  /** The item at `index` of the current catalog; throws a RangeError for an index it lacks. */
+  item(index: number): CatalogItem {
+    const items = this.#items;
+    if (!items || !Number.isInteger(index) || index < 0 || index >= items.ids.length) {
+      throw new RangeError(`The catalog has no item at ${index}.`);
+    }
+    const fields: Record<string, string> = {};
+    for (const [name, column] of Object.entries(items.fields)) fields[name] = column[index];
+    return { index, id: items.ids[index], fields };
+  }
+
+  /** The index of the item with this id (e.g. from a share link), or null. */
+  indexOf(id: string): number | null {
+    if (!this.#items) return null;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup table, not state
+    this.#indexById ??= new Map(this.#items.ids.map((itemId, index) => [itemId, index]));
+    return this.#indexById.get(id) ?? null;
+  }
+
+  /** `n` distinct random item indices (fewer if the catalog is smaller). */
+  sampleIndices(n: number): number[] {
+    const count = this.#items?.ids.length ?? 0;
+    const want = Math.min(Math.max(0, Math.floor(n)), count);
+    // Partial Fisher-Yates over the index range: distinct picks, no retries.
+    const order = Array.from({ length: count }, (_, i) => i);
+    for (let i = 0; i < want; i++) {
+      const j = i + Math.floor(Math.random() * (count - i));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    return order.slice(0, want);
+  }
+
+  /** Stops the worker and frees the thumbnail URLs. */
+  dispose(): void {
+    window.removeEventListener('online', this.#resume);
+    this.#supersede();
+    this.#revokeThumbnails();
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#api = null;
+    this.#started = undefined;
+    this.status = 'loading';
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The catalog's life in the worker: start from the stored catalog (or download it), open one
+ * session per model, and swap in a newer catalog, sessions included, once it is complete.
+ */
+import type { CatalogManifest } from '../../shared/catalog/manifest.ts';
+import { parseManifest } from '../../shared/catalog/validate-manifest.ts';
+import { IdbCatalogStore } from '../../storage/catalog-store.ts';
+import { CatalogSource } from '../../storage/catalog-source.ts';
+import { CatalogError } from '../../storage/errors.ts';
+import { fetchManifest } from '../../storage/fetch-manifest.ts';
+import type { LoadUpdate } from '../../engine-api/api-types.ts';
+import { canRun, loadCatalog, type LoadContext, type LoadedCatalog } from './loader.ts';
+import { LoadReporter } from './load-reporter.ts';
+import { openRuntime, type QueryRuntime } from '../models/query-runtime.ts';
+
+export interface RuntimeEntry {
+  sha256: string;
+  /** The init promise, kept so two early calls never build two sessions. */
+  runtime: Promise<QueryRuntime>;
+}
+
+/** A loaded catalog with the sessions for its models: swapped as one, so they always match. */
+export interface ActiveCatalog extends LoadedCatalog {
+  runtimes: Map<string, RuntimeEntry>;
+}
+
+async function storedManifest(idb: IdbCatalogStore): Promise<CatalogManifest | undefined> {
+  try {
+    const record = await idb.getCatalog('current');
+    return record && parseManifest(record.manifest);
+  } catch {
+    // Unreadable or from an older format: treat as nothing stored.
+    return undefined;
+  }
+}
+
+export class CatalogLifecycle {
+  #current: ActiveCatalog | null = null;
+  #started: Promise<ActiveCatalog> | undefined;
+  #idb = new IdbCatalogStore();
+  #source = new CatalogSource(this.#idb);
+
+  get current(): ActiveCatalog | null {
+    return this.#current;
+  }
+
+  get storage(): 'indexeddb' | 'memory' {
+    return this.#source.store.kind;
+  }
+
+  /** Why the session fell back to memory, if it did. */
+  get notice(): string | null {
+    return this.#source.notice;
+  }
+
+  /**
+   * Loads the catalog once (a failed start may be retried). `onSwap` runs when a newer catalog,
+   * downloaded in the background, has replaced the current one; it gets the sessions the new
+   * catalog no longer uses, to dispose of once no query needs them.
+   */
+  start(
+    appUrl: string,
+    onUpdate: (update: LoadUpdate) => void,
+    onSwap: (retired: QueryRuntime[]) => void,
+  ): Promise<ActiveCatalog> {
+    this.#started ??= this.#start(appUrl, onUpdate, onSwap).catch((error: unknown) => {
+      this.#started = undefined;
+      throw error;
+    });
+    return this.#started;
+  }
+
+  async #start(
+    appUrl: string,
+    onUpdate: (update: LoadUpdate) => void,
+    onSwap: (retired: QueryRuntime[]) => void,
+  ): Promise<ActiveCatalog> {
+    const reporter = new LoadReporter(onUpdate);
+    reporter.report('loading', { phase: 'manifest', loadedBytes: 0, totalBytes: 0 });
+    const manifestUrl = new URL('catalog/manifest.json', appUrl).href;
+    const context = (withProgress: boolean, opening: Map<string, RuntimeEntry>): LoadContext => ({
+      source: this.#source,
+      manifestUrl,
+      appUrl,
+      reporter: withProgress ? reporter : null,
+      wantModel: (spec) => this.#current?.runtimes.get(spec.id)?.sha256 !== spec.sha256,
+      onModelFiles: (spec, files) => {
+        const runtime = openRuntime(spec, files, appUrl);
+        // Awaited in #withRuntimes; a load that fails first must not leave it unhandled.
+        runtime.catch(() => undefined);
+        opening.set(spec.id, { sha256: spec.sha256, runtime });
+      },
+    });
+
+    try {
+      await this.#idb.ready();
+    } catch (error) {
+      this.#source.degrade(error);
+    }
+    const stored = this.storage === 'indexeddb' ? await storedManifest(this.#idb) : undefined;
+    // With a stored catalog, start from it at once; the manifest only tells whether to update.
+    const latest = stored
+      ? fetchManifest(manifestUrl, { attempts: 1 }).catch(() => null)
+      : fetchManifest(manifestUrl);
+
+    let manifest = stored ?? (await latest)!;
+    let opening = new Map<string, RuntimeEntry>();
+    let loaded: LoadedCatalog;
+    try {
+      loaded = await loadCatalog(manifest, context(true, opening));
+    } catch (error) {
+      // A stored catalog this app version cannot read any more: try the server's current one.
+      const readable = !(error instanceof CatalogError && error.code === 'format');
+      const newer = stored && !readable && (await latest);
+      if (!newer || newer.version === manifest.version) throw error;
+      manifest = newer;
+      opening = new Map();
+      loaded = await loadCatalog(manifest, context(true, opening));
+    }
+    const active = await this.#withRuntimes(manifest, loaded, opening);
+    if (manifest !== stored) await this.#activate(manifest);
+    this.#current = active;
+
+    if (stored) {
+      void latest
+        .then(async (server) => {
+          if (!server || server.version === manifest.version || this.storage === 'memory') return;
+          onSwap(await this.#update(server, context));
+        })
+        .catch((error: unknown) => {
+          // The stored catalog keeps working; the update is tried again on the next visit.
+          console.warn('Catalog update failed:', error);
+        });
+    }
+    return active;
+  }
+
+  /**
+   * Downloads a newer catalog next to the current one, then swaps it in once complete. Returns
+   * the sessions of the old catalog that the new one does not share.
+   */
+  async #update(
+    manifest: CatalogManifest,
+    context: (withProgress: false, opening: Map<string, RuntimeEntry>) => LoadContext,
+  ): Promise<QueryRuntime[]> {
+    await this.#source.store.setPending(manifest);
+    const opening = new Map<string, RuntimeEntry>();
+    const loaded = await loadCatalog(manifest, context(false, opening));
+    const active = await this.#withRuntimes(manifest, loaded, opening);
+    await this.#activate(manifest);
+    const old = this.#current;
+    this.#current = active;
+    const kept = new Set([...active.runtimes.values()].map((entry) => entry.runtime));
+    const retired = [...(old?.runtimes.values() ?? [])].filter((e) => !kept.has(e.runtime));
+    return Promise.all(retired.map((entry) => entry.runtime));
+  }
+
+  /** Flips the stored 'current' pointer; a memory-only session instead clears partial files. */
+  async #activate(manifest: CatalogManifest): Promise<void> {
+    if (this.storage === 'indexeddb') {
+      try {
+        await this.#source.store.activate(manifest);
+      } catch (error) {
+        this.#source.degrade(error);
+      }
+    } else {
+      await this.#idb.collectGarbage().catch(() => 0);
+    }
+  }
+
+  /** Sessions for the catalog's models: the unchanged ones reused, the others just opened. */
+  async #withRuntimes(
+    manifest: CatalogManifest,
+    loaded: LoadedCatalog,
+    opening: Map<string, RuntimeEntry>,
+  ): Promise<ActiveCatalog> {
+    const runtimes = new Map<string, RuntimeEntry>();
+    for (const { spec } of manifest.models.filter(canRun)) {
+      const previous = this.#current?.runtimes.get(spec.id);
+      const entry = previous?.sha256 === spec.sha256 ? previous : opening.get(spec.id);
+      if (entry) runtimes.set(spec.id, entry);
+    }
+    // Ready means a query can run: wait for every session (their failures surface here).
+    await Promise.all([...runtimes.values()].map((entry) => entry.runtime));
+    return { ...loaded, runtimes };
+  }
+}

@@ -1,0 +1,50 @@
+/** Turns the shopper's photo (a file's Blob or a camera frame's ImageBitmap) into upright RGBA, once. */
+import { decodeImageBlob } from '../../shared/preprocess/decode-browser.ts';
+import { fitWithin } from '../../shared/preprocess/decode-limits.ts';
+import type { RgbaImage } from '../../shared/preprocess/rgba-image.ts';
+import { MAX_QUERY_BYTES } from '../../engine-api/limits.ts';
+import { ImageTooLargeError, UnsupportedImageError } from '../errors.ts';
+import { DECODABLE_FORMATS, SNIFF_BYTES, sniffImageFormat } from './sniff-image.ts';
+
+/** Checks size and content (magic bytes, not the name) before handing a Blob to the decoder. */
+async function checkBlob(blob: Blob): Promise<void> {
+  if (blob.size > MAX_QUERY_BYTES) throw new ImageTooLargeError(blob.size);
+  if (blob.size === 0) throw new UnsupportedImageError('This file is empty.');
+  const format = sniffImageFormat(new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer()));
+  if (format === 'heic') {
+    throw new UnsupportedImageError(
+      'HEIC photos cannot be read by this browser. Share the photo as JPEG, or take it with the camera here.',
+    );
+  }
+  if (!format || !DECODABLE_FORMATS.has(format)) {
+    throw new UnsupportedImageError(
+      'This file is not a photo the app can read. Use a JPEG, PNG, WebP, GIF, AVIF or BMP image.',
+    );
+  }
+}
+
+/** A camera frame is already decoded and upright: read its pixels, downscaled if huge. */
+function bitmapPixels(bitmap: ImageBitmap): RgbaImage {
+  const { width, height } = fitWithin(bitmap.width, bitmap.height);
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (!context) throw new UnsupportedImageError('No 2D canvas to read the camera frame with.');
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(bitmap, 0, 0, width, height);
+  return { data: context.getImageData(0, 0, width, height).data, width, height };
+}
+
+export async function decodeQueryPhoto(source: Blob | ImageBitmap): Promise<RgbaImage> {
+  if (source instanceof Blob) {
+    await checkBlob(source);
+    const { data, width, height } = await decodeImageBlob(source);
+    return { data, width, height };
+  }
+  try {
+    if (!source.width || !source.height)
+      throw new UnsupportedImageError('The camera frame is empty.');
+    return bitmapPixels(source);
+  } finally {
+    source.close();
+  }
+}
