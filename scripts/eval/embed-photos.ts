@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { EmbeddingCache } from '../catalog/embedding-cache.ts';
+import { EmbeddingCache } from '../lib/embedding-cache.ts';
 import { ProgressBar } from '../lib/progress.ts';
 import type { Embedder } from './embedders.ts';
 

@@ -5,7 +5,7 @@ import type { CatalogManifest, FileRef, ItemTable } from '../../src/shared/catal
 import { decodeShard } from '../../src/shared/catalog/shard.ts';
 import { parseManifest } from '../../src/shared/catalog/validate-manifest.ts';
 import { FlatIndex } from '../../src/shared/search/flat-index.ts';
-import { sha256 } from '../catalog/write-files.ts';
+import { sha256 } from './catalog-files.ts';
 
 export class CatalogFileError extends Error {
   override name = 'CatalogFileError';

@@ -11,7 +11,7 @@ import {
   DEFAULT_MOBILENET_OPTIONS,
   MOBILENET_ID,
   mobilenetSourceHash,
-} from './mobilenet-model.ts';
+} from '../lib/mobilenet-model.ts';
 import { modelsDir, readModelSpec, writeModel } from './write-model.ts';
 import {
   convertFashion,

@@ -2,7 +2,7 @@
  * The fashion head on frozen backbone features: standardise, then a linear projection or a
  * one-hidden-layer MLP, then L2-normalise. Forward and backward in plain Float32Array loops.
  */
-import { gaussian, type Random } from '../eval/seeded-random.ts';
+import { gaussian, type Random } from '../lib/seeded-random.ts';
 
 export interface HeadShape {
   input: number;

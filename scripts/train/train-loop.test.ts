@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeCameraQuery } from '../eval/camera-queries.ts';
-import { colourHistogramOf, COLOUR_HISTOGRAM_DIM } from '../eval/colour-histogram.ts';
-import { loadLabelledPhotos, NON_LABELS, type LabelledPhoto } from '../eval/dataset.ts';
-import { seededRandom } from '../eval/seeded-random.ts';
-import { splitPhotos } from '../eval/split.ts';
+import { makeCameraQuery } from '../lib/camera-queries.ts';
+import { colourHistogramOf, COLOUR_HISTOGRAM_DIM } from '../lib/colour-histogram.ts';
+import { loadLabelledPhotos, NON_LABELS, type LabelledPhoto } from '../lib/dataset.ts';
+import { seededRandom } from '../lib/seeded-random.ts';
+import { splitPhotos } from '../lib/split.ts';
 import { embedAll } from './head.ts';
 import { trainHead, type TrainConfig } from './train-loop.ts';
 import { validate } from './validate.ts';

@@ -3,7 +3,7 @@
  * stopping that restores the best weights. Deterministic for a seed (plain float loops, seeded
  * init and sampling).
  */
-import { deriveSeed, seededRandom } from '../eval/seeded-random.ts';
+import { deriveSeed, seededRandom } from '../lib/seeded-random.ts';
 import { Adam } from './adam.ts';
 import {
   backward,

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summariseFields } from './field-summary.ts';
 
-const csv = resolve(import.meta.dirname, '../../../shared/datasets/clothing/images.csv');
+const csv = resolve(import.meta.dirname, '../../../../shared/datasets/clothing/images.csv');
 
 describe('summariseFields', () => {
   it('counts values most frequent first, ties by value, empty values kept', () => {

@@ -4,9 +4,9 @@
  * kernel's, and reports its rows with `where: 'node'`; an unavailable one is skipped with its
  * reason. In-browser peers live in suites/js-peers.ts and suites/library-peers.ts.
  */
-import { faissNodePeer } from './peers/faiss-node.ts';
-import { faissPythonPeer } from './peers/faiss-python.ts';
-import type { SyntheticCatalog } from './suites/search-data.ts';
+import { faissNodePeer } from './faiss-node.ts';
+import { faissPythonPeer } from './faiss-python.ts';
+import type { SyntheticCatalog } from '../suites/search-data.ts';
 
 export interface NodePeerRun {
   /** Per-query wall times, ms, measured inside the peer's own process. */

@@ -21,11 +21,11 @@ import {
   type NodeModel,
 } from '../lib/node-model.ts';
 import { DerivedCache } from './derived-cache.ts';
-import { EmbeddingCache } from './embedding-cache.ts';
-import { readMetadata } from './metadata.ts';
+import { EmbeddingCache } from '../lib/embedding-cache.ts';
+import { readMetadata } from '../lib/metadata.ts';
 import { recallAtKInt8VsFloat } from '../../src/shared/search/recall.ts';
-import { scanImages, type ImageFile } from './scan-images.ts';
-import { packThumbnails, removeStale, sha256, writeHashed } from './write-files.ts';
+import { scanImages, type ImageFile } from '../lib/scan-images.ts';
+import { packThumbnails, removeStale, sha256, writeHashed } from '../lib/catalog-files.ts';
 
 export interface BuildOptions {
   images: string;

@@ -3,7 +3,7 @@
  * u32 header length, a JSON header (shape, backbone layers, view averaging, tensor sizes,
  * training summary), zero padding to 4 bytes, then the float32 tensors in header order.
  */
-import type { HeadShape, HeadWeights } from './head.ts';
+import type { HeadShape, HeadWeights } from '../train/head.ts';
 
 const MAGIC = 'LKHEAD01';
 const TENSORS = ['mean', 'invStd', 'w1', 'b1', 'w2', 'b2'] as const;

@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogManifest } from '../../src/shared/catalog/manifest.ts';
 import { decodeShard, ShardFormatError } from '../../src/shared/catalog/shard.ts';
 import { CatalogFileError, loadCatalog } from '../lib/load-catalog.ts';
-import { buildCatalog, type BuildOptions } from './build.ts';
+import { buildCatalog, type BuildOptions } from './pipeline.ts';
 
 const shared = resolve(import.meta.dirname, '../../../shared/datasets/clothing');
 const photos = readdirSync(join(shared, 'images')).sort();

@@ -10,7 +10,7 @@ export interface WeightSpec {
   name: string;
   shape: number[];
   dtype: 'float32';
-  quantisation?: { min: number; scale: number; dtype: 'uint8' };
+  quantization?: { min: number; scale: number; dtype: 'uint8' };
 }
 
 export interface KerasLayer {
@@ -77,7 +77,7 @@ function decodeWeights(specs: WeightSpec[], data: Uint8Array): KerasModel['weigh
   let offset = 0;
   for (const spec of specs) {
     const count = spec.shape.reduce((a, b) => a * b, 1);
-    const q = spec.quantisation;
+    const q = spec.quantization;
     if (!q || q.dtype !== 'uint8') throw new Error(`nsfwjs weight ${spec.name}: expected uint8`);
     const codes = data.slice(offset, offset + count);
     const values = new Float32Array(count);
