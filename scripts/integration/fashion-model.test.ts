@@ -9,9 +9,11 @@ import { seededRandom } from '../lib/seeded-random.ts';
 import { decodeImageNode } from '../lib/decode-node.ts';
 import { backboneFeatures, selectFeatures } from '../lib/backbone-features.ts';
 import { fashionEmbeddings } from '../train/fashion-embedding.ts';
-import { initHead, standardisation } from '../train/head.ts';
+import { initHead } from '../lib/head-weights.ts';
+import { standardisation } from '../train/head.ts';
 import { decodeHeadFile, encodeHeadFile, type HeadMeta } from '../lib/head-file.ts';
-import { convertFashion, FASHION_HEAD_FILE, FASHION_ID } from '../models/fashion-model.ts';
+import { FASHION_HEAD_FILE } from '../lib/head-file.ts';
+import { convertFashion, FASHION_ID } from '../models/fashion-model.ts';
 
 const images = resolve(import.meta.dirname, '../../../shared/datasets/clothing/images');
 const photos = [

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
-import { decodeHeadFile, type HeadMeta } from '../lib/head-file.ts';
+import { decodeHeadFile, FASHION_HEAD_FILE, type HeadMeta } from '../lib/head-file.ts';
 import { buildMobilenetGraph, EMBEDDING_NAME, INPUT_NAME } from '../lib/mobilenet-graph.ts';
 import {
   convertMobilenet,
@@ -24,7 +24,6 @@ import { quantiseColumns } from './quantise-columns.ts';
 const { onnx } = onnxProto;
 
 export const FASHION_ID = 'mobilenet-v2-fashion';
-export const FASHION_HEAD_FILE = join(import.meta.dirname, '../../models/heads', `${FASHION_ID}.bin`);
 /** Bump when the export changes embeddings in a way the source hash cannot see. */
 const EXPORT_VERSION = '1.1.0';
 const PAIR_NAME = 'pixels_with_mirror';

@@ -5,7 +5,8 @@
 import type { FeatureTable } from '../lib/backbone-features.ts';
 import { selectFeatures } from '../lib/backbone-features.ts';
 import { blendEmbeddings } from './blend.ts';
-import { embedAll, type HeadWeights } from './head.ts';
+import type { HeadWeights } from '../lib/head-weights.ts';
+import { embedAll } from './head.ts';
 import type { HeadMeta } from '../lib/head-file.ts';
 
 export function fashionEmbeddings(

@@ -5,16 +5,8 @@
  */
 import { deriveSeed, seededRandom } from '../lib/seeded-random.ts';
 import { Adam } from './adam.ts';
-import {
-  backward,
-  embedAll,
-  forward,
-  HeadWorkspace,
-  initHead,
-  standardisation,
-  trainable,
-  type HeadWeights,
-} from './head.ts';
+import { backward, embedAll, forward, HeadWorkspace, standardisation, trainable } from './head.ts';
+import { initHead, type HeadWeights } from '../lib/head-weights.ts';
 import { PkSampler } from './pk-sampler.ts';
 import { batchHardTriplet, TripletWorkspace, type Margin } from './triplet-loss.ts';
 import { instanceRecallAt1, validate } from './validate.ts';
