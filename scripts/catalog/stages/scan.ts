@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { readMetadata } from '../../lib/metadata.ts';
-import { scanImages, type ImageFile } from '../../lib/scan-images.ts';
+import { IMAGE_TYPES, scanImages, type ImageFile } from '../../lib/scan-images.ts';
 import { sha256 } from '../../lib/catalog-files.ts';
 
 export interface ScannedPhoto {
@@ -21,11 +21,12 @@ export interface Scan {
 
 export async function scan(images: string, metaFile?: string): Promise<Scan> {
   if (!existsSync(images) || !statSync(images).isDirectory()) {
-    throw new Error(
-      `no photo folder at ${images}: pass --images DIR (a folder of JPEG, PNG or WebP photos)`,
-    );
+    throw new Error(`no photo folder at ${images}: pass --images DIR (a folder of ${IMAGE_TYPES})`);
   }
   const found = scanImages(images);
+  if (!found.images.length) {
+    throw new Error(`no photos in ${images}: looked for ${IMAGE_TYPES}, in subfolders too`);
+  }
   const meta = metaFile ? readMetadata(metaFile) : new Map<string, Record<string, string>>();
   const photos = await Promise.all(
     found.images.map(async (file) => ({ file, hash: sha256(await readFile(file.path)) })),
