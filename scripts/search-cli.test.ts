@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, expect, it } from 'vitest';
-import { buildCatalog } from './catalog/build.ts';
+import { buildCatalog } from './catalog/pipeline.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const shared = resolve(root, '../shared/datasets/clothing');

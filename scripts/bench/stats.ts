@@ -1,17 +1,6 @@
-/** Summary statistics of repeated timings. */
+/** Summary statistics of repeated timings (the percentiles are the app's own, src/shared/metrics). */
 
-/** The q-quantile (0..1) of `values`, by linear interpolation between order statistics. */
-export function quantile(values: readonly number[], q: number): number {
-  if (!values.length) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at);
-  const high = Math.ceil(at);
-  return sorted[low] + (sorted[high] - sorted[low]) * (at - low);
-}
-
-export const median = (values: readonly number[]) => quantile(values, 0.5);
-export const p95 = (values: readonly number[]) => quantile(values, 0.95);
+export { median, p95, quantile } from '../../src/shared/metrics/quantile.ts';
 
 /** Rounds for reports: 3 significant decimals below 10, fewer above. */
 export function round(value: number): number {

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { DEMO_MODEL_IDS } from '../../src/shared/model/default-models.ts';
-import { buildCatalog } from './build.ts';
+import { buildCatalog } from './pipeline.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const shared = resolve(root, '../shared/datasets/clothing');

@@ -5,14 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { EmbeddingCache } from '../catalog/embedding-cache.ts';
+import { EmbeddingCache } from '../lib/embedding-cache.ts';
+import type { PhotoSource } from '../lib/photo-source.ts';
 import { ProgressBar } from '../lib/progress.ts';
 import type { Embedder } from './embedders.ts';
-
-export interface PhotoSource {
-  /** Loads the encoded photo (a file read, or a generated camera query). */
-  load(): Promise<Uint8Array>;
-}
 
 export interface EmbedOptions {
   /** Folder of the evaluation's caches (e.g. .cache/eval). */

@@ -7,7 +7,7 @@ import {
   colourHistogramOf,
   COLOUR_HISTOGRAM_DIM,
   COLOUR_HISTOGRAM_ID,
-} from './colour-histogram.ts';
+} from '../lib/colour-histogram.ts';
 
 export interface Embedder {
   id: string;

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { summarizeChance } from '../../src/shared/metrics/summary.ts';
-import { loadLabelledPhotos } from './dataset.ts';
+import { loadLabelledPhotos } from '../lib/dataset.ts';
 import { colourHistogramEmbedder } from './embedders.ts';
 import { evaluateModel } from './evaluate-model.ts';
-import { instanceSet } from './instance-queries.ts';
-import { splitPhotos } from './split.ts';
+import { instanceSet } from '../lib/instance-queries.ts';
+import { splitPhotos } from '../lib/split.ts';
 
 const shared = resolve(import.meta.dirname, '../../../shared/datasets/clothing');
 const photos = loadLabelledPhotos({

@@ -6,10 +6,11 @@
 import { readFile } from 'node:fs/promises';
 import { summarizeRankings, type RetrievalSummary } from '../../src/shared/metrics/summary.ts';
 import { MAX_K } from '../../src/shared/search/flat-index.ts';
-import type { LabelledPhoto } from './dataset.ts';
-import { embedPhotos, type EmbedOptions, type PhotoSource } from './embed-photos.ts';
+import type { LabelledPhoto } from '../lib/dataset.ts';
+import type { PhotoSource } from '../lib/photo-source.ts';
+import { embedPhotos, type EmbedOptions } from './embed-photos.ts';
 import type { Embedder } from './embedders.ts';
-import type { InstanceSet } from './instance-queries.ts';
+import type { InstanceSet } from '../lib/instance-queries.ts';
 import { buildSearchIndex } from './search-index.ts';
 
 export interface ModelEvaluation extends RetrievalSummary {

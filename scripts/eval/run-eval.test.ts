@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadLabelledPhotos } from './dataset.ts';
+import { loadLabelledPhotos } from '../lib/dataset.ts';
 
 // A small copy of the shared set (80 photos + its own CSV): the real CLI, end to end, in seconds.
 const root = resolve(import.meta.dirname, '../..');

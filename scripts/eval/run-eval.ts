@@ -10,13 +10,13 @@ import { parseArgs } from 'node:util';
 import { summarizeChance } from '../../src/shared/metrics/summary.ts';
 import { MAX_K } from '../../src/shared/search/flat-index.ts';
 import { modelsDir } from '../lib/node-model.ts';
-import { COLOUR_HISTOGRAM_ID } from './colour-histogram.ts';
-import { loadLabelledPhotos } from './dataset.ts';
+import { COLOUR_HISTOGRAM_ID } from '../lib/colour-histogram.ts';
+import { loadLabelledPhotos } from '../lib/dataset.ts';
 import { embedderFor } from './embedders.ts';
 import { evaluateModel, type ModelEvaluation } from './evaluate-model.ts';
-import { DEFAULT_INSTANCE_QUERIES, instanceSet } from './instance-queries.ts';
+import { DEFAULT_INSTANCE_QUERIES, instanceSet } from '../lib/instance-queries.ts';
 import { markdownReport, rounded, writeReport, type EvalReport } from './report.ts';
-import { DEFAULT_SPLIT, splitPhotos, type SplitMode } from './split.ts';
+import { DEFAULT_SPLIT, splitPhotos, type SplitMode } from '../lib/split.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const shared = resolve(root, '../shared/datasets/clothing');

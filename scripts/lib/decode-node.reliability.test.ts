@@ -18,7 +18,7 @@ import {
 } from '../../src/shared/preprocess/decode-error.ts';
 import type { RgbaImage } from '../../src/shared/preprocess/rgba-image.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
-import { convertMobilenet } from '../models/mobilenet-model.ts';
+import { convertMobilenet } from './mobilenet-model.ts';
 import { decodeImageNode } from './decode-node.ts';
 
 const datasetImages = resolve(import.meta.dirname, '../../../shared/datasets/clothing/images');

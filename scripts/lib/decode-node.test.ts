@@ -8,7 +8,7 @@ import { ImageDecodeError } from '../../src/shared/preprocess/decode-error.ts';
 import { MAX_DECODE_SIDE } from '../../src/shared/preprocess/decode-limits.ts';
 import type { RgbaImage } from '../../src/shared/preprocess/rgba-image.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
-import { convertMobilenet } from '../models/mobilenet-model.ts';
+import { convertMobilenet } from './mobilenet-model.ts';
 import { decodeImageNode } from './decode-node.ts';
 
 let fixtures: ExifFixtures;

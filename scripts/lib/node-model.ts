@@ -10,23 +10,14 @@ import { parseModelSpec } from '../../src/shared/catalog/validate-manifest.ts';
 import { batchedImageEmbedder } from './batch-embed.ts';
 import { createOnnxEmbedder, type OnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
-import type { RgbaImage } from '../../src/shared/preprocess/rgba-image.ts';
+import type { NodeModel } from './node-model-type.ts';
 import { loadTransformersNodeModel } from './transformers-node-model.ts';
 
 export { decodeImageNode } from './decode-node.ts';
 export type { DecodedImage } from '../../src/shared/preprocess/rgba-image.ts';
+export type { NodeModel } from './node-model-type.ts';
 
 export const modelsDir = resolve(import.meta.dirname, '../../models');
-
-export interface NodeModel {
-  spec: ModelSpec;
-  dim: number;
-  /** Embeds images (upright RGBA) in batches; returns count x dim L2-normalised floats. */
-  embedImages(images: RgbaImage[]): Promise<Float32Array>;
-  /** Models with a text tower only: count x dim L2-normalised floats, one row per text. */
-  embedTexts?(texts: readonly string[]): Promise<Float32Array>;
-  dispose(): Promise<void>;
-}
 
 export class ModelMissingError extends Error {
   override name = 'ModelMissingError';

@@ -6,7 +6,7 @@ import * as transformers from '@huggingface/transformers';
 import { createTransformersEmbedder } from '../../src/shared/model/transformers-embedder.ts';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
 import { batchedImageEmbedder } from './batch-embed.ts';
-import type { NodeModel } from './node-model.ts';
+import type { NodeModel } from './node-model-type.ts';
 
 /** Local files only: models come from `models/`, never from a hub, and nothing is cached. */
 function configure(modelsDir: string): void {

@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { createOnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
 import { decodeImageNode } from '../lib/decode-node.ts';
-import { MOBILENET_ID } from './mobilenet-model.ts';
+import { MOBILENET_ID } from '../lib/mobilenet-model.ts';
 import { modelsDir, readModelSpec } from './write-model.ts';
 
 const root = resolve(import.meta.dirname, '../..');

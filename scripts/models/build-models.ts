@@ -11,14 +11,10 @@ import {
   DEFAULT_MOBILENET_OPTIONS,
   MOBILENET_ID,
   mobilenetSourceHash,
-} from './mobilenet-model.ts';
+} from '../lib/mobilenet-model.ts';
 import { modelsDir, readModelSpec, writeModel } from './write-model.ts';
-import {
-  convertFashion,
-  FASHION_HEAD_FILE,
-  FASHION_ID,
-  fashionSourceHash,
-} from './fashion-model.ts';
+import { FASHION_HEAD_FILE } from '../lib/head-file.ts';
+import { convertFashion, FASHION_ID, fashionSourceHash } from './fashion-model.ts';
 
 interface ModelRecipe {
   id: string;

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
 import { decodeImageNode } from '../lib/decode-node.ts';
-import { convertMobilenet, DEFAULT_MOBILENET_OPTIONS } from './mobilenet-model.ts';
-import { loadNsfwjsMobilenet, type KerasModel } from './nsfwjs-mobilenet.ts';
+import { convertMobilenet, DEFAULT_MOBILENET_OPTIONS } from '../lib/mobilenet-model.ts';
+import { loadNsfwjsMobilenet, type KerasModel } from '../lib/nsfwjs-mobilenet.ts';
 import { loadTfjsReference } from './tfjs-reference.ts';
 
 const images = resolve(import.meta.dirname, '../../../shared/datasets/clothing/images');

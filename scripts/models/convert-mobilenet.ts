@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ResizeMethod } from '../../src/shared/model/spec.ts';
-import { convertMobilenet, DEFAULT_MOBILENET_OPTIONS } from './mobilenet-model.ts';
+import { convertMobilenet, DEFAULT_MOBILENET_OPTIONS } from '../lib/mobilenet-model.ts';
 import { modelsDir, writeModel } from './write-model.ts';
 
 const { values } = parseArgs({

@@ -9,22 +9,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
-import { decodeHeadFile, type HeadMeta } from '../train/head-file.ts';
-import { buildMobilenetGraph, EMBEDDING_NAME, INPUT_NAME } from './mobilenet-graph.ts';
+import { decodeHeadFile, FASHION_HEAD_FILE, type HeadMeta } from '../lib/head-file.ts';
+import { buildMobilenetGraph, EMBEDDING_NAME, INPUT_NAME } from '../lib/mobilenet-graph.ts';
 import {
   convertMobilenet,
   DEFAULT_MOBILENET_OPTIONS,
   mobilenetSourceHash,
   type ConvertedModel,
-} from './mobilenet-model.ts';
-import { loadNsfwjsMobilenet, type KerasModel } from './nsfwjs-mobilenet.ts';
-import { attr, type OnnxGraph } from './onnx-graph.ts';
+} from '../lib/mobilenet-model.ts';
+import { loadNsfwjsMobilenet, type KerasModel } from '../lib/nsfwjs-mobilenet.ts';
+import { attr, type OnnxGraph } from '../lib/onnx-graph.ts';
 import { quantiseColumns } from './quantise-columns.ts';
 
 const { onnx } = onnxProto;
 
 export const FASHION_ID = 'mobilenet-v2-fashion';
-export const FASHION_HEAD_FILE = join(import.meta.dirname, '../../models/heads', `${FASHION_ID}.bin`);
 /** Bump when the export changes embeddings in a way the source hash cannot see. */
 const EXPORT_VERSION = '1.1.0';
 const PAIR_NAME = 'pixels_with_mirror';
@@ -36,7 +35,7 @@ export function fashionSourceHash(headBytes: Uint8Array = readFileSync(FASHION_H
     .update(headBytes)
     .update(mobilenetSourceHash({ ...DEFAULT_MOBILENET_OPTIONS, layers: meta.layers }))
     .update(readFileSync(import.meta.filename))
-    .update(readFileSync(join(import.meta.dirname, '../train/head-file.ts')))
+    .update(readFileSync(join(import.meta.dirname, '../lib/head-file.ts')))
     .update(EXPORT_VERSION)
     .digest('hex');
 }

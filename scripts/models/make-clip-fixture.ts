@@ -6,7 +6,7 @@
  */
 import { COLOUR_FAMILIES } from '../../src/shared/catalog/colour.ts';
 import { buildFixture, centreCropPreprocessor, type FixtureRecipe, fixtureSpec, weights } from './fixture-model.ts';
-import { attr, OnnxGraph } from './onnx-graph.ts';
+import { attr, OnnxGraph } from '../lib/onnx-graph.ts';
 
 export const CLIP_FIXTURE_ID = 'clip-fixture';
 /** Embedding dimension of both towers. */

@@ -5,7 +5,7 @@
  * hidden] after a final layer norm, pooler_output = its CLS row), with seeded random weights.
  */
 import { buildFixture, centreCropPreprocessor, type FixtureRecipe, fixtureSpec, weights } from './fixture-model.ts';
-import { attr, OnnxGraph } from './onnx-graph.ts';
+import { attr, OnnxGraph } from '../lib/onnx-graph.ts';
 
 export const DINOV2_FIXTURE_ID = 'dinov2-fixture';
 export const DINOV2_FIXTURE_DIM = 32;

@@ -9,7 +9,7 @@
 import { resolve } from 'node:path';
 import { FIXTURE_WORDS } from './make-clip-fixture.ts';
 import { buildFixture, fixtureSpec, type FixtureRecipe, weights } from './fixture-model.ts';
-import { attr, OnnxGraph } from './onnx-graph.ts';
+import { attr, OnnxGraph } from '../lib/onnx-graph.ts';
 
 export const SIGLIP_FIXTURE_ID = 'siglip-fixture';
 /** Width of both towers, which is also the embedding (SigLIP has no projection layer). */

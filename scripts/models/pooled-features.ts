@@ -4,8 +4,8 @@ import type { ResizeMethod } from '../../src/shared/model/spec.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
 import { decodeImageNode } from '../lib/decode-node.ts';
 import { ProgressBar } from '../lib/progress.ts';
-import { buildMobilenetGraph, INPUT_NAME } from './mobilenet-graph.ts';
-import type { KerasModel } from './nsfwjs-mobilenet.ts';
+import { buildMobilenetGraph, INPUT_NAME } from '../lib/mobilenet-graph.ts';
+import type { KerasModel } from '../lib/nsfwjs-mobilenet.ts';
 
 const SIZE = 224;
 const BATCH = 16;

@@ -14,10 +14,10 @@ import {
   precisionAtK,
   rankedRelevance,
 } from '../../src/shared/metrics/retrieval.ts';
-import { loadLabelledPhotos, type LabelledPhoto } from '../eval/dataset.ts';
-import { DEFAULT_SPLIT, splitPhotos } from '../eval/split.ts';
-import { DEFAULT_MOBILENET_OPTIONS } from './mobilenet-model.ts';
-import { loadNsfwjsMobilenet } from './nsfwjs-mobilenet.ts';
+import { loadLabelledPhotos, type LabelledPhoto } from '../lib/dataset.ts';
+import { DEFAULT_SPLIT, splitPhotos } from '../lib/split.ts';
+import { DEFAULT_MOBILENET_OPTIONS } from '../lib/mobilenet-model.ts';
+import { loadNsfwjsMobilenet } from '../lib/nsfwjs-mobilenet.ts';
 import { extractPooledFeatures, type PooledFeatures } from './pooled-features.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -161,7 +161,7 @@ Written by \`npx tsx scripts/models/probe-layers.ts --write\` (about 5 minutes o
 extraction plus scoring; a later eval tool supersedes this table).
 
 - Data: the shared clothing set, ${photos.length} photos. Photographer-disjoint split
-  (\`scripts/eval/split.ts\`, seed ${DEFAULT_SPLIT.seed}, about 20% of the photos, whole
+  (\`scripts/lib/split.ts\`, seed ${DEFAULT_SPLIT.seed}, about 20% of the photos, whole
   photographers): ${split.queries.length} queries (labels \`Not sure\`, \`Other\`, \`Skip\` are
   never queries), ${split.catalog.length} catalog photos. The last two columns average the
   seed-${DEFAULT_SPLIT.seed} split with two more photographer splits (seeds ${seeds.slice(1).join(', ')}).
@@ -177,7 +177,7 @@ ${lines.join('\n')}
 Best by mean mAP@10: ${describe(best)}.
 
 **Default: ${chosen ? describe(chosen) : DEFAULT_MOBILENET_OPTIONS.layers.join(' + ')}**
-(\`DEFAULT_MOBILENET_OPTIONS\` in \`scripts/models/mobilenet-model.ts\`). Why:
+(\`DEFAULT_MOBILENET_OPTIONS\` in \`scripts/lib/mobilenet-model.ts\`). Why:
 
 - The centre crop beats squashing for every layer and split: the garment fills the middle of
   these phone photos, and squashing distorts its shape.

@@ -3,7 +3,7 @@
  * matrices, [in, out]: one column per output unit), so the exported model ships a quarter of the
  * bytes. Asymmetric per column: each column's [min, max] maps onto all 256 codes.
  */
-import type { ChannelCodes } from './folded-weights.ts';
+import type { ChannelCodes } from '../lib/folded-weights.ts';
 
 /** value[r, c] ≈ scales[c] * codes[r, c] + offsets[c]; the error is at most scales[c] / 2. */
 export function quantiseColumns(values: Float32Array, rows: number, cols: number): ChannelCodes {

@@ -4,7 +4,7 @@
  * L2-normalised and fused exactly like the ONNX graph.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { NsfwjsArtifacts } from './nsfwjs-mobilenet.ts';
+import type { NsfwjsArtifacts } from '../lib/nsfwjs-mobilenet.ts';
 
 export interface TfjsReference {
   /** Embeds one NHWC [size, size, 3] image tensor (values as the model expects). */

@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeCameraQuery } from '../eval/camera-queries.ts';
-import type { LabelledPhoto } from '../eval/dataset.ts';
-import { deriveSeed, seededRandom } from '../eval/seeded-random.ts';
+import { makeCameraQuery } from '../lib/camera-queries.ts';
+import type { LabelledPhoto } from '../lib/dataset.ts';
+import { deriveSeed, seededRandom } from '../lib/seeded-random.ts';
 import { ProgressBar } from '../lib/progress.ts';
 
 /** Seed namespace of training views: never the streams the evaluation's queries use. */

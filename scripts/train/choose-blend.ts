@@ -6,7 +6,8 @@
  */
 import { normalizeVectors } from '../../src/shared/catalog/quantise.ts';
 import { blendEmbeddings } from './blend.ts';
-import { embedAll, type HeadWeights } from './head.ts';
+import type { HeadWeights } from '../lib/head-weights.ts';
+import { embedAll } from './head.ts';
 import { instanceRecallAt1, validate } from './validate.ts';
 
 export interface BlendRows {

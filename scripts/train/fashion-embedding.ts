@@ -2,11 +2,12 @@
  * The fashion model's embedding computed the training way, from cached backbone features: the
  * reference the exported ONNX graph must reproduce, and what validation scores.
  */
-import type { FeatureTable } from './backbone-features.ts';
-import { selectFeatures } from './backbone-features.ts';
+import type { FeatureTable } from '../lib/backbone-features.ts';
+import { selectFeatures } from '../lib/backbone-features.ts';
 import { blendEmbeddings } from './blend.ts';
-import { embedAll, type HeadWeights } from './head.ts';
-import type { HeadMeta } from './head-file.ts';
+import type { HeadWeights } from '../lib/head-weights.ts';
+import { embedAll } from './head.ts';
+import type { HeadMeta } from '../lib/head-file.ts';
 
 export function fashionEmbeddings(
   table: FeatureTable,

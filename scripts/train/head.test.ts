@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../eval/seeded-random.ts';
-import {
-  backward,
-  embedAll,
-  forward,
-  HeadWorkspace,
-  initHead,
-  standardisation,
-  trainable,
-  type HeadShape,
-  type HeadWeights,
-} from './head.ts';
+import { seededRandom } from '../lib/seeded-random.ts';
+import { backward, embedAll, forward, HeadWorkspace, standardisation, trainable } from './head.ts';
+import { initHead, type HeadShape, type HeadWeights } from '../lib/head-weights.ts';
 
 function randomHead(shape: HeadShape, seed: number): HeadWeights {
   const random = seededRandom(seed);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../eval/seeded-random.ts';
+import { seededRandom } from '../lib/seeded-random.ts';
 import { PkSampler } from './pk-sampler.ts';
 
 // Labels 0..4 with 10, 6, 3, 2 and 1 photos.

@@ -2,7 +2,7 @@
  * The P x K batch sampler for metric learning: P different labels, K photos each, so every
  * anchor has positives and negatives in its batch. Seeded; each label cycles through its photos.
  */
-import { shuffle, type Random } from '../eval/seeded-random.ts';
+import { shuffle, type Random } from '../lib/seeded-random.ts';
 
 export class PkSampler {
   readonly #pools: number[][];

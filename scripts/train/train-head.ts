@@ -4,21 +4,21 @@
  * [--instance-weight X] [--blend LAYER|none]
  * [--seed N] [--out FILE] [--no-export] [--images DIR] [--meta FILE]`: trains the fashion head
  * on frozen MobileNetV2 features (protocol: docs/training.md), picks the raw-blend weight on
- * validation, writes weights + training log to models/heads/, exports models/mobilenet-v2-fashion/.
+ * validation, writes weights + training log to models/heads/, then runs `npm run models`, which
+ * exports models/mobilenet-v2-fashion/ from the new head (training never imports the exporter).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadLabelledPhotos, type LabelledPhoto } from '../eval/dataset.ts';
-import { DEFAULT_INSTANCE_QUERIES, instanceSet } from '../eval/instance-queries.ts';
-import { deriveSeed } from '../eval/seeded-random.ts';
-import { DEFAULT_SPLIT } from '../eval/split.ts';
-import { convertFashion, FASHION_HEAD_FILE } from '../models/fashion-model.ts';
-import { writeModel } from '../models/write-model.ts';
-import { backboneFeatures, selectFeatures, type FeatureTable } from './backbone-features.ts';
+import { loadLabelledPhotos, type LabelledPhoto } from '../lib/dataset.ts';
+import { DEFAULT_INSTANCE_QUERIES, instanceSet } from '../lib/instance-queries.ts';
+import { deriveSeed } from '../lib/seeded-random.ts';
+import { DEFAULT_SPLIT } from '../lib/split.ts';
+import { backboneFeatures, selectFeatures, type FeatureTable } from '../lib/backbone-features.ts';
 import { cameraViews } from './camera-views.ts';
 import { chooseBlend, scoreBlends } from './choose-blend.ts';
-import { encodeHeadFile, type HeadMeta } from './head-file.ts';
+import { encodeHeadFile, FASHION_HEAD_FILE, type HeadMeta } from '../lib/head-file.ts';
 import { DEFAULT_HEAD_RECIPE as recipe } from './recipe.ts';
 import { trainHead, type TrainConfig } from './train-loop.ts';
 import { trainingSplit } from './training-split.ts';
@@ -269,11 +269,15 @@ console.log(
   `train: wrote ${relative(root, out)} (${headBytes.length} bytes) and ${relative(root, logFile)}`,
 );
 
-if (!args['no-export']) {
-  const { spec, onnx } = convertFashion(headBytes);
-  const folder = writeModel(spec, onnx);
-  console.log(
-    `train: exported ${relative(root, folder)} (${(spec.bytes / 1e6).toFixed(2)} MB, dim ${spec.output.dim})`,
-  );
+/** Runs `npm run models`, which sees the head's new hash and rebuilds mobilenet-v2-fashion. */
+function exportHead(): void {
+  const cli = resolve(root, 'node_modules/tsx/dist/cli.mjs');
+  const script = resolve(root, 'scripts/models/build-models.ts');
+  const built = spawnSync(process.execPath, [cli, script], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
 }
+
+if (args['no-export']) console.log('train: not exported (--no-export)');
+else if (out === FASHION_HEAD_FILE) exportHead();
+else console.log(`train: not exported (npm run models reads ${relative(root, FASHION_HEAD_FILE)})`);
 console.log(`train: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);

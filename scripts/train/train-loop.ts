@@ -3,18 +3,10 @@
  * stopping that restores the best weights. Deterministic for a seed (plain float loops, seeded
  * init and sampling).
  */
-import { deriveSeed, seededRandom } from '../eval/seeded-random.ts';
+import { deriveSeed, seededRandom } from '../lib/seeded-random.ts';
 import { Adam } from './adam.ts';
-import {
-  backward,
-  embedAll,
-  forward,
-  HeadWorkspace,
-  initHead,
-  standardisation,
-  trainable,
-  type HeadWeights,
-} from './head.ts';
+import { backward, embedAll, forward, HeadWorkspace, standardisation, trainable } from './head.ts';
+import { initHead, type HeadWeights } from '../lib/head-weights.ts';
 import { PkSampler } from './pk-sampler.ts';
 import { batchHardTriplet, TripletWorkspace, type Margin } from './triplet-loss.ts';
 import { instanceRecallAt1, validate } from './validate.ts';

@@ -3,9 +3,9 @@
  * same seed) first, then validation photographers carved from the evaluation's catalog side.
  * Training and validation never see a photographer the evaluation queries with.
  */
-import { NON_LABELS, type LabelledPhoto } from '../eval/dataset.ts';
-import { deriveSeed } from '../eval/seeded-random.ts';
-import { splitPhotos, type Split, type SplitOptions } from '../eval/split.ts';
+import { NON_LABELS, type LabelledPhoto } from '../lib/dataset.ts';
+import { deriveSeed } from '../lib/seeded-random.ts';
+import { splitPhotos, type Split, type SplitOptions } from '../lib/split.ts';
 
 export interface TrainingSplit {
   /** The evaluation's split, exactly as `npm run eval` makes it. */

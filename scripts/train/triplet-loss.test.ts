@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../eval/seeded-random.ts';
+import { seededRandom } from '../lib/seeded-random.ts';
 import { batchHardTriplet, TripletWorkspace } from './triplet-loss.ts';
 
 const unit = (angle: number) => [Math.cos(angle), Math.sin(angle)];

@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
-import { buildCatalog } from '../../scripts/catalog/build.ts';
+import { buildCatalog } from '../../scripts/catalog/pipeline.ts';
 import { buildClipFixture } from '../../scripts/models/make-clip-fixture.ts';
 import { buildDinov2Fixture } from '../../scripts/models/make-dinov2-fixture.ts';
 import { buildSiglipFixture } from '../../scripts/models/make-siglip-fixture.ts';

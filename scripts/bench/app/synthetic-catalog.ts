@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogManifest, ItemTable, ShardRef } from '../../../src/shared/catalog/manifest.ts';
 import { encodeShard } from '../../../src/shared/catalog/shard.ts';
-import { writeHashed } from '../../catalog/write-files.ts';
+import { writeHashed } from '../../lib/catalog-files.ts';
 import { SyntheticCatalog } from '../suites/search-data.ts';
 
 const SHARD_BYTES = 4 * 1024 * 1024;

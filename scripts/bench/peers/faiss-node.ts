@@ -4,7 +4,7 @@
  * machines that reach GitHub; it is not a devDependency, and the suite skips it when absent.
  */
 import { createRequire } from 'node:module';
-import type { NodeSearchPeer } from '../peers.ts';
+import type { NodeSearchPeer } from './node-peer.ts';
 import { forEachFloatRow } from './catalog-floats.ts';
 
 interface FaissIndex {

@@ -8,7 +8,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import type { NodePeerRun, NodeSearchPeer } from '../peers.ts';
+import type { NodePeerRun, NodeSearchPeer } from './node-peer.ts';
 import type { SyntheticCatalog } from '../suites/search-data.ts';
 
 const run = promisify(execFile);

@@ -5,7 +5,7 @@
  */
 import { machineLine } from '../machine.ts';
 import { table, targetLines } from '../markdown-report.ts';
-import { nodeSearchPeers } from '../peers.ts';
+import { nodeSearchPeers } from '../peers/node-peers.ts';
 import { median, p95, round } from '../stats.ts';
 import type { BenchSuite, SuiteOptions, SuiteReport, TargetCheck } from '../types.ts';
 import { SyntheticCatalog } from './search-data.ts';

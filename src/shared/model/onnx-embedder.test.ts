@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeImageNode } from '../../../scripts/lib/decode-node.ts';
-import { convertMobilenet, type ConvertedModel } from '../../../scripts/models/mobilenet-model.ts';
+import { convertMobilenet, type ConvertedModel } from '../../../scripts/lib/mobilenet-model.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../preprocess/to-tensor.ts';
 import {
   createOnnxEmbedder,

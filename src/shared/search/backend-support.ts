@@ -6,21 +6,11 @@
 import { queryCodeMax } from '../catalog/quantise.ts';
 import { kernelBytes, type Backend, type WasmBackend } from './kernel-modules.ts';
 import { scanScalar } from './scan-scalar.ts';
+import { seededRandom } from './seeded-random.ts';
 import { WasmScan } from './scan-wasm.ts';
 import { VectorStore } from './vector-store.ts';
 
 const verdicts = new Map<WasmBackend, boolean>();
-
-/** Mulberry32 with a fixed seed: the probe data are the same everywhere. */
-function probeRandom(): () => number {
-  let a = 0x5eed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Scans 37 items of dim 40 (two 16-byte columns plus padding, a partial last group, a mask). */
 function probe(backend: WasmBackend): boolean {
@@ -28,7 +18,8 @@ function probe(backend: WasmBackend): boolean {
   const module = new WebAssembly.Module(kernelBytes(backend));
   const dim = 40;
   const n = 37;
-  const random = probeRandom();
+  // A fixed seed: the probe data are the same everywhere.
+  const random = seededRandom(0x5eed);
   const store = new VectorStore(dim, backend === 'relaxed', n);
   const codes = Int8Array.from({ length: n * dim }, (_, i) =>
     i % 11 === 0 ? -128 : i % 13 === 0 ? 127 : Math.floor(random() * 256) - 128,

@@ -1,5 +1,11 @@
-/** Mulberry32: a tiny seeded PRNG, so sampled queries and test data are the same on every run. */
-export function seededRandom(seed: number): () => number {
+/**
+ * Mulberry32: a tiny seeded PRNG, so sampled queries, test data and the build tools' splits and
+ * augmentations are the same on every run. The project's only one (scripts/lib adds helpers).
+ */
+export type Random = () => number;
+
+/** Uniform floats in [0, 1) from a 32-bit seed; the same seed always yields the same stream. */
+export function seededRandom(seed: number): Random {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../../scripts/catalog/metadata.ts';
+import { parseCsv } from '../../../scripts/lib/metadata.ts';
 import { COLOUR_FAMILIES } from '../catalog/colour.ts';
 import { buildKeywordVocabulary, mergeFilters, parseTextQuery } from './text-query.ts';
 

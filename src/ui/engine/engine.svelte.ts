@@ -6,6 +6,7 @@
 import { proxy, transfer, wrap, type Remote } from 'comlink';
 import { registerAbortTransfer, releaseAbortSignal } from '../../engine-api/abort-transfer.ts';
 import type { CatalogSnapshot, ItemColumns } from '../../engine-api/api-types.ts';
+import { quantile } from '../../shared/metrics/quantile.ts';
 import type { SearchApi } from '../../worker/search.worker.ts';
 import {
   MAX_QUERY_BYTES,
@@ -25,19 +26,14 @@ registerAbortTransfer();
 
 const STAGES = ['decode', 'preprocess', 'embed', 'search', 'total'] as const;
 
-/** Nearest-rank percentile of an ascending list. */
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
 export function latencyStats(samples: readonly Timings[]): LatencyStats | null {
   if (!samples.length) return null;
   const p50 = {} as Timings;
   const p95 = {} as Timings;
   for (const stage of STAGES) {
-    const sorted = samples.map((t) => t[stage]).sort((a, b) => a - b);
-    p50[stage] = percentile(sorted, 50);
-    p95[stage] = percentile(sorted, 95);
+    const values = samples.map((t) => t[stage]);
+    p50[stage] = quantile(values, 0.5);
+    p95[stage] = quantile(values, 0.95);
   }
   return { count: samples.length, p50, p95 };
 }

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { makeCameraQuery } from './camera-queries.ts';
 import type { LabelledPhoto } from './dataset.ts';
-import type { PhotoSource } from './embed-photos.ts';
+import type { PhotoSource } from './photo-source.ts';
 import { deriveSeed, seededRandom, shuffle } from './seeded-random.ts';
 
 /** Camera queries the evaluation makes by default (`npm run eval -- --instance N`). */

@@ -3,7 +3,14 @@
  * u32 header length, a JSON header (shape, backbone layers, view averaging, tensor sizes,
  * training summary), zero padding to 4 bytes, then the float32 tensors in header order.
  */
-import type { HeadShape, HeadWeights } from './head.ts';
+import { join } from 'node:path';
+import type { HeadShape, HeadWeights } from './head-weights.ts';
+
+/** The committed head of the default model, written by `npm run train`, read by `npm run models`. */
+export const FASHION_HEAD_FILE = join(
+  import.meta.dirname,
+  '../../models/heads/mobilenet-v2-fashion.bin',
+);
 
 const MAGIC = 'LKHEAD01';
 const TENSORS = ['mean', 'invStd', 'w1', 'b1', 'w2', 'b2'] as const;

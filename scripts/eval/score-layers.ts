@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/eval/probe-layers.ts [--write]`: which MobileNetV2 layer(s), and whether to
+ * `npx tsx scripts/eval/score-layers.ts [--write]`: which MobileNetV2 layer(s), and whether to
  * average each photo with its mirror image, make the best raw embedding, scored on the eval's
  * photographer-disjoint split through the app's int8 index. Embeddings are built from cached
  * pooled features with the converter's math (per-layer L2, concatenate, L2). --write puts the
@@ -10,10 +10,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { summarizeRankings } from '../../src/shared/metrics/summary.ts';
 import { MAX_K } from '../../src/shared/search/flat-index.ts';
-import { backboneFeatures, FEATURE_LAYERS, selectFeatures } from '../train/backbone-features.ts';
-import { loadLabelledPhotos } from './dataset.ts';
+import { backboneFeatures, FEATURE_LAYERS, selectFeatures } from '../lib/backbone-features.ts';
+import { loadLabelledPhotos } from '../lib/dataset.ts';
 import { buildSearchIndex } from './search-index.ts';
-import { DEFAULT_SPLIT, splitPhotos } from './split.ts';
+import { DEFAULT_SPLIT, splitPhotos } from '../lib/split.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const shared = resolve(root, '../shared/datasets/clothing');
@@ -90,7 +90,7 @@ if (args.write) {
   const text = [
     '# Raw MobileNetV2 embeddings by layer',
     '',
-    'Made by `npx tsx scripts/eval/probe-layers.ts --write`: global average pooling of each layer',
+    'Made by `npx tsx scripts/eval/score-layers.ts --write`: global average pooling of each layer',
     "(the converter's only pooling), per-layer L2 normalisation for fusions, optionally averaged with",
     "the mirrored photo; int8 shard + WASM index; the eval's photographer-disjoint split",
     `(seed ${DEFAULT_SPLIT.seed}: ${split.queries.length} queries, catalog of ${split.catalog.length}).`,

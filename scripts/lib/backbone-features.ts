@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
 import { ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
-import { EmbeddingCache } from '../catalog/embedding-cache.ts';
-import { decodeImageNode } from '../lib/decode-node.ts';
-import { ProgressBar } from '../lib/progress.ts';
-import { buildMobilenetGraph, INPUT_NAME } from '../models/mobilenet-graph.ts';
-import { convertMobilenet, DEFAULT_MOBILENET_OPTIONS } from '../models/mobilenet-model.ts';
-import { loadNsfwjsMobilenet } from '../models/nsfwjs-mobilenet.ts';
+import { EmbeddingCache } from './embedding-cache.ts';
+import { decodeImageNode } from './decode-node.ts';
+import { ProgressBar } from './progress.ts';
+import { buildMobilenetGraph, INPUT_NAME } from './mobilenet-graph.ts';
+import { convertMobilenet, DEFAULT_MOBILENET_OPTIONS } from './mobilenet-model.ts';
+import { loadNsfwjsMobilenet } from './nsfwjs-mobilenet.ts';
 
 /** Layers whose pooled outputs are extracted (a superset of what the head and probes use). */
 export const FEATURE_LAYERS = [

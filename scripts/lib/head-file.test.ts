@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../eval/seeded-random.ts';
-import { initHead } from './head.ts';
+import { seededRandom } from './seeded-random.ts';
+import { initHead } from './head-weights.ts';
 import { decodeHeadFile, encodeHeadFile, HeadFileError } from './head-file.ts';
 
 const meta = { layers: ['a', 'b'], views: 'average' as const, training: { seed: 3 } };

@@ -1,18 +1,8 @@
-/** A small seeded PRNG (mulberry32) and helpers, so splits, samples and augmentations repeat exactly. */
+/** Helpers over the app's seeded PRNG (src/shared), so splits, samples and augmentations repeat exactly. */
 
-export type Random = () => number;
+import type { Random } from '../../src/shared/search/seeded-random.ts';
 
-/** Uniform floats in [0, 1) from a 32-bit seed; the same seed always yields the same stream. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom, type Random } from '../../src/shared/search/seeded-random.ts';
 
 /** Derives an independent seed for a named sub-task, so adding one stream never shifts another. */
 export function deriveSeed(seed: number, name: string): number {

@@ -1,6 +1,6 @@
 /** The labelled evaluation set: every photo with its label and photographer, in a stable order. */
-import { readMetadata } from '../catalog/metadata.ts';
-import { scanImages } from '../catalog/scan-images.ts';
+import { readMetadata } from './metadata.ts';
+import { scanImages } from './scan-images.ts';
 
 export interface LabelledPhoto {
   id: string;

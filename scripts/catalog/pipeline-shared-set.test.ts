@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import { DEMO_MODEL_IDS } from '../../src/shared/model/default-models.ts';
 import { decodeImageNode } from '../lib/decode-node.ts';
 import { loadCatalog } from '../lib/load-catalog.ts';
-import { buildCatalog } from './build.ts';
+import { buildCatalog } from './pipeline.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const shared = resolve(root, '../shared/datasets/clothing');

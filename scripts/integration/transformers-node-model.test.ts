@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { combineQuery } from '../../src/shared/search/combine-query.ts';
-import { buildCatalog } from '../catalog/build.ts';
+import { buildCatalog } from '../catalog/pipeline.ts';
 import { buildClipFixture, CLIP_FIXTURE_DIM } from '../models/make-clip-fixture.ts';
-import { loadCatalog, type LoadedCatalog } from './load-catalog.ts';
-import { decodeImageNode, loadNodeModel, type NodeModel } from './node-model.ts';
-import { searchTextNode } from './text-search-node.ts';
+import { loadCatalog, type LoadedCatalog } from '../lib/load-catalog.ts';
+import { decodeImageNode, loadNodeModel, type NodeModel } from '../lib/node-model.ts';
+import { searchTextNode } from '../lib/text-search-node.ts';
 
 const shared = resolve(import.meta.dirname, '../../../shared/datasets/clothing');
 const photos = readdirSync(join(shared, 'images')).sort().slice(400, 440);

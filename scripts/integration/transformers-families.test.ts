@@ -7,12 +7,17 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCatalog } from '../catalog/build.ts';
+import { buildCatalog } from '../catalog/pipeline.ts';
 import { buildDinov2Fixture, DINOV2_FIXTURE_DIM } from '../models/make-dinov2-fixture.ts';
 import { buildSiglipFixture, SIGLIP_FIXTURE_DIM } from '../models/make-siglip-fixture.ts';
-import { loadCatalog, type LoadedCatalog } from './load-catalog.ts';
-import { decodeImageNode, loadNodeModel, type DecodedImage, type NodeModel } from './node-model.ts';
-import { searchTextNode } from './text-search-node.ts';
+import { loadCatalog, type LoadedCatalog } from '../lib/load-catalog.ts';
+import {
+  decodeImageNode,
+  loadNodeModel,
+  type DecodedImage,
+  type NodeModel,
+} from '../lib/node-model.ts';
+import { searchTextNode } from '../lib/text-search-node.ts';
 
 const shared = resolve(import.meta.dirname, '../../../shared/datasets/clothing');
 const photos = readdirSync(join(shared, 'images')).sort().slice(600, 640);

@@ -1,12 +1,5 @@
-/**
- * Search peers that run in Node instead of the page (FAISS's exact flat index): the search suite
- * times each one that is available on the same synthetic catalogs, checks its top-k against the
- * kernel's, and reports its rows with `where: 'node'`; an unavailable one is skipped with its
- * reason. In-browser peers live in suites/js-peers.ts and suites/library-peers.ts.
- */
-import { faissNodePeer } from './peers/faiss-node.ts';
-import { faissPythonPeer } from './peers/faiss-python.ts';
-import type { SyntheticCatalog } from './suites/search-data.ts';
+/** What a search peer that runs in Node (outside the page) offers the search suite. */
+import type { SyntheticCatalog } from '../suites/search-data.ts';
 
 export interface NodePeerRun {
   /** Per-query wall times, ms, measured inside the peer's own process. */
@@ -26,5 +19,3 @@ export interface NodeSearchPeer {
   /** Builds its index from the catalog, then times `runs` queries (after a warm-up). */
   run(catalog: SyntheticCatalog, k: number, runs: number, checks: number): Promise<NodePeerRun>;
 }
-
-export const nodeSearchPeers: NodeSearchPeer[] = [faissNodePeer, faissPythonPeer];

@@ -5,13 +5,15 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
 import { ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
-import { seededRandom } from '../eval/seeded-random.ts';
+import { seededRandom } from '../lib/seeded-random.ts';
 import { decodeImageNode } from '../lib/decode-node.ts';
-import { backboneFeatures, selectFeatures } from '../train/backbone-features.ts';
+import { backboneFeatures, selectFeatures } from '../lib/backbone-features.ts';
 import { fashionEmbeddings } from '../train/fashion-embedding.ts';
-import { initHead, standardisation } from '../train/head.ts';
-import { decodeHeadFile, encodeHeadFile, type HeadMeta } from '../train/head-file.ts';
-import { convertFashion, FASHION_HEAD_FILE, FASHION_ID } from './fashion-model.ts';
+import { initHead } from '../lib/head-weights.ts';
+import { standardisation } from '../train/head.ts';
+import { decodeHeadFile, encodeHeadFile, type HeadMeta } from '../lib/head-file.ts';
+import { FASHION_HEAD_FILE } from '../lib/head-file.ts';
+import { convertFashion, FASHION_ID } from '../models/fashion-model.ts';
 
 const images = resolve(import.meta.dirname, '../../../shared/datasets/clothing/images');
 const photos = [
@@ -101,14 +103,21 @@ describe('the exported fashion model', () => {
     expectSameRows(await onnxEmbeddings(onnx, spec), await trainingEmbeddings(headBytes), 108);
   });
 
-  it.runIf(existsSync(FASHION_HEAD_FILE))('embeds like training with the committed head', async () => {
-    const headBytes = new Uint8Array(readFileSync(FASHION_HEAD_FILE));
-    // The head was trained on today's backbone features (else: npm run train).
-    const table = await backboneFeatures(photos, { cache });
-    expect(decodeHeadFile(headBytes).meta.training.backbone).toBe(table.tag);
-    const { onnx, spec } = convertFashion(headBytes);
-    expectSameRows(await onnxEmbeddings(onnx, spec), await trainingEmbeddings(headBytes), spec.output.dim);
-    // Issue #3's budget for the default model; the uint8-coded head weights are what fit it.
-    expect(spec.bytes).toBeLessThanOrEqual(4_000_000);
-  });
+  it.runIf(existsSync(FASHION_HEAD_FILE))(
+    'embeds like training with the committed head',
+    async () => {
+      const headBytes = new Uint8Array(readFileSync(FASHION_HEAD_FILE));
+      // The head was trained on today's backbone features (else: npm run train).
+      const table = await backboneFeatures(photos, { cache });
+      expect(decodeHeadFile(headBytes).meta.training.backbone).toBe(table.tag);
+      const { onnx, spec } = convertFashion(headBytes);
+      expectSameRows(
+        await onnxEmbeddings(onnx, spec),
+        await trainingEmbeddings(headBytes),
+        spec.output.dim,
+      );
+      // Issue #3's budget for the default model; the uint8-coded head weights are what fit it.
+      expect(spec.bytes).toBeLessThanOrEqual(4_000_000);
+    },
+  );
 });

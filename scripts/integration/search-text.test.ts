@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildFilterMask } from '../src/shared/search/filter.ts';
-import { CentroidSearch } from '../src/shared/search/centroid-search.ts';
-import { buildCatalog } from './catalog/build.ts';
-import { parseCsv } from './catalog/metadata.ts';
-import { loadCatalog, type LoadedCatalog } from './lib/load-catalog.ts';
+import { buildFilterMask } from '../../src/shared/search/filter.ts';
+import { CentroidSearch } from '../../src/shared/search/centroid-search.ts';
+import { buildCatalog } from '../catalog/pipeline.ts';
+import { parseCsv } from '../lib/metadata.ts';
+import { loadCatalog, type LoadedCatalog } from '../lib/load-catalog.ts';
 
-const root = resolve(import.meta.dirname, '..');
+const root = resolve(import.meta.dirname, '../..');
 const shared = resolve(root, '../shared/datasets/clothing');
 const work = mkdtempSync(join(tmpdir(), 'search-text-'));
 
