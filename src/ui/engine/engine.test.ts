@@ -76,7 +76,7 @@ async function readyEngine() {
   return { engine, ...worker };
 }
 
-describe('SearchEngine', () => {
+describe('SearchEngine: loading', () => {
   it('starts the worker once and shows the catalog it loaded', async () => {
     const { engine, api } = await readyEngine();
     await engine.start();
@@ -88,7 +88,9 @@ describe('SearchEngine', () => {
     expect(engine.indexOf('y')).toBe(1);
     expect(() => engine.item(2)).toThrow(RangeError);
   });
+});
 
+describe('SearchEngine: latest search wins', () => {
   it('lets only the latest search count: an older answer resolves to null, its call aborted', async () => {
     const { engine, held } = await readyEngine();
     const first = engine.searchPhoto(file, null, options);
@@ -126,7 +128,9 @@ describe('SearchEngine', () => {
     expect(await pending).toBeNull();
     expect(engine.stats).toBeNull();
   });
+});
 
+describe('SearchEngine: refusals', () => {
   it('refuses a photo over the size limit before it reaches the worker', async () => {
     const { engine, api } = await readyEngine();
     const huge = { kind: 'file', blob: { size: MAX_QUERY_BYTES + 1 } as Blob } as const;

@@ -90,7 +90,7 @@ class FakeEngine implements EnginePort {
 
 const photoFile = () => new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' });
 
-describe('SearchSession', () => {
+describe('SearchSession: new photos', () => {
   it('searches a new photo in one engine call and shows it with its answer', async () => {
     const engine = new FakeEngine();
     const session = new SearchSession(engine);
@@ -111,7 +111,9 @@ describe('SearchSession', () => {
     expect(session.busy).toBe(false);
     expect(session.completed).toBe(1);
   });
+});
 
+describe('SearchSession: the kept photo', () => {
   it('re-crops, filters and changes Top-K and model on the kept photo, never sending it again', async () => {
     const engine = new FakeEngine();
     const session = new SearchSession(engine);
@@ -152,7 +154,9 @@ describe('SearchSession', () => {
     expect(session.error).toBe('The catalog has no item at 9.');
     expect(session.busy).toBe(false);
   });
+});
 
+describe('SearchSession: answers that do not come', () => {
   it('leaves the screen alone when the engine says a search was superseded (null)', async () => {
     const engine = new FakeEngine();
     const session = new SearchSession(engine);
@@ -180,7 +184,9 @@ describe('SearchSession', () => {
     expect(session.busy).toBe(false);
     expect(session.query).toMatchObject({ origin: 'upload' });
   });
+});
 
+describe('SearchSession: words and Compare', () => {
   it('sends words and their weight with photo searches only', async () => {
     const engine = new FakeEngine();
     const session = new SearchSession(engine);
@@ -211,7 +217,9 @@ describe('SearchSession', () => {
     expect(session.comparison).toBeNull();
     expect(engine.photoCalls[0].source).toEqual({ kind: 'kept', photoId: 7 });
   });
+});
 
+describe('SearchSession: leaving a query', () => {
   it('starts over by cancelling the search in flight', async () => {
     const engine = new FakeEngine();
     const session = new SearchSession(engine);
@@ -243,7 +251,9 @@ describe('SearchSession', () => {
     await session.moreLikeThis(engine.item(0));
     expect(picture.close).toHaveBeenCalledTimes(1);
   });
+});
 
+describe('SearchSession: share links', () => {
   it('reproduces a shared "more like this" and reports an unknown shared item', async () => {
     const engine = new FakeEngine();
     const session = new SearchSession(engine);
