@@ -225,7 +225,7 @@ export class SearchEngine {
     return url;
   }
 
-  /** The item's WebP thumbnail itself (e.g. to search with a sample's photo). */
+  /** The item's WebP thumbnail itself, a slice of its pack in the worker. */
   thumbnailBlob(index: number): Promise<Blob> {
     return this.#readyApi().thumbnail(index);
   }
