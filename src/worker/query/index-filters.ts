@@ -21,9 +21,9 @@ export class IndexFilters {
     for (const [field] of entries) {
       if (!(field in items.fields)) throw new EngineError(`The catalog has no field ${field}.`);
     }
-    // Null when nothing is constrained.
+    // No constraint gives a mask of every item; `setFilter` copies it, so the buffer is reused.
     const mask = buildFilterMask(items, Object.fromEntries(entries), this.#maskBuffer);
-    if (mask) this.#maskBuffer = mask;
+    this.#maskBuffer = mask;
     index.setFilter(mask);
     this.#keys.set(index, key);
   }

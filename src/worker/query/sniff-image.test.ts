@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DECODABLE_FORMATS, SNIFF_BYTES, sniffImageFormat } from './sniff-image.ts';
 
-const images = resolve(import.meta.dirname, '../../../shared/datasets/clothing/images');
+const images = resolve(import.meta.dirname, '../../../../shared/datasets/clothing/images');
 const bytes = (...values: (number | string)[]) =>
   new Uint8Array(
     values.flatMap((v) => (typeof v === 'string' ? [...v].map((c) => c.charCodeAt(0)) : [v])),
