@@ -41,4 +41,23 @@ export default ts.config(
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser } },
   },
+  {
+    // The page reaches the worker through src/engine-api and the API's type only.
+    files: ['src/ui/**', 'src/main.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/worker/**'],
+              allowTypeImports: true,
+              message:
+                'The page imports only types from src/worker; shared code lives in src/engine-api.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -83,7 +83,7 @@ export interface ResultItem {
   fields: Record<string, string>;
 }
 
-/** Milliseconds spent in the worker per stage; decode is 0 when the photo was decoded before. */
+/** Milliseconds spent in the worker per stage; decode is 0 when the search reused kept pixels. */
 export interface Timings {
   decode: number;
   preprocess: number;
@@ -107,12 +107,42 @@ export interface SearchOutcome {
   keywords?: KeywordReading;
 }
 
-/** A decoded query photo kept in the worker, so a new crop needs no new decode. */
-export interface QueryImage {
-  queryId: number;
+/**
+ * Where a photo search's pixels come from. A new photo (a file, a camera frame, a catalog item's
+ * own photo) is decoded in the worker, which keeps it; `kept` searches those pixels again (a
+ * re-crop, or a filter, Top-K, words or model change) with no new decode.
+ */
+export type PhotoSource =
+  | { kind: 'file'; blob: Blob }
+  /** A camera frame, transferred: never encoded on the page nor decoded in the worker. */
+  | { kind: 'frame'; bitmap: ImageBitmap }
+  /** A catalog item's photo (its thumbnail), by item index: it never leaves the worker. */
+  | { kind: 'sample'; index: number }
+  | { kind: 'kept'; photoId: number };
+
+/** The photo a search ran on, as the worker keeps it. */
+export interface QueryPhoto {
+  /** Search the same pixels again with `{ kind: 'kept', photoId: id }`. */
+  id: number;
   /** Size of the decoded, upright photo (downscaled when huge). */
   width: number;
   height: number;
+  /**
+   * What the page shows, for a new photo only: the file itself (a Blob clone shares its bytes),
+   * the sample's thumbnail, or the camera frame as an ImageBitmap (transferred).
+   */
+  preview?: Blob | ImageBitmap;
+}
+
+/** A single-model photo search: the outcome, and the photo it ran on. */
+export interface PhotoOutcome extends SearchOutcome {
+  photo: QueryPhoto;
+}
+
+/** One photo searched with several models (Compare): one outcome per model, in order. */
+export interface PhotoComparison {
+  photo: QueryPhoto;
+  outcomes: SearchOutcome[];
 }
 
 /** The catalog's item table, column-wise (as in the manifest's ItemTable, without thumbnails). */

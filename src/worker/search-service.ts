@@ -1,17 +1,19 @@
 /**
- * What the worker answers: catalog snapshots for the page, the latest decoded query photo,
- * photo searches (crop, embed, scan), "more like this" and thumbnails. Catalog loading and
- * updates live in CatalogLifecycle.
+ * What the worker answers: catalog snapshots for the page, photo searches (decode or kept pixels,
+ * crop, embed, rank) in one call each, word searches, "more like this" and thumbnails. Catalog
+ * loading and updates live in CatalogLifecycle; every search ends in the one ranking path, #rank.
  */
 import type { RgbaImage } from '../shared/preprocess/rgba-image.ts';
 import { combineQuery } from '../shared/search/combine-query.ts';
-import { buildFilterMask } from '../shared/search/filter.ts';
-import { MAX_K, type FlatIndex } from '../shared/search/flat-index.ts';
+import { MAX_K, type FlatIndex, type SearchResult } from '../shared/search/flat-index.ts';
+import type { TextQuery } from '../shared/search/text-query.ts';
 import type {
   CatalogInfo,
   CatalogSnapshot,
   LoadUpdate,
-  QueryImage,
+  PhotoComparison,
+  PhotoOutcome,
+  PhotoSource,
   Rect,
   ResultItem,
   SearchOptions,
@@ -19,34 +21,43 @@ import type {
 } from '../engine-api/api-types.ts';
 import { canRun } from './catalog/loader.ts';
 import { CatalogLifecycle, type ActiveCatalog } from './catalog/lifecycle.ts';
-import { cropPixels } from './query/crop-pixels.ts';
 import { EngineError } from './errors.ts';
-import { KeywordSearch } from './query/keyword-search.ts';
+import type { QueryModel } from './models/query-model.ts';
 import { configuredOrt } from './models/ort-env.ts';
-import { decodeQueryPhoto } from './query/query-photo.ts';
-
-interface QueryPhoto {
-  id: number;
-  image: RgbaImage;
-  decodeMs: number;
-  /** The first search of a photo reports its decode time; crops after it report 0. */
-  decodeReported: boolean;
-}
+import { cropPixels } from './query/crop-pixels.ts';
+import { IndexFilters } from './query/index-filters.ts';
+import { KeptPhoto } from './query/kept-photo.ts';
+import { KeywordSearch } from './query/keyword-search.ts';
 
 const now = () => performance.now();
 
 /** Models one Compare call may run (each is a full embed and scan). */
 const MAX_COMPARED = 4;
 
+/** The model and index a search runs on. */
+interface Pick {
+  modelId: string;
+  index: FlatIndex;
+}
+
+/** What the ranking path ranks by: a query vector, an item's stored vector, or keyword matches. */
+type RankBy = { vector: Float32Array } | { item: number } | { keywords: TextQuery };
+
+/** One model run: how to fill the input tensor (photos) and how to embed. */
+interface ModelRun {
+  preprocess?: (model: QueryModel) => void;
+  embed: (model: QueryModel, signal?: AbortSignal) => Promise<Float32Array>;
+  /** When this outcome's clock started (the call's arrival, so a decode counts in `total`). */
+  since: number;
+  decodeMs: number;
+}
+
 export class SearchService {
   #catalogs = new CatalogLifecycle();
-  #query: QueryPhoto | null = null;
-  #queryIds = 0;
+  #photos = new KeptPhoto((index) => this.thumbnail(index));
   /** Model runs one at a time, so an aborted query can be skipped before it starts. */
   #queue: Promise<unknown> = Promise.resolve();
-  /** The filter each index holds, as a canonical key, so masks are rebuilt only on change. */
-  #filterKeys = new WeakMap<FlatIndex, string>();
-  #maskBuffer: Uint8Array | undefined;
+  #filters = new IndexFilters();
   #keywords = new KeywordSearch();
 
   /**
@@ -61,7 +72,7 @@ export class SearchService {
     await this.#catalogs.start(appUrl, onUpdate, (retired) => {
       onCatalogChange(this.#snapshot());
       // Disposed in turn after any query still using them.
-      void this.#exclusive(() => Promise.all(retired.map((runtime) => runtime.dispose())));
+      void this.#exclusive(() => Promise.all(retired.map((model) => model.dispose())));
     });
     return this.#snapshot();
   }
@@ -93,86 +104,60 @@ export class SearchService {
     return catalog;
   }
 
-  /** Decodes the photo once and keeps it (only the latest) for searches and re-crops. */
-  async setQueryImage(source: Blob | ImageBitmap): Promise<QueryImage> {
-    const id = ++this.#queryIds;
-    const started = now();
-    const image = await decodeQueryPhoto(source);
-    const decodeMs = now() - started;
-    // A photo that finished decoding after a newer one was chosen is not kept.
-    if (!this.#query || this.#query.id < id) {
-      this.#query = { id, image, decodeMs, decodeReported: false };
-    }
-    return { queryId: id, width: image.width, height: image.height };
-  }
-
-  /** Crops the kept photo, embeds it and scans the index; stops early once `signal` aborts. */
-  async searchImage(
-    queryId: number,
+  /**
+   * A photo search in one call: decodes a new `source` (and keeps it), or takes the kept
+   * pixels, then crops, embeds and ranks. Rejects with an AbortError once `signal` aborts.
+   */
+  async searchPhoto(
+    source: PhotoSource,
     crop: Rect | null,
     options: SearchOptions,
     signal?: AbortSignal,
-  ): Promise<SearchOutcome> {
-    const started = now();
-    const catalog = this.#ready();
-    const query = this.#query;
-    if (!query || query.id !== queryId) {
-      throw new EngineError('That photo is no longer loaded: choose it again.');
-    }
-    const { modelId, index } = this.#pick(catalog, options);
-    const pixels = cropPixels(crop, query.image.width, query.image.height);
-    const runtime = await catalog.runtimes.get(modelId)!.runtime;
-    return this.#exclusive(async () => {
-      signal?.throwIfAborted();
-      const t0 = now();
-      runtime.preprocess(query.image, pixels);
-      const t1 = now();
-      signal?.throwIfAborted();
-      let vector = await runtime.embed();
-      const words = options.text?.trim();
-      if (words && runtime.embedText) {
-        signal?.throwIfAborted();
-        const text = await runtime.embedText(words);
-        vector = combineQuery(vector, text, checkedWeight(options.textWeight));
-      }
-      const t2 = now();
-      signal?.throwIfAborted();
-      this.#applyFilter(catalog, index, options.filters);
-      const hits = index.search(vector, options.k, { filter: true });
-      const results = toResults(catalog, hits.indices, hits.scores);
-      const t3 = now();
-      const decode = query.decodeReported ? 0 : query.decodeMs;
-      query.decodeReported = true;
-      const timings = {
-        decode,
-        preprocess: t1 - t0,
-        embed: t2 - t1,
-        search: t3 - t2,
-        total: decode + t3 - started,
-      };
-      return { results, timings };
-    });
+  ): Promise<PhotoOutcome> {
+    const { photo, outcomes } = await this.#photoSearches(source, crop, [options], signal);
+    return { ...outcomes[0], photo };
   }
 
   /**
-   * The kept photo, cropped once, searched with each model in turn (the Compare view): the same
-   * path as `searchImage` per model, so each outcome equals that model's own search.
+   * The same photo, cropped once, searched with each model in turn (Compare): the same path as
+   * `searchPhoto` per model, so each outcome equals that model's own search.
    */
-  async compareImage(
-    queryId: number,
+  async comparePhoto(
+    source: PhotoSource,
     crop: Rect | null,
     options: SearchOptions,
     modelIds: readonly string[],
     signal?: AbortSignal,
-  ): Promise<SearchOutcome[]> {
+  ): Promise<PhotoComparison> {
     if (modelIds.length < 1 || modelIds.length > MAX_COMPARED) {
       throw new EngineError(`Compare takes 1 to ${MAX_COMPARED} models.`);
     }
+    const each = modelIds.map((modelId) => ({ ...options, modelId }));
+    return this.#photoSearches(source, crop, each, signal);
+  }
+
+  async #photoSearches(
+    source: PhotoSource,
+    crop: Rect | null,
+    each: SearchOptions[],
+    signal?: AbortSignal,
+  ): Promise<PhotoComparison> {
+    let since = now();
+    const catalog = this.#ready();
+    const picks = each.map((options) => this.#pick(catalog, options));
+    // Synchronously, as the call arrives: the kept photo is the latest one sent.
+    const taken = this.#photos.take(source);
+    const { id, image, decodeMs, preview } = await taken;
+    signal?.throwIfAborted();
+    const pixels = cropPixels(crop, image.width, image.height);
     const outcomes: SearchOutcome[] = [];
-    for (const modelId of modelIds) {
-      outcomes.push(await this.searchImage(queryId, crop, { ...options, modelId }, signal));
+    for (const [i, pick] of picks.entries()) {
+      const run = photoRun(image, pixels, each[i], since, i === 0 ? decodeMs : 0);
+      outcomes.push(await this.#modelSearch(catalog, pick, each[i], run, signal));
+      since = now();
     }
-    return outcomes;
+    const photo = { id, width: image.width, height: image.height, preview };
+    return { photo, outcomes };
   }
 
   /**
@@ -184,55 +169,31 @@ export class SearchService {
     options: SearchOptions,
     signal?: AbortSignal,
   ): Promise<SearchOutcome> {
-    const started = now();
+    const since = now();
     signal?.throwIfAborted();
     const catalog = this.#ready();
-    if (!text.trim()) throw new EngineError('Type what you are looking for.');
-    const { modelId, index } = this.#pick(catalog, options);
-    const runtime = await catalog.runtimes.get(modelId)?.runtime;
-    if (runtime?.embedText) {
-      const embedText = runtime.embedText.bind(runtime);
-      return this.#exclusive(async () => {
-        signal?.throwIfAborted();
-        const t0 = now();
-        const vector = await embedText(text.trim());
-        const t1 = now();
-        signal?.throwIfAborted();
-        this.#applyFilter(catalog, index, options.filters);
-        const hits = index.search(vector, options.k, { filter: true });
-        const results = toResults(catalog, hits.indices, hits.scores);
-        const t2 = now();
-        const timings = { decode: 0, preprocess: 0, embed: t1 - t0, search: t2 - t1 };
-        return { results, timings: { ...timings, total: t2 - started } };
-      });
+    const words = text.trim();
+    if (!words) throw new EngineError('Type what you are looking for.');
+    const pick = this.#pick(catalog, options);
+    const model = await catalog.runtimes.get(pick.modelId)?.runtime;
+    if (model?.embedText) {
+      const run: ModelRun = { embed: (m) => m.embedText!(words), since, decodeMs: 0 };
+      return this.#modelSearch(catalog, pick, options, run, signal);
     }
     const reading = this.#keywords.read(catalog.items, text);
-    const hits = this.#keywords.search(index, catalog.items, reading, options.filters, options.k);
-    // The index now holds the keyword mask: the next filtered search must set its own again.
-    this.#filterKeys.delete(index);
-    const results = toResults(catalog, hits.indices, hits.scores);
-    const search = now() - started;
-    return {
-      results,
-      timings: { decode: 0, preprocess: 0, embed: 0, search, total: search },
-      keywords: { terms: reading.terms, leftover: reading.leftover },
-    };
+    const outcome = this.#storedSearch(catalog, pick, options, { keywords: reading }, since);
+    return { ...outcome, keywords: { terms: reading.terms, leftover: reading.leftover } };
   }
 
   /** Searches with an item's stored vector (no model run), leaving the item itself out. */
   moreLikeThis(item: string | number, options: SearchOptions): SearchOutcome {
-    const started = now();
+    const since = now();
     const catalog = this.#ready();
     const at = typeof item === 'number' ? item : catalog.items.ids.indexOf(item);
     if (!Number.isInteger(at) || at < 0 || at >= catalog.manifest.count) {
       throw new EngineError(`The catalog has no item ${item}.`);
     }
-    const { index } = this.#pick(catalog, options);
-    this.#applyFilter(catalog, index, options.filters);
-    const hits = index.searchByIndex(at, options.k, { filter: true, exclude: at });
-    const results = toResults(catalog, hits.indices, hits.scores);
-    const search = now() - started;
-    return { results, timings: { decode: 0, preprocess: 0, embed: 0, search, total: search } };
+    return this.#storedSearch(catalog, this.#pick(catalog, options), options, { item: at }, since);
   }
 
   /** The item's WebP thumbnail: a slice of its stored pack (no bytes are copied). */
@@ -244,7 +205,67 @@ export class SearchService {
     return catalog.packs[pack].slice(offset, offset + length, 'image/webp');
   }
 
-  #pick(catalog: ActiveCatalog, options: SearchOptions): { modelId: string; index: FlatIndex } {
+  /** A query model's run, one at a time, then the ranking; stops early once `signal` aborts. */
+  async #modelSearch(
+    catalog: ActiveCatalog,
+    pick: Pick,
+    options: SearchOptions,
+    run: ModelRun,
+    signal?: AbortSignal,
+  ): Promise<SearchOutcome> {
+    const model = await catalog.runtimes.get(pick.modelId)!.runtime;
+    return this.#exclusive(async () => {
+      signal?.throwIfAborted();
+      const t0 = now();
+      run.preprocess?.(model);
+      const t1 = now();
+      signal?.throwIfAborted();
+      const vector = await run.embed(model, signal);
+      const t2 = now();
+      signal?.throwIfAborted();
+      const results = this.#rank(catalog, pick.index, options, { vector });
+      const t3 = now();
+      const timings = {
+        decode: run.decodeMs,
+        preprocess: t1 - t0,
+        embed: t2 - t1,
+        search: t3 - t2,
+      };
+      return { results, timings: { ...timings, total: t3 - run.since } };
+    });
+  }
+
+  /** A search with no model run (stored vectors, keyword matches): all its time is search. */
+  #storedSearch(
+    catalog: ActiveCatalog,
+    pick: Pick,
+    options: SearchOptions,
+    by: RankBy,
+    since: number,
+  ): SearchOutcome {
+    const results = this.#rank(catalog, pick.index, options, by);
+    const search = now() - since;
+    return { results, timings: { decode: 0, preprocess: 0, embed: 0, search, total: search } };
+  }
+
+  /** The one ranking path: the shopper's filters, the top `k` by cosine, as result items. */
+  #rank(catalog: ActiveCatalog, index: FlatIndex, options: SearchOptions, by: RankBy) {
+    const { items } = catalog;
+    let hits: SearchResult;
+    if ('keywords' in by) {
+      hits = this.#keywords.search(index, items, by.keywords, options.filters, options.k);
+      this.#filters.forget(index);
+    } else {
+      this.#filters.apply(items, index, options.filters);
+      hits =
+        'vector' in by
+          ? index.search(by.vector, options.k, { filter: true })
+          : index.searchByIndex(by.item, options.k, { filter: true, exclude: by.item });
+    }
+    return toResults(catalog, hits.indices, hits.scores);
+  }
+
+  #pick(catalog: ActiveCatalog, options: SearchOptions): Pick {
     if (!Number.isInteger(options.k) || options.k < 1 || options.k > MAX_K) {
       throw new EngineError(`Top-K must be a whole number from 1 to ${MAX_K}.`);
     }
@@ -254,31 +275,35 @@ export class SearchService {
     return { modelId, index };
   }
 
-  /** Sets the index's filter mask, rebuilding it only when the selection changed. */
-  #applyFilter(catalog: ActiveCatalog, index: FlatIndex, filters: Record<string, string[]>) {
-    const entries = Object.entries(filters)
-      .filter(([, values]) => values.length > 0)
-      .map(([field, values]) => [field, [...values].sort()] as const)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    const key = JSON.stringify(entries);
-    if (this.#filterKeys.get(index) === key) return;
-    for (const [field] of entries) {
-      if (!(field in catalog.items.fields)) {
-        throw new EngineError(`The catalog has no field ${field}.`);
-      }
-    }
-    // Null when nothing is constrained; the mask buffer is reused across selections.
-    const mask = buildFilterMask(catalog.items, Object.fromEntries(entries), this.#maskBuffer);
-    if (mask) this.#maskBuffer = mask;
-    index.setFilter(mask);
-    this.#filterKeys.set(index, key);
-  }
-
   #exclusive<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(task, task);
     this.#queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/** A photo's model run: the (cropped) pixels into the tensor, then the image embedding, mixed
+ * with the words' embedding when the options carry words and the model reads them. */
+function photoRun(
+  image: RgbaImage,
+  pixels: ReturnType<typeof cropPixels>,
+  options: SearchOptions,
+  since: number,
+  decodeMs: number,
+): ModelRun {
+  return {
+    preprocess: (model) => model.preprocess(image, pixels),
+    async embed(model, signal) {
+      const vector = await model.embed();
+      const words = options.text?.trim();
+      if (!words || !model.embedText) return vector;
+      signal?.throwIfAborted();
+      const text = await model.embedText(words);
+      return combineQuery(vector, text, checkedWeight(options.textWeight));
+    },
+    since,
+    decodeMs,
+  };
 }
 
 function checkedWeight(weight: number | undefined): number {

@@ -1,10 +1,12 @@
 /** The search worker: owns the ONNX sessions and the index, behind one typed comlink API. */
-import { expose } from 'comlink';
+import { expose, transfer } from 'comlink';
 import { registerAbortTransfer, releaseAbortSignal } from '../engine-api/abort-transfer.ts';
 import type {
   CatalogSnapshot,
   LoadUpdate,
-  QueryImage,
+  PhotoComparison,
+  PhotoOutcome,
+  PhotoSource,
   Rect,
   SearchOptions,
   SearchOutcome,
@@ -12,6 +14,14 @@ import type {
 import { SearchService } from './search-service.ts';
 
 const service = new SearchService();
+
+/** A camera frame's preview goes to the page by transfer, not by copy. */
+function withPreview<T extends { photo: { preview?: Blob | ImageBitmap } }>(answer: T): T {
+  const { preview } = answer.photo;
+  return typeof ImageBitmap !== 'undefined' && preview instanceof ImageBitmap
+    ? transfer(answer, [preview])
+    : answer;
+}
 
 const api = {
   /**
@@ -26,35 +36,35 @@ const api = {
     return service.start(options.appUrl, onUpdate, onCatalogChange);
   },
 
-  /** Decodes a photo (a file's Blob, or a camera frame's ImageBitmap, transferred) and keeps it. */
-  setQueryImage(source: Blob | ImageBitmap): Promise<QueryImage> {
-    return service.setQueryImage(source);
-  },
-
-  /** Crops the kept photo, embeds it and searches; rejects with an AbortError once `signal` aborts. */
-  async searchImage(
-    queryId: number,
+  /**
+   * One photo search in one call: decodes a new photo (a file's Blob, a camera frame's
+   * ImageBitmap, transferred, or a catalog item's thumbnail by index) and keeps it, or reuses
+   * the kept pixels; then crops, embeds and ranks. Returns the photo's size and, for a new
+   * photo, what the page shows of it. Rejects with an AbortError once `signal` aborts.
+   */
+  async searchPhoto(
+    source: PhotoSource,
     crop: Rect | null,
     options: SearchOptions,
     signal?: AbortSignal,
-  ): Promise<SearchOutcome> {
+  ): Promise<PhotoOutcome> {
     try {
-      return await service.searchImage(queryId, crop, options, signal);
+      return withPreview(await service.searchPhoto(source, crop, options, signal));
     } finally {
       releaseAbortSignal(signal);
     }
   },
 
-  /** The kept photo searched with each of `modelIds` in turn (Compare); one crop, one decode. */
-  async compareImage(
-    queryId: number,
+  /** The same call shape for Compare: the photo searched with each of `modelIds` in turn. */
+  async comparePhoto(
+    source: PhotoSource,
     crop: Rect | null,
     options: SearchOptions,
     modelIds: string[],
     signal?: AbortSignal,
-  ): Promise<SearchOutcome[]> {
+  ): Promise<PhotoComparison> {
     try {
-      return await service.compareImage(queryId, crop, options, modelIds, signal);
+      return withPreview(await service.comparePhoto(source, crop, options, modelIds, signal));
     } finally {
       releaseAbortSignal(signal);
     }

@@ -50,6 +50,16 @@ test('a captured camera frame of a catalog item finds it in the top 5', async ({
     // The captured frame is now the query photo, camera closed.
     await expect(page.getByTestId('query-photo')).toBeVisible();
     await expect(page.getByTestId('camera')).toHaveCount(0);
+    // Painted from the frame the worker sent back (an empty canvas is transparent).
+    const centreAlpha = () =>
+      page
+        .getByTestId('query-photo')
+        .locator('canvas')
+        .evaluate((canvas: HTMLCanvasElement) => {
+          const { width, height } = canvas;
+          return canvas.getContext('2d')!.getImageData(width >> 1, height >> 1, 1, 1).data[3];
+        });
+    await expect.poll(centreAlpha).toBe(255);
 
     // Retake opens the camera again; Escape closes it and keeps the last search.
     await page.getByTestId('open-camera').click();
@@ -57,6 +67,8 @@ test('a captured camera frame of a catalog item finds it in the top 5', async ({
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('camera')).toHaveCount(0);
     await expect(page.getByTestId('query-photo')).toBeVisible();
+    // Shown again: the session still holds the frame's picture.
+    await expect.poll(centreAlpha).toBe(255);
     await watch.verify();
   } finally {
     await browser.close();

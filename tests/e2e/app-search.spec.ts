@@ -130,10 +130,14 @@ test('the session panel keeps p50 and p95 over every photo search', async ({ pag
   const rows: Record<string, { p50: number; p95: number }> = {};
   for (const stage of ['decode', 'preprocess', 'embed', 'search', 'total']) {
     rows[stage] = { p50: await ms(`p50-${stage}`), p95: await ms(`p95-${stage}`) };
-    expect(rows[stage].p50).toBeGreaterThanOrEqual(0);
     expect(rows[stage].p95).toBeGreaterThanOrEqual(rows[stage].p50);
   }
-  expect(rows.total.p50).toBeGreaterThanOrEqual(rows.embed.p50);
+  // Every upload was a new photo, so every search decoded one (a re-crop shows 0.0 ms).
+  expect(rows.decode.p50).toBeGreaterThan(0);
+  // A search's total spans its stages, so no stage's median exceeds the total's.
+  for (const stage of ['decode', 'preprocess', 'embed', 'search']) {
+    expect(rows.total.p50, stage).toBeGreaterThanOrEqual(rows[stage].p50);
+  }
   // The figures the panel showed, in this run's report.
   await testInfo.attach('session-latency.json', { body: JSON.stringify(rows, null, 2) });
   console.log(`photo search latency over ${ids.length} uploads (ms):`, JSON.stringify(rows));

@@ -1,6 +1,8 @@
 /**
- * Measures the engine in Chromium and prints it: time to ready on a first and a second visit,
- * and per-stage p50/p95 over 20 photo searches (the session stats the engine keeps).
+ * The engine's own account of its latency, in Chromium: over 20 photo searches the session
+ * stats count each one, every new photo reports a decode, and each total spans its stages.
+ * Prints time to ready and the per-stage table for the record; the figures themselves are the
+ * bench's (`npm run bench -- --suite e2e`, `--suite startup`).
  */
 import { expect, test } from './fixtures.ts';
 import {
@@ -56,6 +58,9 @@ test('time to ready and per-stage search latency', async ({ page, context }) => 
       2,
     ),
   );
-  for (const stage of stages) expect(table[stage].p50).toBeGreaterThanOrEqual(0);
-  expect(table.total.p50).toBeGreaterThanOrEqual(table.embed.p50);
+  for (const stage of stages) expect(table[stage].p95).toBeGreaterThanOrEqual(table[stage].p50);
+  // Every search brought a new photo: each decoded it (kept pixels would show 0.0 ms).
+  expect(table.decode.p50).toBeGreaterThan(0);
+  for (const stage of stages)
+    expect(table.total.p50, stage).toBeGreaterThanOrEqual(table[stage].p50);
 });

@@ -1,8 +1,9 @@
 /**
  * The default model in a real browser: the same photos embedded in Node (onnxruntime-node) and
  * in a Chromium Web Worker (onnxruntime-web) must agree; EXIF orientation and huge images are
- * handled there too; and the worker's ms per image at 1 and 2 threads is measured and printed.
- * Independent of the app: it bundles its own worker harness and serves it itself.
+ * handled there too; and two WASM threads give the same vectors as one. (Ms per image at 1 and
+ * 2 threads is the embed bench's: `npm run bench -- --suite embed`.) Independent of the app: it
+ * bundles its own worker harness and serves it itself.
  */
 import { expect, test, type Page } from '@playwright/test';
 import type { Remote } from 'comlink';
@@ -93,11 +94,6 @@ const harness = (page: Page) =>
       page.evaluate<DecodeOutcome, string>(
         (u) => (window as unknown as { harness: Harness }).harness.decodeUrl(u),
         url,
-      ),
-    timeUrl: (url: string, warmup: number, runs: number) =>
-      page.evaluate(
-        ([u, w, r]) => (window as unknown as { harness: Harness }).harness.timeUrl(u, w, r),
-        [url, warmup, runs] as const,
       ),
   }) satisfies Record<keyof ParityApi, unknown>;
 
@@ -243,19 +239,12 @@ test('huge images are decoded downscaled; undecodable ones throw ImageDecodeErro
   expect(await h.decodeUrl('/empty.png')).toMatchObject({ ok: false, reason: 'empty' });
 });
 
-test('ms per image in the browser worker, 1 and 2 threads', async ({ browser }) => {
-  test.setTimeout(300_000);
-  const url = `/photos/${photos[0]}`;
-  for (const threads of [1, 2]) {
-    const page = await browser.newPage();
-    const { h, info } = await openHarness(page, threads);
-    expect(info.crossOriginIsolated).toBe(true);
-    const t = await h.timeUrl(url, 5, 25);
-    console.log(
-      `browser worker, ${threads} thread(s): model ${t.modelMs.toFixed(1)} ms/image, ` +
-        `decode + preprocess ${t.prepareMs.toFixed(1)} ms (median of ${t.runs} after warm-up)`,
-    );
-    expect(t.modelMs).toBeGreaterThan(0);
-    await page.close();
+test('two WASM threads (cross-origin isolated) embed the photos as Node does', async ({ page }) => {
+  const { h, info } = await openHarness(page, 2);
+  expect(info).toEqual({ crossOriginIsolated: true, numThreads: 2 });
+  for (const photo of photos) {
+    const url = `/photos/${photo}`;
+    const { vector } = await h.embedUrl(url);
+    expect(cosine(vector, nodeVectors.get(url)!), url).toBeGreaterThanOrEqual(0.999);
   }
 });

@@ -39,8 +39,6 @@ export type DecodeOutcome =
     }
   | { ok: false; name: string; reason: string; message: string };
 
-const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1];
-
 const api = {
   /** Loads the model with `threads` WASM threads (once per worker). */
   async init(threads: number): Promise<{ crossOriginIsolated: boolean; numThreads: number }> {
@@ -81,27 +79,6 @@ const api = {
       }
       throw error;
     }
-  },
-
-  /** Median ms of `runs` timed calls after `warmup` untimed ones: decode + preprocess, and model. */
-  async timeUrl(url: string, warmup: number, runs: number) {
-    const { embedder, preprocessor } = await session!;
-    const blob = await fetchBlob(url);
-    const tensor = createTensorBuffer(preprocessor.input, 1);
-    const prepare: number[] = [];
-    const model: number[] = [];
-    for (let i = 0; i < warmup + runs; i++) {
-      const t0 = performance.now();
-      preprocessor.toTensor(await decodeImageBlob(blob), tensor, 0);
-      const t1 = performance.now();
-      await embedder.embed(tensor, 1);
-      const t2 = performance.now();
-      if (i >= warmup) {
-        prepare.push(t1 - t0);
-        model.push(t2 - t1);
-      }
-    }
-    return { prepareMs: median(prepare), modelMs: median(model), runs };
   },
 };
 

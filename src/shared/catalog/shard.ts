@@ -161,21 +161,14 @@ function floatsAt(bytes: Uint8Array, offset: number, length: number): Float32Arr
     : new Float32Array(bytes.slice(offset, offset + length * 4).buffer);
 }
 
-/**
- * Validates and decodes a shard. Every size is checked against the actual byte length before
- * anything is read or allocated, so hostile headers cannot cause big allocations.
- */
-export function decodeShard(
-  bytes: Uint8Array,
-  expect: { modelId?: string; modelHash?: string; dim?: number } = {},
-): DecodedShard {
+/** The fixed header's fields, each checked on its own (sizes against the limits). */
+function readFixedHeader(bytes: Uint8Array, view: DataView) {
   if (bytes.length < FIXED_HEADER_BYTES + TRAILER_BYTES) {
     fail('truncated', `${bytes.length} bytes is shorter than any shard`);
   }
   for (let i = 0; i < SHARD_MAGIC.length; i++) {
     if (bytes[i] !== SHARD_MAGIC.charCodeAt(i)) fail('magic', 'not a Lookalike vector shard');
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(8, true);
   if (version !== SHARD_FORMAT_VERSION) {
     fail('version', `format version ${version}, this app reads ${SHARD_FORMAT_VERSION}`);
@@ -201,12 +194,19 @@ export function decodeShard(
     fail('header', `inconsistent header size ${headerBytes}`);
   }
   if (dim < 1 || dim > SHARD_MAX_DIM) fail('dim', `bad dim ${dim}`);
-  if (expect.dim !== undefined && dim !== expect.dim) {
-    fail('dim', `vectors have dim ${dim}, expected ${expect.dim}`);
-  }
   if (start + count > 0xffffffff) fail('count', `items ${start}+${count} overflow the index`);
+  return { version, scheme, headerBytes, dim, count, start, idLength, hashLength };
+}
+
+/** The sections the header promises, checked against the actual length and the checksum. */
+function checkedSections(
+  bytes: Uint8Array,
+  view: DataView,
+  header: ReturnType<typeof readFixedHeader>,
+) {
+  const { headerBytes, dim, count } = header;
   // Doubles hold these products exactly (< 2^53), so no overflow can fake a match.
-  const centered = scheme === 'int8-centered-symmetric-per-vector';
+  const centered = header.scheme === 'int8-centered-symmetric-per-vector';
   const sections = sectionsOf(headerBytes, dim, count, centered);
   if (sections.totalBytes > SHARD_MAX_BYTES) fail('count', `absurd vector count ${count}`);
   if (sections.totalBytes > bytes.length) {
@@ -219,17 +219,38 @@ export function decodeShard(
   if (crc32c(bytes.subarray(0, sections.trailerOffset)) !== stored) {
     fail('checksum', 'CRC-32C mismatch: the shard is corrupt');
   }
+  return { sections, centered };
+}
 
-  let modelId = '';
-  let modelHash = '';
+/** The model id and hash after the fixed header (strict UTF-8). */
+function readModelStrings(bytes: Uint8Array, idLength: number, hashLength: number) {
+  const idEnd = FIXED_HEADER_BYTES + idLength;
   try {
-    modelId = strictUtf8.decode(bytes.subarray(FIXED_HEADER_BYTES, FIXED_HEADER_BYTES + idLength));
-    modelHash = strictUtf8.decode(
-      bytes.subarray(FIXED_HEADER_BYTES + idLength, FIXED_HEADER_BYTES + idLength + hashLength),
-    );
+    return {
+      modelId: strictUtf8.decode(bytes.subarray(FIXED_HEADER_BYTES, idEnd)),
+      modelHash: strictUtf8.decode(bytes.subarray(idEnd, idEnd + hashLength)),
+    };
   } catch {
-    fail('header', 'model id or hash is not UTF-8');
+    return fail('header', 'model id or hash is not UTF-8');
   }
+}
+
+/**
+ * Validates and decodes a shard. Every size is checked against the actual byte length before
+ * anything is read or allocated, so hostile headers cannot cause big allocations.
+ */
+export function decodeShard(
+  bytes: Uint8Array,
+  expect: { modelId?: string; modelHash?: string; dim?: number } = {},
+): DecodedShard {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const header = readFixedHeader(bytes, view);
+  const { version, scheme, dim, count, start } = header;
+  if (expect.dim !== undefined && dim !== expect.dim) {
+    fail('dim', `vectors have dim ${dim}, expected ${expect.dim}`);
+  }
+  const { sections, centered } = checkedSections(bytes, view, header);
+  const { modelId, modelHash } = readModelStrings(bytes, header.idLength, header.hashLength);
   if (expect.modelId !== undefined && modelId !== expect.modelId) {
     fail('model', `vectors are from model ${modelId}, expected ${expect.modelId}`);
   }

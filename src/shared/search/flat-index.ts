@@ -20,7 +20,7 @@ export interface FlatIndexOptions {
   backend?: Backend | 'auto';
 }
 
-export interface SearchOptions {
+export interface ScanOptions {
   /** Apply the mask given to setFilter (default true; no effect when none is set). */
   filter?: boolean;
   /** An item never to return (e.g. the item a "more like this" search starts from). */
@@ -163,7 +163,7 @@ export class FlatIndex {
   }
 
   /** The top k items by cosine similarity to `query` (any length-dim vector; it is normalised). */
-  search(query: ArrayLike<number>, k: number, options?: SearchOptions): SearchResult {
+  search(query: ArrayLike<number>, k: number, options?: ScanOptions): SearchResult {
     if (query.length !== this.dim) {
       throw new IndexError(
         'input',
@@ -179,7 +179,7 @@ export class FlatIndex {
     codes: Int16Array,
     scale: number,
     k: number,
-    options?: SearchOptions,
+    options?: ScanOptions,
   ): SearchResult {
     if (codes.length !== this.dim) {
       throw new IndexError(
@@ -201,7 +201,7 @@ export class FlatIndex {
    * "More like this": searches with item i's stored vector (no model run), excluding item i
    * unless options.exclude says otherwise (-1 excludes nothing).
    */
-  searchByIndex(i: number, k: number, options?: SearchOptions): SearchResult {
+  searchByIndex(i: number, k: number, options?: ScanOptions): SearchResult {
     this.#checkItem(i);
     this.#store.readRow(i, this.#itemQuery);
     if (this.#center) this.#toVector(i, this.#itemQuery);
@@ -234,7 +234,7 @@ export class FlatIndex {
     }
   }
 
-  #scan(codes: Int16Array, qscale: number, k: number, options?: SearchOptions): SearchResult {
+  #scan(codes: Int16Array, qscale: number, k: number, options?: ScanOptions): SearchResult {
     if (!Number.isInteger(k) || k < 1 || k > MAX_K) {
       throw new IndexError('k', `k must be a whole number from 1 to ${MAX_K}, not ${k}`);
     }

@@ -13,13 +13,6 @@ function cameraError(error: unknown): string {
   return messages[name] ?? `The camera could not start: ${(error as Error).message}`;
 }
 
-export interface Capture {
-  /** The frame, to hand to the engine (transferred to the worker). */
-  bitmap: ImageBitmap;
-  /** The same frame as a JPEG, for showing the query photo. */
-  preview: Blob;
-}
-
 export class Camera {
   #stream = $state.raw<MediaStream | null>(null);
   #cameras = $state.raw<MediaDeviceInfo[]>([]);
@@ -80,13 +73,12 @@ export class Camera {
     this.#stream = null;
   }
 
-  /** Grabs the current video frame. */
-  async capture(video: HTMLVideoElement): Promise<Capture> {
+  /**
+   * Grabs the current video frame, to transfer to the worker as it is: no JPEG round trip (the
+   * worker sends back the picture to show).
+   */
+  async capture(video: HTMLVideoElement): Promise<ImageBitmap> {
     if (!this.#stream || video.videoWidth === 0) throw new Error('The camera is not ready yet.');
-    const bitmap = await createImageBitmap(video);
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
-    const preview = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
-    return { bitmap, preview };
+    return createImageBitmap(video);
   }
 }

@@ -8,7 +8,9 @@ import type {
   EngineStatus,
   LatencyStats,
   LoadProgress,
-  QueryImage,
+  PhotoComparison,
+  PhotoOutcome,
+  PhotoSource,
   Rect,
   SearchOptions,
   SearchOutcome,
@@ -22,26 +24,28 @@ export interface EnginePort {
   readonly info: CatalogInfo | null;
   /** p50/p95 per stage over the session's photo searches. */
   readonly stats: LatencyStats | null;
-  /** Decodes a photo once in the worker; rejects with a message fit to show. */
-  setQueryImage(source: Blob | ImageBitmap): Promise<QueryImage>;
-  /** Null when a newer call superseded this one. */
-  search(
-    query: QueryImage,
+  /**
+   * A photo search in one worker call: a new photo (file, camera frame, catalog sample) is
+   * decoded and kept there; `{ kind: 'kept' }` searches it again. Null when superseded.
+   */
+  searchPhoto(
+    source: PhotoSource,
     crop: Rect | null,
     options: SearchOptions,
-  ): Promise<SearchOutcome | null>;
-  /** The photo searched with each model, one outcome per model; null when superseded. */
-  compare(
-    query: QueryImage,
+  ): Promise<PhotoOutcome | null>;
+  /** The same, with each of `modelIds` (Compare), one outcome per model; null when superseded. */
+  comparePhoto(
+    source: PhotoSource,
     crop: Rect | null,
     modelIds: readonly string[],
     options: SearchOptions,
-  ): Promise<SearchOutcome[] | null>;
+  ): Promise<PhotoComparison | null>;
   /** Words as the query; null when a newer call superseded this one. */
   searchText(text: string, options: SearchOptions): Promise<SearchOutcome | null>;
   moreLikeThis(item: number | string, options: SearchOptions): Promise<SearchOutcome | null>;
+  /** Drops the search in flight (its call resolves to null), e.g. on "Start over". */
+  cancel(): void;
   thumbnailUrl(index: number): Promise<string>;
-  thumbnailBlob(index: number): Promise<Blob>;
   item(index: number): CatalogItem;
   indexOf(id: string): number | null;
   sampleIndices(n: number): number[];

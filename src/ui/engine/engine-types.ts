@@ -11,7 +11,10 @@ export type {
   KeywordReading,
   LoadProgress,
   ModelInfo,
-  QueryImage,
+  PhotoComparison,
+  PhotoOutcome,
+  PhotoSource,
+  QueryPhoto,
   Rect,
   ResultItem,
   SearchOptions,
@@ -33,5 +36,3 @@ export interface LatencyStats {
   p50: Timings;
   p95: Timings;
 }
-
-export { MAX_QUERY_BYTES } from '../../engine-api/limits.ts';

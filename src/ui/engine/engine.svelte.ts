@@ -3,48 +3,34 @@
  * query files, keeps only the latest search (a superseded one resolves to null), caches
  * thumbnail URLs and keeps the session's latency statistics.
  */
-import { proxy, transfer, wrap, type Remote } from 'comlink';
+import { proxy, transfer, type Remote } from 'comlink';
 import { registerAbortTransfer, releaseAbortSignal } from '../../engine-api/abort-transfer.ts';
 import type { CatalogSnapshot, ItemColumns } from '../../engine-api/api-types.ts';
-import { quantile } from '../../shared/metrics/quantile.ts';
+import { MAX_QUERY_BYTES, tooLargeMessage } from '../../engine-api/limits.ts';
 import type { SearchApi } from '../../worker/search.worker.ts';
-import {
-  MAX_QUERY_BYTES,
-  type CatalogInfo,
-  type CatalogItem,
-  type EngineStatus,
-  type LatencyStats,
-  type LoadProgress,
-  type QueryImage,
-  type Rect,
-  type SearchOptions,
-  type SearchOutcome,
-  type Timings,
+import type {
+  CatalogInfo,
+  CatalogItem,
+  EngineStatus,
+  LoadProgress,
+  PhotoComparison,
+  PhotoOutcome,
+  PhotoSource,
+  Rect,
+  SearchOptions,
+  SearchOutcome,
+  Timings,
 } from './engine-types.ts';
+import { latencyStats } from './latency-stats.ts';
+import { openSearchWorker, type WorkerLink } from './search-worker.ts';
 
 registerAbortTransfer();
-
-const STAGES = ['decode', 'preprocess', 'embed', 'search', 'total'] as const;
-
-export function latencyStats(samples: readonly Timings[]): LatencyStats | null {
-  if (!samples.length) return null;
-  const p50 = {} as Timings;
-  const p95 = {} as Timings;
-  for (const stage of STAGES) {
-    const values = samples.map((t) => t[stage]);
-    p50[stage] = quantile(values, 0.5);
-    p95[stage] = quantile(values, 0.95);
-  }
-  return { count: samples.length, p50, p95 };
-}
 
 function namedError(name: string, message: string): Error {
   const error = new Error(message);
   error.name = name;
   return error;
 }
-
-const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
 
 export class SearchEngine {
   #timings = $state.raw<Timings[]>([]);
@@ -57,7 +43,8 @@ export class SearchEngine {
   stats = $derived(latencyStats(this.#timings));
   ready = $derived(this.status === 'ready');
 
-  #worker: Worker | null = null;
+  #open: () => WorkerLink;
+  #worker: WorkerLink | null = null;
   #api: Remote<SearchApi> | null = null;
   #started: Promise<void> | undefined;
   #items: ItemColumns | null = null;
@@ -65,9 +52,18 @@ export class SearchEngine {
   // A private cache, not state: nothing renders from it directly.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #thumbs = new Map<number, Promise<string>>();
-  /** The search in flight: a newer search, photo or "more like this" aborts it. */
+  /**
+   * The search in flight. "Only the latest search counts" lives here and nowhere else: the page
+   * alone knows the order the shopper asked in, and when an answer arrives whether a newer call
+   * was made meanwhile (the worker may already have sent it). Aborting lets the worker skip the
+   * superseded call's remaining model work; the answer of a superseded call is dropped.
+   */
   #inFlight: AbortController | null = null;
-  #latest = 0;
+
+  /** `open` starts the worker (a fake in unit tests). */
+  constructor(open: () => WorkerLink = openSearchWorker) {
+    this.#open = open;
+  }
 
   /**
    * Starts the worker and loads the catalog; after an error, calling again retries. A load cut
@@ -110,15 +106,10 @@ export class SearchEngine {
 
   #connect(): Remote<SearchApi> {
     if (this.#api) return this.#api;
-    // Vite bundles the worker from this literal `new URL(..., import.meta.url)` form.
-    // eslint-disable-next-line svelte/prefer-svelte-reactivity
-    const worker = new Worker(new URL('../../worker/search.worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'lookalike-search',
-    });
-    worker.addEventListener('error', (event) => {
+    const worker = this.#open();
+    worker.onError((message) => {
       // After ready, calls report their own errors; this is an unexpected one, worth a log.
-      if (this.status === 'ready') return console.warn('Search worker error:', event.message);
+      if (this.status === 'ready') return console.warn('Search worker error:', message);
       // Before ready, the worker could not start (its script failed to load or crashed):
       // the pending start will never answer, so start over with a new worker on retry.
       worker.terminate();
@@ -126,10 +117,10 @@ export class SearchEngine {
       this.#worker = null;
       this.#started = undefined;
       this.status = 'error';
-      this.error = `The search engine could not start${event.message ? `: ${event.message}` : ''}.`;
+      this.error = `The search engine could not start${message ? `: ${message}` : ''}.`;
     });
     this.#worker = worker;
-    this.#api = wrap<SearchApi>(worker);
+    this.#api = worker.api;
     return this.#api;
   }
 
@@ -156,33 +147,17 @@ export class SearchEngine {
   }
 
   /**
-   * Hands a photo to the worker, which decodes it once (EXIF-upright) for any number of crops.
-   * A Blob over 20 MB is refused before it is read; an ImageBitmap is transferred (unusable here
-   * afterwards). Also cancels a search still in flight: a new photo supersedes it.
+   * A photo search in one worker call (decode or kept pixels, crop, embed, rank); null when a
+   * newer search superseded it. A file over 20 MB is refused before it is read; a camera frame
+   * is transferred (unusable here afterwards).
    */
-  async setQueryImage(source: Blob | ImageBitmap): Promise<QueryImage> {
-    if (source instanceof Blob && source.size > MAX_QUERY_BYTES) {
-      const mb = (source.size / 1024 / 1024).toFixed(1);
-      throw namedError(
-        'ImageTooLargeError',
-        `This photo is ${mb} MB; photos up to ${MAX_QUERY_BYTES / 1024 / 1024} MB are accepted.`,
-      );
-    }
-    const api = this.#readyApi();
-    this.#supersede();
-    return source instanceof Blob
-      ? api.setQueryImage(source)
-      : api.setQueryImage(transfer(source, [source]));
-  }
-
-  /** Crops, embeds and searches the photo; null when a newer search superseded this one. */
-  async search(
-    query: QueryImage,
+  async searchPhoto(
+    source: PhotoSource,
     crop: Rect | null,
     options: SearchOptions,
-  ): Promise<SearchOutcome | null> {
+  ): Promise<PhotoOutcome | null> {
     const outcome = await this.#latestOnly((api, signal) =>
-      api.searchImage(query.queryId, crop, options, signal),
+      api.searchPhoto(sendable(source), crop, options, signal),
     );
     // Only searches whose results are shown count towards the session's latency.
     if (outcome) this.#timings = [...this.#timings, outcome.timings];
@@ -194,14 +169,14 @@ export class SearchEngine {
    * null when a newer search superseded it. Not counted in the session's latency statistics,
    * which describe single-model searches.
    */
-  compare(
-    query: QueryImage,
+  comparePhoto(
+    source: PhotoSource,
     crop: Rect | null,
     modelIds: readonly string[],
     options: SearchOptions,
-  ): Promise<SearchOutcome[] | null> {
+  ): Promise<PhotoComparison | null> {
     return this.#latestOnly((api, signal) =>
-      api.compareImage(query.queryId, crop, options, [...modelIds], signal),
+      api.comparePhoto(sendable(source), crop, options, [...modelIds], signal),
     );
   }
 
@@ -215,25 +190,23 @@ export class SearchEngine {
     return this.#latestOnly((api) => api.moreLikeThis(item, options));
   }
 
-  #supersede(): void {
+  /** Drops the search in flight: its call resolves to null. */
+  cancel(): void {
     this.#inFlight?.abort(new DOMException('Superseded by a newer search', 'AbortError'));
     this.#inFlight = null;
-    this.#latest++;
   }
 
   async #latestOnly<T>(
     run: (api: Remote<SearchApi>, signal: AbortSignal) => Promise<T>,
   ): Promise<T | null> {
-    const api = this.#readyApi();
-    this.#supersede();
-    const ticket = this.#latest;
+    this.cancel();
     const controller = new AbortController();
     this.#inFlight = controller;
     try {
-      const outcome = await run(api, controller.signal);
-      return ticket === this.#latest ? outcome : null;
+      const outcome = await run(this.#readyApi(), controller.signal);
+      return controller.signal.aborted ? null : outcome;
     } catch (error) {
-      if (ticket !== this.#latest || isAbort(error)) return null;
+      if (controller.signal.aborted) return null;
       throw error;
     } finally {
       releaseAbortSignal(controller.signal);
@@ -252,7 +225,7 @@ export class SearchEngine {
     return url;
   }
 
-  /** The item's WebP thumbnail itself (e.g. to search with a sample's photo). */
+  /** The item's WebP thumbnail itself, a slice of its pack in the worker. */
   thumbnailBlob(index: number): Promise<Blob> {
     return this.#readyApi().thumbnail(index);
   }
@@ -292,7 +265,7 @@ export class SearchEngine {
   /** Stops the worker and frees the thumbnail URLs. */
   dispose(): void {
     window.removeEventListener('online', this.#resume);
-    this.#supersede();
+    this.cancel();
     this.#revokeThumbnails();
     this.#worker?.terminate();
     this.#worker = null;
@@ -300,4 +273,12 @@ export class SearchEngine {
     this.#started = undefined;
     this.status = 'loading';
   }
+}
+
+/** The source as it crosses to the worker: a file over the limit is refused here, unread. */
+function sendable(source: PhotoSource): PhotoSource {
+  if (source.kind === 'file' && source.blob.size > MAX_QUERY_BYTES) {
+    throw namedError('ImageTooLargeError', tooLargeMessage(source.blob.size));
+  }
+  return source.kind === 'frame' ? transfer(source, [source.bitmap]) : source;
 }

@@ -6,7 +6,8 @@ import { MAX_K, MIN_K, type ShareState } from '../share/share-state.ts';
 import type { EnginePort } from '../engine/engine-port.ts';
 import type {
   CatalogItem,
-  QueryImage,
+  PhotoSource,
+  QueryPhoto,
   Rect,
   SearchOptions,
   SearchOutcome,
@@ -18,9 +19,11 @@ export type Query =
   | {
       kind: 'photo';
       origin: PhotoOrigin;
-      /** The photo as the shopper gave it, to show (the browser applies EXIF orientation). */
-      photo: Blob | null;
-      image: QueryImage;
+      /** The photo the worker keeps (its id and size). */
+      image: QueryPhoto;
+      /** What to show: the file as given (the browser applies EXIF orientation), the sample's
+       * thumbnail, or the camera frame. */
+      preview: Blob | ImageBitmap | null;
       /** The catalog item whose photo this is, for sample searches (shareable). */
       sample: CatalogItem | null;
     }
@@ -38,9 +41,8 @@ export interface Comparison {
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export class SearchSession {
+  /** Resolves a superseded search to null: "latest wins" lives there, not here. */
   #engine: EnginePort;
-  /** Bumped by every new search; an answer for an older ticket is dropped (latest wins). */
-  #ticket = 0;
   #query = $state.raw<Query | null>(null);
   #crop = $state.raw<Rect>(FULL_PHOTO);
   #k = $state(DEFAULT_K);
@@ -130,37 +132,26 @@ export class SearchSession {
     };
   });
 
-  /** Decodes a new photo once, then searches it whole (a later crop reuses the decoded photo). */
-  async searchPhoto(
-    source: Blob | ImageBitmap,
-    origin: PhotoOrigin,
-    options: { preview?: Blob; sample?: CatalogItem } = {},
-  ): Promise<void> {
-    const ticket = this.#begin();
-    const photo = (source instanceof Blob ? source : options.preview) ?? null;
-    let image: QueryImage;
-    try {
-      image = await this.#engine.setQueryImage(source);
-    } catch (error) {
-      this.#fail(ticket, error);
-      return;
-    }
-    if (ticket !== this.#ticket) return;
-    this.#setQuery({ kind: 'photo', origin, photo, image, sample: options.sample ?? null });
-    await this.#run();
+  /**
+   * A new photo, searched whole in one engine call (the worker decodes and keeps it, so a later
+   * crop or settings change reuses its pixels). It becomes the query once its results are in.
+   */
+  async searchPhoto(source: Blob | ImageBitmap, origin: PhotoOrigin): Promise<void> {
+    const from: PhotoSource =
+      source instanceof Blob ? { kind: 'file', blob: source } : { kind: 'frame', bitmap: source };
+    await this.#searchPhoto(from, { origin, sample: null });
   }
 
-  /** A catalog item's own photo (its thumbnail) as the query, through the whole pipeline. */
+  /** A catalog item's own photo (its thumbnail, decoded in the worker) as the query. */
   async searchSample(index: number): Promise<void> {
-    const ticket = this.#begin();
+    let sample: CatalogItem;
     try {
-      const item = this.#engine.item(index);
-      const photo = await this.#engine.thumbnailBlob(index);
-      if (ticket !== this.#ticket) return;
-      await this.searchPhoto(photo, 'sample', { sample: item });
+      sample = this.#engine.item(index);
     } catch (error) {
-      this.#fail(ticket, error);
+      this.#fail(error);
+      return;
     }
+    await this.#searchPhoto({ kind: 'sample', index }, { origin: 'sample', sample });
   }
 
   /** Items like a catalog item, from its stored vector (no model run). */
@@ -269,7 +260,8 @@ export class SearchSession {
 
   /** Back to the start screen. */
   reset(): void {
-    this.#begin();
+    this.#engine.cancel();
+    this.#error = null;
     this.#words = '';
     this.#setQuery(null);
     this.#outcome = null;
@@ -286,71 +278,96 @@ export class SearchSession {
     this.#error = message;
   }
 
-  #begin(): number {
+  #begin(): void {
     this.#error = null;
     this.#busy = true;
-    return ++this.#ticket;
   }
 
-  #fail(ticket: number, error: unknown): void {
-    if (ticket !== this.#ticket) return;
+  /** A search's answer is on screen. */
+  #done(): void {
+    this.#completed++;
+    this.#busy = false;
+  }
+
+  /** Only the latest search's error reaches here: the engine resolves superseded ones to null. */
+  #fail(error: unknown): void {
     this.#error = messageOf(error);
     this.#busy = false;
   }
 
   #setQuery(query: Query | null): void {
+    const shown = this.#query?.kind === 'photo' ? this.#query.preview : null;
+    // A camera frame's picture (an ImageBitmap) is the session's to free once nothing shows it.
+    if (shown && !(shown instanceof Blob) && (query?.kind !== 'photo' || query.preview !== shown)) {
+      shown.close();
+    }
     this.#query = query;
     this.#crop = FULL_PHOTO;
   }
 
-  #options(): SearchOptions {
+  /** The settings of the next search; words only for photo searches (they refine the photo). */
+  #options(photo: boolean): SearchOptions {
     const options: SearchOptions = { k: this.#k, filters: this.#filters };
     if (this.#modelId) options.modelId = this.#modelId;
-    if (this.#query?.kind === 'photo' && this.#words) {
+    if (photo && this.#words) {
       options.text = this.#words;
       options.textWeight = this.#textWeight;
     }
     return options;
   }
 
+  /** Searches the current query again, as the settings now say. */
   async #run(): Promise<void> {
     const query = this.#query;
     if (!query) return;
-    if (query.kind === 'photo' && this.comparing) return this.#compare(query.image);
-    const ticket = this.#begin();
+    if (query.kind === 'photo') {
+      return this.#searchPhoto({ kind: 'kept', photoId: query.image.id }, null);
+    }
+    this.#begin();
     try {
       const outcome =
-        query.kind === 'photo'
-          ? await this.#engine.search(
-              query.image,
-              isFullPhoto(this.#crop) ? null : this.#crop,
-              this.#options(),
-            )
-          : query.kind === 'text'
-            ? await this.#engine.searchText(query.text, this.#options())
-            : await this.#engine.moreLikeThis(query.item.id, this.#options());
-      if (outcome === null || ticket !== this.#ticket) return;
+        query.kind === 'text'
+          ? await this.#engine.searchText(query.text, this.#options(false))
+          : await this.#engine.moreLikeThis(query.item.id, this.#options(false));
+      if (outcome === null) return;
       this.#outcome = outcome;
-      this.#completed++;
-      this.#busy = false;
+      this.#done();
     } catch (error) {
-      this.#fail(ticket, error);
+      this.#fail(error);
     }
   }
 
-  /** The photo through both of Compare's models, with the same crop, filters, Top-K and words. */
-  async #compare(image: QueryImage): Promise<void> {
-    const models = this.comparePair!;
-    const ticket = this.#begin();
+  /**
+   * One photo search, through both of Compare's models when Compare is on. A new photo
+   * (`shown` says how to show it) becomes the query with its answer, searched whole; the kept
+   * one keeps its crop.
+   */
+  async #searchPhoto(
+    source: PhotoSource,
+    shown: { origin: PhotoOrigin; sample: CatalogItem | null } | null,
+  ): Promise<void> {
+    this.#begin();
+    const crop = shown || isFullPhoto(this.#crop) ? null : this.#crop;
+    const options = this.#options(true);
+    const models = this.#compareOn ? this.comparePair : null;
     try {
-      const crop = isFullPhoto(this.#crop) ? null : this.#crop;
-      const outcomes = await this.#engine.compare(image, crop, models, this.#options());
-      if (outcomes === null || ticket !== this.#ticket) return;
-      this.#comparison = { models, outcomes: [outcomes[0], outcomes[1]] };
-      this.#completed++;
-      this.#busy = false;
+      const answer = models
+        ? await this.#engine.comparePhoto(source, crop, models, options)
+        : await this.#engine.searchPhoto(source, crop, options);
+      if (answer === null) return;
+      if (shown) {
+        const { preview, ...image } = answer.photo;
+        this.#setQuery({ kind: 'photo', ...shown, image, preview: preview ?? null });
+      }
+      if ('outcomes' in answer) {
+        this.#comparison = { models: models!, outcomes: [answer.outcomes[0], answer.outcomes[1]] };
+      } else {
+        // The photo's part of the answer is the query's, above.
+        this.#outcome = { results: answer.results, timings: answer.timings };
+      }
+      this.#done();
     } catch (error) {
-      this.#fail(ticket, error);
+      this.#fail(error);
     }
   }
 }

@@ -11,12 +11,13 @@ import { fetchManifest } from '../../storage/fetch-manifest.ts';
 import type { LoadUpdate } from '../../engine-api/api-types.ts';
 import { canRun, loadCatalog, type LoadContext, type LoadedCatalog } from './loader.ts';
 import { LoadReporter } from './load-reporter.ts';
-import { openRuntime, type QueryRuntime } from '../models/query-runtime.ts';
+import { openQueryModel } from '../models/open-query-model.ts';
+import type { QueryModel } from '../models/query-model.ts';
 
 export interface RuntimeEntry {
   sha256: string;
   /** The init promise, kept so two early calls never build two sessions. */
-  runtime: Promise<QueryRuntime>;
+  runtime: Promise<QueryModel>;
 }
 
 /** A loaded catalog with the sessions for its models: swapped as one, so they always match. */
@@ -61,7 +62,7 @@ export class CatalogLifecycle {
   start(
     appUrl: string,
     onUpdate: (update: LoadUpdate) => void,
-    onSwap: (retired: QueryRuntime[]) => void,
+    onSwap: (retired: QueryModel[]) => void,
   ): Promise<ActiveCatalog> {
     this.#started ??= this.#start(appUrl, onUpdate, onSwap).catch((error: unknown) => {
       this.#started = undefined;
@@ -73,7 +74,7 @@ export class CatalogLifecycle {
   async #start(
     appUrl: string,
     onUpdate: (update: LoadUpdate) => void,
-    onSwap: (retired: QueryRuntime[]) => void,
+    onSwap: (retired: QueryModel[]) => void,
   ): Promise<ActiveCatalog> {
     const reporter = new LoadReporter(onUpdate);
     reporter.report('loading', { phase: 'manifest', loadedBytes: 0, totalBytes: 0 });
@@ -85,7 +86,7 @@ export class CatalogLifecycle {
       reporter: withProgress ? reporter : null,
       wantModel: (spec) => this.#current?.runtimes.get(spec.id)?.sha256 !== spec.sha256,
       onModelFiles: (spec, files) => {
-        const runtime = openRuntime(spec, files, appUrl);
+        const runtime = openQueryModel(spec, files, appUrl);
         // Awaited in #withRuntimes; a load that fails first must not leave it unhandled.
         runtime.catch(() => undefined);
         opening.set(spec.id, { sha256: spec.sha256, runtime });
@@ -142,7 +143,7 @@ export class CatalogLifecycle {
   async #update(
     manifest: CatalogManifest,
     context: (withProgress: false, opening: Map<string, RuntimeEntry>) => LoadContext,
-  ): Promise<QueryRuntime[]> {
+  ): Promise<QueryModel[]> {
     await this.#source.store.setPending(manifest);
     const opening = new Map<string, RuntimeEntry>();
     const loaded = await loadCatalog(manifest, context(false, opening));

@@ -1,4 +1,7 @@
-/** Turns the shopper's photo (a file's Blob or a camera frame's ImageBitmap) into upright RGBA, once. */
+/**
+ * Turns the shopper's photo (a file's Blob or a camera frame's ImageBitmap) into upright RGBA,
+ * once, with what the page shows of it.
+ */
 import { decodeImageBlob } from '../../shared/preprocess/decode-browser.ts';
 import { fitWithin } from '../../shared/preprocess/decode-limits.ts';
 import type { RgbaImage } from '../../shared/preprocess/rgba-image.ts';
@@ -23,27 +26,36 @@ async function checkBlob(blob: Blob): Promise<void> {
   }
 }
 
+/** What a decode gives: the pixels to search, and the picture for the page to show. */
+export interface DecodedPhoto {
+  image: RgbaImage;
+  /** The Blob itself, or for a camera frame its (downscaled) copy as a new ImageBitmap. */
+  preview: Blob | ImageBitmap;
+}
+
 /** A camera frame is already decoded and upright: read its pixels, downscaled if huge. */
-function bitmapPixels(bitmap: ImageBitmap): RgbaImage {
+function framePixels(bitmap: ImageBitmap): DecodedPhoto {
   const { width, height } = fitWithin(bitmap.width, bitmap.height);
   const canvas = new OffscreenCanvas(width, height);
   const context = canvas.getContext('2d', { willReadFrequently: true });
   if (!context) throw new UnsupportedImageError('No 2D canvas to read the camera frame with.');
   context.imageSmoothingQuality = 'high';
   context.drawImage(bitmap, 0, 0, width, height);
-  return { data: context.getImageData(0, 0, width, height).data, width, height };
+  const image = { data: context.getImageData(0, 0, width, height).data, width, height };
+  // The canvas's own bitmap, handed over without a copy: the page paints it.
+  return { image, preview: canvas.transferToImageBitmap() };
 }
 
-export async function decodeQueryPhoto(source: Blob | ImageBitmap): Promise<RgbaImage> {
+export async function decodeQueryPhoto(source: Blob | ImageBitmap): Promise<DecodedPhoto> {
   if (source instanceof Blob) {
     await checkBlob(source);
     const { data, width, height } = await decodeImageBlob(source);
-    return { data, width, height };
+    return { image: { data, width, height }, preview: source };
   }
   try {
     if (!source.width || !source.height)
       throw new UnsupportedImageError('The camera frame is empty.');
-    return bitmapPixels(source);
+    return framePixels(source);
   } finally {
     source.close();
   }
