@@ -3,7 +3,7 @@ import { createOnnxEmbedder, type OnnxEmbedder } from '../../shared/model/onnx-e
 import type { ModelSpec } from '../../shared/model/spec.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../../shared/preprocess/to-tensor.ts';
 import type { CropRect, RgbaImage } from '../../shared/preprocess/rgba-image.ts';
-import { configuredOrt } from './ort-env.ts';
+import { loadedOrt } from './ort-env.ts';
 
 export class ModelRuntime {
   readonly spec: ModelSpec;
@@ -20,7 +20,7 @@ export class ModelRuntime {
   }
 
   static async create(spec: ModelSpec, modelBytes: Uint8Array): Promise<ModelRuntime> {
-    const { ort, threads } = configuredOrt();
+    const { ort, threads } = await loadedOrt();
     const embedder = await createOnnxEmbedder(ort, modelBytes, spec, { threads });
     return new ModelRuntime(spec, embedder);
   }
