@@ -42,7 +42,7 @@ async function measureHost(
         browser,
         host,
         setup.reps,
-        setup.profile ? 600_000 : 120_000,
+        setup.profile ? 600_000 : 300_000,
       );
       results.push(visit);
       log(
@@ -70,13 +70,14 @@ async function chromiumVersion(): Promise<string> {
 async function run(options: SuiteOptions): Promise<SuiteReport> {
   const { log, quick } = options;
   const visits = quick ? 1 : 3;
+  const reps = quick ? 1 : 2;
   const outDir = await buildApp(log);
   const preview = await serveApp(outDir);
   const version = await chromiumVersion();
   log(`  ${version}`);
   const setups: HostSetup[] = [
-    { name: 'static host', origin: { folder: outDir }, profile: null, reps: 2 },
-    { name: 'vite preview', origin: { relayTo: preview.url }, profile: null, reps: 2 },
+    { name: 'static host', origin: { folder: outDir }, profile: null, reps },
+    { name: 'vite preview', origin: { relayTo: preview.url }, profile: null, reps },
     {
       name: `static host, ${PHONE_PROFILE.name}`,
       origin: { folder: outDir },
@@ -96,7 +97,7 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
   const targets = coldTargets(hosts[0], hosts[2]);
   const notes = [
     `${visits} fresh browser contexts (empty profiles) per host; on loopback each cold visit is` +
-      ' followed by 2 reloads (warm) and 2 reloads with the context offline. Times run from' +
+      ` followed by ${reps} reloads (warm) and ${reps} with the context offline. Times run from` +
       ' navigation start to the status line reading "ready", on the page\'s own clock.',
     'Hosts: "static host" is a plain Node file server (Range, ETag, COOP/COEP, no compression,' +
       ' no cache headers) serving the built folder; "vite preview" is relayed through the same' +
