@@ -16,12 +16,21 @@ const isolation = {
 };
 
 /**
- * The precache must hold the biggest file it is meant to hold (workbox silently skips larger
- * ones): the ORT runtime .wasm and the demo models' files (the models the app ships with, so
- * search and Compare work offline; other models are fetched on demand), measured at build time.
+ * Models are not precached: the verified catalog download fetches them once into IndexedDB.
+ * LOOKALIKE_PRECACHE_MODELS=1 puts the demo models back in the precache (the old behaviour,
+ * which fetches each model.onnx twice on a first visit), should a build need them there.
+ */
+const precacheModels = process.env.LOOKALIKE_PRECACHE_MODELS === '1';
+
+/**
+ * The precache manifest must list the biggest file it is meant to list (workbox silently drops
+ * larger ones): the ORT runtime .wasm (listed so the service worker knows its URL; the search
+ * worker fetches it into the runtime cache) and, with the flag, the demo models' files.
  */
 function largestPrecachedFile(): number {
-  const modelDirs = DEMO_MODEL_IDS.map((id) => resolve(import.meta.dirname, 'models', id));
+  const modelDirs = precacheModels
+    ? DEMO_MODEL_IDS.map((id) => resolve(import.meta.dirname, 'models', id))
+    : [];
   const files = [
     resolve(import.meta.dirname, 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm'),
     ...modelDirs.flatMap((dir) =>
@@ -79,11 +88,11 @@ export default defineConfig({
         },
       },
       injectManifest: {
-        // App shell, the ORT .wasm and the demo models (the manifest and its icons are added by the
-        // plugin); catalog shards go to IndexedDB instead.
+        // The app shell and the ORT .wasm (src/sw.ts keeps the .wasm out of the precache; the
+        // manifest and its icons are added by the plugin); models and catalog go to IndexedDB.
         globPatterns: [
           '**/*.{js,css,html,wasm,svg}',
-          ...DEMO_MODEL_IDS.map((id) => `models/${id}/*`),
+          ...(precacheModels ? DEMO_MODEL_IDS.map((id) => `models/${id}/*`) : []),
         ],
         globIgnores: ['catalog/**'],
         maximumFileSizeToCacheInBytes: precacheLimit,

@@ -1,8 +1,9 @@
 /// <reference lib="webworker" />
 /**
- * The service worker: precaches the app shell, the ORT runtime and the default model (the
- * catalog lives in IndexedDB), serves the app offline, takes Android share-target photos, and
- * activates a new version only when the page asks (the shopper pressed Update).
+ * The service worker: precaches the app shell (models and catalog come through the verified
+ * catalog download into IndexedDB), serves ONNX Runtime's .wasm from the runtime cache the search
+ * worker fills, serves the app offline, takes Android share-target photos, and activates a new
+ * version only when the page asks (the shopper pressed Update).
  */
 import {
   cleanupOutdatedCaches,
@@ -10,6 +11,8 @@ import {
   precacheAndRoute,
 } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { isRuntimeWasm } from './engine-api/runtime-cache.ts';
+import { dropOtherRuntimes, keepRuntime, runtimeResponse } from './sw-runtime-cache.ts';
 import {
   SHARE_CACHE,
   SHARE_TARGET_ACTION,
@@ -49,8 +52,23 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
-precacheAndRoute(self.__WB_MANIFEST);
+// The build lists the runtime .wasm with the shell; it is kept apart: the search worker fetches
+// it on a first visit (before this worker controls it), so precaching it would fetch 14 MB twice.
+const entries = self.__WB_MANIFEST.map((e) =>
+  typeof e === 'string' ? { url: e, revision: null } : e,
+);
+const runtimeUrls = entries.map((e) => new URL(e.url, scope).href).filter(isRuntimeWasm);
+precacheAndRoute(entries.filter((e) => !isRuntimeWasm(new URL(e.url, scope).href)));
 cleanupOutdatedCaches();
+registerRoute(
+  ({ url }) => runtimeUrls.includes(url.href),
+  ({ request }) => runtimeResponse(request),
+);
+// An update (not the first install: then the worker fetches it) gets its runtime before it waits.
+self.addEventListener('install', (event) => {
+  if (self.registration.active) event.waitUntil(keepRuntime(runtimeUrls));
+});
+self.addEventListener('activate', (event) => event.waitUntil(dropOtherRuntimes(runtimeUrls)));
 // Any navigation inside the scope gets the app shell, online or not.
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
 

@@ -1,135 +1,128 @@
 /**
- * The startup suite: time from navigation to the status line reading "ready" in the built app
- * (demo catalog, vite preview on loopback, headless Chromium): a cold first visit with an empty
- * profile (download, verify, store, load), a warm start (reload: catalog from IndexedDB, shell
- * from the service worker) and an offline start (the context offline after the first visit).
+ * The startup suite, measured like a phone: navigation to the status line reading "ready" in the
+ * built app (demo catalog, headless Chromium), on a plain static host and on vite preview, and
+ * the same cold visit on a 10 Mbit/s, 60 ms link. Each cold visit's bytes before "ready" by kind,
+ * its requests, any file sent whole twice and the renderer's RSS come from the host's own log.
  */
-import type { BrowserContext, Page } from '@playwright/test';
-import { newAppContext, readyMs } from '../app/app-page.ts';
-import { withApp } from '../app/with-app.ts';
-import { suiteSection, table } from '../markdown-report.ts';
-import { median, round } from '../stats.ts';
-import type { BenchSuite, SuiteOptions, SuiteReport, TargetCheck } from '../types.ts';
+import { launchBrowser } from '../app/app-page.ts';
+import { buildApp, serveApp } from '../app/app-server.ts';
+import { PHONE_PROFILE, type LinkProfile } from '../app/link.ts';
+import { startMeteredHost, type Origin } from '../app/metered-host.ts';
+import { startupVisit, type VisitTimes } from '../app/startup-visit.ts';
+import { suiteSection } from '../markdown-report.ts';
+import type { BenchSuite, SuiteOptions, SuiteReport } from '../types.ts';
+import {
+  bytesTable,
+  coldTargets,
+  summariseHost,
+  timesTable,
+  type HostResult,
+} from '../app/startup-report.ts';
 
-type Kind = 'cold' | 'warm' | 'offline';
-
-/** Waits until the service worker controls the page with its precache complete. */
-async function precached(page: Page): Promise<void> {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    for (let i = 0; i < 200; i++) {
-      let cached = 0;
-      for (const name of await caches.keys())
-        cached += (await (await caches.open(name)).keys()).length;
-      if (cached > 0 && navigator.serviceWorker.controller) return;
-      await new Promise((wait) => setTimeout(wait, 100));
-    }
-    throw new Error('the service worker did not precache the app');
-  });
+interface HostSetup {
+  name: string;
+  origin: Origin;
+  profile: LinkProfile | null;
+  /** Warm and offline reloads after each cold visit (0: cold only). */
+  reps: number;
 }
 
-async function visit(
-  context: BrowserContext,
-  url: string,
-  times: Record<Kind, number[]>,
-  reps: number,
-) {
-  const page = await context.newPage();
-  await page.goto(url);
-  times.cold.push(await readyMs(page));
-  await precached(page);
-  for (let r = 0; r < reps; r++) {
-    await page.reload();
-    times.warm.push(await readyMs(page));
+async function measureHost(
+  setup: HostSetup,
+  visits: number,
+  log: (line: string) => void,
+): Promise<VisitTimes[]> {
+  const host = await startMeteredHost(setup.origin);
+  host.setProfile(setup.profile);
+  const browser = await launchBrowser();
+  try {
+    const results: VisitTimes[] = [];
+    for (let v = 0; v < visits; v++) {
+      const visit = await startupVisit(
+        browser,
+        host,
+        setup.reps,
+        setup.profile ? 600_000 : 300_000,
+      );
+      results.push(visit);
+      log(
+        `  ${setup.name}, visit ${v + 1}: cold ${Math.round(visit.cold.readyMs)} ms` +
+          (visit.warm.length ? `, warm ${visit.warm.map(Math.round).join(', ')} ms` : '') +
+          (visit.offline.length ? `, offline ${visit.offline.map(Math.round).join(', ')} ms` : ''),
+      );
+    }
+    return results;
+  } finally {
+    await browser.close();
+    await host.stop();
   }
-  await context.setOffline(true);
-  for (let r = 0; r < reps; r++) {
-    await page.reload();
-    times.offline.push(await readyMs(page));
+}
+
+async function chromiumVersion(): Promise<string> {
+  const browser = await launchBrowser();
+  try {
+    return `Chromium ${browser.version()}`;
+  } finally {
+    await browser.close();
   }
-  await context.setOffline(false);
 }
 
 async function run(options: SuiteOptions): Promise<SuiteReport> {
   const { log, quick } = options;
   const visits = quick ? 1 : 3;
-  const times: Record<Kind, number[]> = { cold: [], warm: [], offline: [] };
-  const version = await withApp(log, async ({ server, browser, version }) => {
-    for (let v = 0; v < visits; v++) {
-      // A fresh context per cold visit: an empty profile, nothing cached or stored.
-      const context = await newAppContext(browser);
-      try {
-        await visit(context, server.url, times, 2);
-      } finally {
-        await context.close();
-      }
-      log(
-        `  visit ${v + 1}: cold ${Math.round(times.cold.at(-1)!)} ms, warm ` +
-          `${times.warm.slice(-2).map(Math.round).join(', ')} ms, offline ` +
-          `${times.offline.slice(-2).map(Math.round).join(', ')} ms`,
-      );
+  const reps = quick ? 1 : 2;
+  const outDir = await buildApp(log);
+  const preview = await serveApp(outDir);
+  const version = await chromiumVersion();
+  log(`  ${version}`);
+  const setups: HostSetup[] = [
+    { name: 'static host', origin: { folder: outDir }, profile: null, reps },
+    { name: 'vite preview', origin: { relayTo: preview.url }, profile: null, reps },
+    {
+      name: `static host, ${PHONE_PROFILE.name}`,
+      origin: { folder: outDir },
+      profile: PHONE_PROFILE,
+      reps: 0,
+    },
+  ];
+  const hosts: HostResult[] = [];
+  try {
+    for (const setup of setups) {
+      hosts.push(summariseHost(setup.name, await measureHost(setup, visits, log)));
     }
-    return version;
-  });
+  } finally {
+    await preview.stop();
+  }
   const machine = { ...options.machine, browser: version };
-  const rows = (['cold', 'warm', 'offline'] as const).map((kind) => ({
-    start: kind,
-    median_ms: Math.round(median(times[kind])),
-    min_ms: Math.round(Math.min(...times[kind])),
-    max_ms: Math.round(Math.max(...times[kind])),
-    runs: times[kind].length,
-    times_ms: times[kind].map((t) => round(t)),
-  }));
-  const find = (kind: Kind) => rows.find((r) => r.start === kind)!;
-  const targets: TargetCheck[] = [
-    {
-      name: 'cold first visit → ready, median',
-      target: '≤ 2.5 s',
-      value: find('cold').median_ms,
-      unit: 'ms',
-      pass: find('cold').median_ms <= 2500,
-    },
-    {
-      name: 'warm start (IndexedDB) → ready, median',
-      target: '≤ 0.8 s',
-      value: find('warm').median_ms,
-      unit: 'ms',
-      pass: find('warm').median_ms <= 800,
-    },
-  ];
+  const targets = coldTargets(hosts[0], hosts[2]);
   const notes = [
-    `${visits} fresh browser contexts (empty profiles); in each: 1 cold visit, then 2 reloads` +
-      ' (warm) and 2 reloads with the context offline. Times run from navigation start to the' +
-      ' status line reading "ready", on the page\'s own clock.',
-    'The catalog is the demo catalog from public/catalog (4,640 items, 27 MB of thumbnails),' +
-      ' served by vite preview on loopback: the cold time is download + verify + store + load' +
-      ' without network latency or bandwidth limits.',
+    `${visits} fresh browser contexts (empty profiles) per host; on loopback each cold visit is` +
+      ` followed by ${reps} reloads (warm) and ${reps} with the context offline. Times run from` +
+      ' navigation start to the status line reading "ready", on the page\'s own clock.',
+    'Hosts: "static host" is a plain Node file server (Range, ETag, COOP/COEP, no compression,' +
+      ' no cache headers) serving the built folder; "vite preview" is relayed through the same' +
+      ' logging front. Bytes are response bodies as the front sent them, split at the instant' +
+      ' the page saw "ready"; "whole twice" lists files sent whole (200, to the end) more than' +
+      ' once during the cold visit, until the precache is complete and the network quiet.',
+    `The phone profile throttles at that front: one ${PHONE_PROFILE.downMbps} Mbit/s downlink` +
+      ` shared by every response, ${PHONE_PROFILE.rttMs} ms before each response (twice on a new` +
+      " connection), so the worker's and the service worker's requests are throttled too.",
+    'RSS: the largest renderer process (the page with its dedicated worker) right after ready.',
+    'The catalog is the demo catalog from public/catalog.',
   ];
-  const report = {
-    suite: 'startup',
-    machine,
-    cases: rows as unknown as Record<string, unknown>[],
-    targets,
-    notes,
-  };
+  const cases = hosts as unknown as Record<string, unknown>[];
   const markdown = suiteSection(
     '## Startup: navigation → ready (`npm run bench -- --suite startup`)',
     machine,
-    [
-      '',
-      table(
-        ['start', 'median ms', 'min ms', 'max ms', 'runs'],
-        rows.map((r) => [r.start, r.median_ms, r.min_ms, r.max_ms, r.runs]),
-      ),
-    ],
+    ['', timesTable(hosts), '', bytesTable(hosts)],
     targets,
     notes,
   );
-  return { ...report, markdown };
+  return { suite: 'startup', machine, cases, targets, notes, markdown };
 }
 
 export const startupSuite: BenchSuite = {
   name: 'startup',
-  description: 'cold, warm (IndexedDB) and offline start to ready in the built app',
+  description: 'cold, warm and offline start to ready; bytes by kind; a phone-speed cold visit',
   run,
 };

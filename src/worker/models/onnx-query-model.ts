@@ -1,11 +1,11 @@
 /** A query model on the worker's onnxruntime-web: one ONNX session for the image tower. */
 import { createOnnxEmbedder } from '../../shared/model/onnx-embedder.ts';
 import type { ModelSpec } from '../../shared/model/spec.ts';
-import { configuredOrt } from './ort-env.ts';
+import { loadedOrt } from './ort-env.ts';
 import { queryModel, type QueryModel } from './query-model.ts';
 
 export async function openOnnxModel(spec: ModelSpec, modelBytes: Uint8Array): Promise<QueryModel> {
-  const { ort, threads } = configuredOrt();
+  const { ort, threads } = await loadedOrt();
   const embedder = await createOnnxEmbedder(ort, modelBytes, spec, { threads });
   return queryModel(spec, {
     embedImage: (tensor) => embedder.embed(tensor, 1),

@@ -1,6 +1,7 @@
 /** Configures onnxruntime-web once for this worker: self-hosted WASM, threads only when isolated. */
 import * as ort from 'onnxruntime-web/wasm';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import { ortWasmBytes } from './ort-wasm-bytes.ts';
 
 let threads: number | undefined;
 
@@ -16,4 +17,19 @@ export function configuredOrt(): { ort: typeof ort; threads: number } {
     ort.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, self.location.href).href };
   }
   return { ort, threads };
+}
+
+let binary: Promise<void> | undefined;
+
+/**
+ * configuredOrt with the runtime's bytes already read (once, through the runtime cache the
+ * service worker shares: see ortWasmBytes). Await it before creating a session.
+ */
+export async function loadedOrt(): Promise<{ ort: typeof ort; threads: number }> {
+  const configured = configuredOrt();
+  binary ??= ortWasmBytes(new URL(wasmUrl, self.location.href).href).then((bytes) => {
+    if (bytes) ort.env.wasm.wasmBinary = bytes;
+  });
+  await binary;
+  return configured;
 }

@@ -5,7 +5,7 @@
  */
 import type * as Transformers from '@huggingface/transformers';
 import type { ModelSpec } from '../../shared/model/spec.ts';
-import { configuredOrt } from './ort-env.ts';
+import { loadedOrt } from './ort-env.ts';
 
 type TransformersModule = typeof Transformers;
 
@@ -35,7 +35,7 @@ export function transformersFor(appUrl: string): Promise<TransformersModule> {
   loaded ??= (async () => {
     // Configured first: transformers.js only picks its CDN default when no wasmPaths are set.
     // Its `onnxruntime-web/webgpu` import is this same runtime (scripts/vite/transformers-ort.ts).
-    const { ort } = configuredOrt();
+    const { ort } = await loadedOrt();
     const tf = await import('@huggingface/transformers');
     const { env } = tf;
     baseUrl = new URL('models/', appUrl).href;
