@@ -126,7 +126,8 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
   ).length;
   for (const row of rows)
     log(
-      `  ${row.stage.padEnd(10)} p50 ${row.p50_ms} ms  p95 ${row.p95_ms} ms; paced p50 ${row.paced_p50_ms} ms`,
+      `  ${row.stage.padEnd(10)} p50 ${row.p50_ms} ms  p95 ${row.p95_ms} ms` +
+        (Number.isNaN(row.paced_p50_ms) ? '' : `; paced p50 ${row.paced_p50_ms} ms`),
     );
   log(`  in-app embed / dedicated worker, p50: ${gap}x back to back, ${pacedGap}x paced`);
   const total = rows.find((r) => r.stage === 'total')!;
