@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { summarizeChance } from '../../src/shared/metrics/summary.ts';
 import { loadLabelledPhotos } from '../lib/dataset.ts';
@@ -8,12 +8,9 @@ import { colourHistogramEmbedder } from './embedders.ts';
 import { evaluateModel } from './evaluate-model.ts';
 import { instanceSet } from '../lib/instance-queries.ts';
 import { splitPhotos } from '../lib/split.ts';
+import { demoDataset } from '../lib/cli.ts';
 
-const shared = resolve(import.meta.dirname, '../../../shared/datasets/clothing');
-const photos = loadLabelledPhotos({
-  images: resolve(shared, 'images'),
-  meta: resolve(shared, 'images.csv'),
-}).slice(0, 600);
+const photos = loadLabelledPhotos(demoDataset).slice(0, 600);
 const split = splitPhotos(photos, { mode: 'photographer', queryFraction: 0.2, seed: 3 });
 const cache = mkdtempSync(join(tmpdir(), 'eval-'));
 afterAll(() => rmSync(cache, { recursive: true, force: true }));

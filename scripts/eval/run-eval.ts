@@ -17,20 +17,17 @@ import { evaluateModel, type ModelEvaluation } from './evaluate-model.ts';
 import { DEFAULT_INSTANCE_QUERIES, instanceSet } from '../lib/instance-queries.ts';
 import { markdownReport, rounded, writeReport, type EvalReport } from './report.ts';
 import { DEFAULT_SPLIT, splitPhotos, type SplitMode } from '../lib/split.ts';
+import { demoDataset, failWith, repoRoot } from '../lib/cli.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-const shared = resolve(root, '../shared/datasets/clothing');
-
-function fail(message: string): never {
-  console.error(`eval: ${message}`);
-  process.exit(2);
-}
+const root = repoRoot;
+// Annotated, so TypeScript sees that a call never returns.
+const fail: (message: string) => never = failWith('eval');
 
 let args;
 try {
   args = parseArgs({
     options: {
-      images: { type: 'string', default: resolve(shared, 'images') },
+      images: { type: 'string', default: demoDataset.images },
       meta: { type: 'string' },
       models: { type: 'string' },
       split: { type: 'string', default: DEFAULT_SPLIT.mode },

@@ -82,7 +82,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 
 export function fixtureSourceHash(recipe: FixtureRecipe): string {
   const hash = createHash('sha256');
-  for (const file of [...recipe.sources, import.meta.filename, resolve(import.meta.dirname, 'onnx-graph.ts')]) {
+  for (const file of [...recipe.sources, import.meta.filename, resolve(import.meta.dirname, '../lib/onnx-graph.ts')]) {
     hash.update(readFileSync(file));
   }
   return hash.update(String(recipe.seed)).digest('hex');

@@ -22,20 +22,17 @@ import { encodeHeadFile, FASHION_HEAD_FILE, type HeadMeta } from '../lib/head-fi
 import { DEFAULT_HEAD_RECIPE as recipe } from './recipe.ts';
 import { trainHead, type TrainConfig } from './train-loop.ts';
 import { trainingSplit } from './training-split.ts';
+import { demoDataset, failWith, repoRoot } from '../lib/cli.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-const shared = resolve(root, '../shared/datasets/clothing');
-
-function fail(message: string): never {
-  console.error(`train: ${message}`);
-  process.exit(2);
-}
+const root = repoRoot;
+// Annotated, so TypeScript sees that a call never returns.
+const fail: (message: string) => never = failWith('train');
 
 let args;
 try {
   args = parseArgs({
     options: {
-      images: { type: 'string', default: resolve(shared, 'images') },
+      images: { type: 'string', default: demoDataset.images },
       meta: { type: 'string' },
       layers: { type: 'string', default: recipe.layers.join(',') },
       views: { type: 'string', default: recipe.views },

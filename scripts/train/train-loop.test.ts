@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeCameraQuery } from '../lib/camera-queries.ts';
 import { colourHistogramOf, COLOUR_HISTOGRAM_DIM } from '../lib/colour-histogram.ts';
@@ -9,13 +8,10 @@ import { splitPhotos } from '../lib/split.ts';
 import { embedAll } from './head.ts';
 import { trainHead, type TrainConfig } from './train-loop.ts';
 import { validate } from './validate.ts';
+import { demoDataset } from '../lib/cli.ts';
 
 // A small real problem: colour histograms of 400 shared photos (cheap features, real labels).
-const shared = resolve(import.meta.dirname, '../../../shared/datasets/clothing');
-const photos = loadLabelledPhotos({
-  images: resolve(shared, 'images'),
-  meta: resolve(shared, 'images.csv'),
-}).slice(0, 400);
+const photos = loadLabelledPhotos(demoDataset).slice(0, 400);
 const split = splitPhotos(photos, { mode: 'photographer', queryFraction: 0.25, seed: 1 });
 
 async function rows(list: LabelledPhoto[]) {
