@@ -13,7 +13,7 @@ const manifest = {
     {
       spec: spec('mobilenet-v2', 'onnx'),
       dim: 8,
-      quantisation: 'int8-symmetric-per-vector',
+      quantization: 'int8-symmetric-per-vector',
       // Listed out of order: loading must follow index order.
       shards: [
         { file: 'shards/b.bin', bytes: 2, sha256: 'sb', start: 2, count: 2 },
@@ -23,7 +23,7 @@ const manifest = {
     {
       spec: spec('clip', 'transformers'),
       dim: 4,
-      quantisation: 'int8-symmetric-per-vector',
+      quantization: 'int8-symmetric-per-vector',
       shards: [{ file: 'shards/c.bin', bytes: 2, sha256: 'sc', start: 0, count: 4 }],
     },
   ],

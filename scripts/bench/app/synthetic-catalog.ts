@@ -70,7 +70,7 @@ export function writeSyntheticApp(builtDir: string, count: number): SyntheticApp
       shards.push({ ...writeHashed(out, model.spec.id, stem, '.bin', bytes), start, count: n });
       shardBytes += bytes.byteLength;
     }
-    return { ...model, quantisation: 'int8-symmetric-per-vector' as const, shards };
+    return { ...model, quantization: 'int8-symmetric-per-vector' as const, shards };
   });
 
   const cycle = <T>(values: T[]) =>

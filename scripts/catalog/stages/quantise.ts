@@ -67,5 +67,5 @@ export function manifestModel(
   shards: ManifestModel['shards'],
 ): ManifestModel {
   const { spec, dim } = quantised.model;
-  return { spec, dim, quantisation: 'int8-symmetric-per-vector', shards };
+  return { spec, dim, quantization: 'int8-symmetric-per-vector', shards };
 }

@@ -54,7 +54,7 @@ function catalog(tweak: { shards?: Uint8Array[]; items?: ItemTable; ranges?: num
       {
         spec: { id: 'm', sha256: MODEL_HASH } as ModelSpec,
         dim: DIM,
-        quantisation: 'int8-symmetric-per-vector',
+        quantization: 'int8-symmetric-per-vector',
         shards,
       },
     ],

@@ -22,8 +22,11 @@ export interface ShardRef extends FileRef {
 export interface ManifestModel {
   spec: ModelSpec;
   dim: number;
-  /** The shards' scheme (see docs/shard-format.md); centred shards carry their centre. */
-  quantisation: 'int8-symmetric-per-vector' | 'int8-centered-symmetric-per-vector';
+  /**
+   * The shards' scheme (see docs/shard-format.md); centred shards carry their centre. The key
+   * keeps the spelling every catalog was built with: renaming it would refuse them all.
+   */
+  quantization: 'int8-symmetric-per-vector' | 'int8-centered-symmetric-per-vector';
   shards: ShardRef[];
 }
 

@@ -39,7 +39,7 @@ function validManifest(): CatalogManifest {
       {
         spec,
         dim: 1280,
-        quantisation: 'int8-symmetric-per-vector',
+        quantization: 'int8-symmetric-per-vector',
         shards: [
           {
             file: 'mobilenet-v2/shard-000.bin',

@@ -173,7 +173,7 @@ function manifestModel(value: unknown, path: string, itemCount: number): Manifes
   const spec = parseModelSpec(o.spec, `${path}.spec`);
   const dim = count(o.dim, `${path}.dim`, SHARD_MAX_DIM);
   if (dim < 1 || dim !== spec.output.dim) fail(`${path}.dim`, 'must equal spec.output.dim (≥ 1)');
-  const quantisation = oneOf(o.quantisation, `${path}.quantisation`, [
+  const quantization = oneOf(o.quantization, `${path}.quantization`, [
     'int8-symmetric-per-vector',
     'int8-centered-symmetric-per-vector',
   ] as const);
@@ -191,7 +191,7 @@ function manifestModel(value: unknown, path: string, itemCount: number): Manifes
   });
   if (next !== itemCount)
     fail(`${path}.shards`, `hold ${next} vectors, the catalog has ${itemCount}`);
-  return { spec, dim, quantisation, shards };
+  return { spec, dim, quantization, shards };
 }
 
 /** Validates parsed manifest JSON; throws ManifestError naming the first bad field. */
