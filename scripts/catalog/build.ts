@@ -12,6 +12,7 @@ import {
   type ManifestModel,
 } from '../../src/shared/catalog/manifest.ts';
 import { meanVector, quantiseVectors } from '../../src/shared/catalog/quantise.ts';
+import { encodePictureDigests } from '../../src/shared/catalog/picture-digests.ts';
 import { encodeShard } from '../../src/shared/catalog/shard.ts';
 import { ProgressBar } from '../lib/progress.ts';
 import {
@@ -247,6 +248,14 @@ export async function buildCatalog(options: BuildOptions): Promise<BuildReport> 
     options.thumbPackBytes ?? 2 * 1024 * 1024,
   );
   packs.forEach((p) => written.add(p.file));
+  const digests = writeHashed(
+    options.out,
+    'thumbs',
+    'digests',
+    '.bin',
+    await encodePictureDigests(kept.map((item) => item.thumb!)),
+  );
+  written.add(digests.file);
   const fieldNames = [
     ...new Set(kept.flatMap((item) => Object.keys(meta.get(item.file.id) ?? {}))),
   ];
@@ -274,6 +283,7 @@ export async function buildCatalog(options: BuildOptions): Promise<BuildReport> 
         manifestModels.map((m) => m.shards.map((s) => s.sha256)),
         itemsRef.sha256,
         packs.map((p) => p.sha256),
+        digests.sha256,
       ]),
     ),
   ).slice(0, 16);
@@ -296,7 +306,7 @@ export async function buildCatalog(options: BuildOptions): Promise<BuildReport> 
       count: kept.length,
       models: manifestModels,
       items: itemsRef,
-      thumbs: { maxSide: THUMB_SIDE, packs },
+      thumbs: { maxSide: THUMB_SIDE, packs, digests },
     };
     writeFileSync(manifestPath + '.tmp', JSON.stringify(manifest, null, 1));
     renameSync(manifestPath + '.tmp', manifestPath);

@@ -11,6 +11,7 @@ import type {
   CatalogInfo,
   CatalogSnapshot,
   LoadUpdate,
+  PictureProgress,
   QueryImage,
   Rect,
   ResultItem,
@@ -18,6 +19,7 @@ import type {
   SearchOutcome,
 } from '../engine-api/api-types.ts';
 import { canRun } from './catalog/loader.ts';
+import { savePictures } from './catalog/picture-download.ts';
 import { CatalogLifecycle, type ActiveCatalog } from './catalog/lifecycle.ts';
 import { cropPixels } from './query/crop-pixels.ts';
 import { EngineError } from './errors.ts';
@@ -48,6 +50,7 @@ export class SearchService {
   #filterKeys = new WeakMap<FlatIndex, string>();
   #maskBuffer: Uint8Array | undefined;
   #keywords = new KeywordSearch();
+  #saving: Promise<PictureProgress> | undefined;
 
   /**
    * Loads the catalog and models once (`appUrl`: the page's base URL; a failed start may be
@@ -83,6 +86,8 @@ export class SearchService {
       notice: this.#catalogs.notice,
       backend: first.backend,
       threads: configuredOrt().threads,
+      pictureBytes: catalog.pictures.packs.reduce((sum, file) => sum + file.ref.bytes, 0),
+      loadedModels: [...catalog.indexes.keys()],
     };
     return { info, items: { ids: catalog.items.ids, fields: catalog.items.fields } };
   }
@@ -119,7 +124,7 @@ export class SearchService {
     if (!query || query.id !== queryId) {
       throw new EngineError('That photo is no longer loaded: choose it again.');
     }
-    const { modelId, index } = this.#pick(catalog, options);
+    const { modelId, index } = await this.#pick(catalog, options);
     const pixels = cropPixels(crop, query.image.width, query.image.height);
     const runtime = await catalog.runtimes.get(modelId)!.runtime;
     return this.#exclusive(async () => {
@@ -188,7 +193,7 @@ export class SearchService {
     signal?.throwIfAborted();
     const catalog = this.#ready();
     if (!text.trim()) throw new EngineError('Type what you are looking for.');
-    const { modelId, index } = this.#pick(catalog, options);
+    const { modelId, index } = await this.#pick(catalog, options);
     const runtime = await catalog.runtimes.get(modelId)?.runtime;
     if (runtime?.embedText) {
       const embedText = runtime.embedText.bind(runtime);
@@ -220,14 +225,14 @@ export class SearchService {
   }
 
   /** Searches with an item's stored vector (no model run), leaving the item itself out. */
-  moreLikeThis(item: string | number, options: SearchOptions): SearchOutcome {
-    const started = now();
+  async moreLikeThis(item: string | number, options: SearchOptions): Promise<SearchOutcome> {
     const catalog = this.#ready();
     const at = typeof item === 'number' ? item : catalog.items.ids.indexOf(item);
     if (!Number.isInteger(at) || at < 0 || at >= catalog.manifest.count) {
       throw new EngineError(`The catalog has no item ${item}.`);
     }
-    const { index } = this.#pick(catalog, options);
+    const { index } = await this.#pick(catalog, options);
+    const started = now();
     this.#applyFilter(catalog, index, options.filters);
     const hits = index.searchByIndex(at, options.k, { filter: true, exclude: at });
     const results = toResults(catalog, hits.indices, hits.scores);
@@ -235,20 +240,58 @@ export class SearchService {
     return { results, timings: { decode: 0, preprocess: 0, embed: 0, search, total: search } };
   }
 
-  /** The item's WebP thumbnail: a slice of its stored pack (no bytes are copied). */
-  thumbnail(index: number): Blob {
+  /**
+   * The item's WebP thumbnail: a slice of its stored pack, or fetched on demand (verified, then
+   * stored). Rejects when it cannot be had now (offline): the page keeps its colour placeholder.
+   */
+  async thumbnail(index: number): Promise<Blob> {
     const catalog = this.#ready();
-    const ref = catalog.items.thumbs[index];
-    if (!ref) throw new EngineError(`The catalog has no item at ${index}.`);
-    const [pack, offset, length] = ref;
-    return catalog.packs[pack].slice(offset, offset + length, 'image/webp');
+    if (!catalog.items.thumbs[index]) throw new EngineError(`The catalog has no item at ${index}.`);
+    return catalog.pictures.picture(index);
   }
 
-  #pick(catalog: ActiveCatalog, options: SearchOptions): { modelId: string; index: FlatIndex } {
+  /**
+   * Loads another model (its files, shards and session) so searches can use it; `onUpdate`
+   * gets its download progress. Searches with loaded models run meanwhile.
+   */
+  loadModel(modelId: string, onUpdate?: (update: LoadUpdate) => void): Promise<void> {
+    return this.#catalogs.ensureModel(modelId, onUpdate);
+  }
+
+  /**
+   * Saves every picture for offline use in the background (only counts them unless `go`),
+   * pausing while searches run; resolves with the final state. One run at a time.
+   */
+  savePictures(
+    onProgress: (progress: PictureProgress) => void,
+    go: boolean,
+  ): Promise<PictureProgress> {
+    const catalog = this.#ready();
+    this.#saving ??= savePictures(catalog.pictures, () => this.#idle(), onProgress, go).finally(
+      () => (this.#saving = undefined),
+    );
+    return this.#saving;
+  }
+
+  /** Resolves once no model run is queued (the background download waits for searches). */
+  async #idle(): Promise<void> {
+    for (let queue = this.#queue; ; queue = this.#queue) {
+      await queue;
+      if (queue === this.#queue) return;
+    }
+  }
+
+  async #pick(
+    catalog: ActiveCatalog,
+    options: SearchOptions,
+  ): Promise<{ modelId: string; index: FlatIndex }> {
     if (!Number.isInteger(options.k) || options.k < 1 || options.k > MAX_K) {
       throw new EngineError(`Top-K must be a whole number from 1 to ${MAX_K}.`);
     }
     const modelId = options.modelId ?? catalog.indexes.keys().next().value!;
+    const known = catalog.manifest.models.some((m) => m.spec.id === modelId && canRun(m));
+    // A model not loaded yet downloads now (the page shows its progress through loadModel).
+    if (known && !catalog.indexes.has(modelId)) await this.#catalogs.ensureModel(modelId);
     const index = catalog.indexes.get(modelId);
     if (!index) throw new EngineError(`The catalog has no model ${modelId}.`);
     return { modelId, index };

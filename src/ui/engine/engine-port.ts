@@ -8,6 +8,7 @@ import type {
   EngineStatus,
   LatencyStats,
   LoadProgress,
+  PictureProgress,
   QueryImage,
   Rect,
   SearchOptions,
@@ -20,6 +21,16 @@ export interface EnginePort {
   /** Why loading failed; query errors reject their call instead. */
   readonly error: string | null;
   readonly info: CatalogInfo | null;
+  /** The background download of pictures for offline use; null before it is known. */
+  readonly pictures: PictureProgress | null;
+  /** Download progress of models loading on demand, by model id. */
+  readonly modelLoads: Readonly<Record<string, LoadProgress | null>>;
+  /** Whether a model's files are loaded (the default at first; others when picked). */
+  modelLoaded(modelId: string): boolean;
+  /** Loads a model on demand (progress in `modelLoads`); the current model keeps searching. */
+  loadModel(modelId: string): Promise<void>;
+  /** Starts (or resumes) saving every picture for offline use. */
+  savePictures(): void;
   /** p50/p95 per stage over the session's photo searches. */
   readonly stats: LatencyStats | null;
   /** Decodes a photo once in the worker; rejects with a message fit to show. */
@@ -40,7 +51,9 @@ export interface EnginePort {
   /** Words as the query; null when a newer call superseded this one. */
   searchText(text: string, options: SearchOptions): Promise<SearchOutcome | null>;
   moreLikeThis(item: number | string, options: SearchOptions): Promise<SearchOutcome | null>;
+  /** The item's thumbnail as an object URL, held until `releaseThumbnail(index)`. */
   thumbnailUrl(index: number): Promise<string>;
+  releaseThumbnail(index: number): void;
   thumbnailBlob(index: number): Promise<Blob>;
   item(index: number): CatalogItem;
   indexOf(id: string): number | null;

@@ -11,6 +11,7 @@ export type {
   KeywordReading,
   LoadProgress,
   ModelInfo,
+  PictureProgress,
   QueryImage,
   Rect,
   ResultItem,

@@ -7,6 +7,8 @@ import { proxy, transfer, wrap, type Remote } from 'comlink';
 import { registerAbortTransfer, releaseAbortSignal } from '../../engine-api/abort-transfer.ts';
 import type { CatalogSnapshot, ItemColumns } from '../../engine-api/api-types.ts';
 import type { SearchApi } from '../../worker/search.worker.ts';
+import { ThumbnailUrls } from '../common/thumbnail-urls.ts';
+import { browserConnection, pictureSaving } from '../status/picture-policy.ts';
 import {
   MAX_QUERY_BYTES,
   type CatalogInfo,
@@ -14,6 +16,7 @@ import {
   type EngineStatus,
   type LatencyStats,
   type LoadProgress,
+  type PictureProgress,
   type QueryImage,
   type Rect,
   type SearchOptions,
@@ -57,6 +60,11 @@ export class SearchEngine {
   /** Why loading failed (status 'error'); query errors reject their call instead. */
   error = $state<string | null>(null);
   info = $state.raw<CatalogInfo | null>(null);
+  /** The background download of pictures for offline use ('waiting': for the shopper's go). */
+  pictures = $state.raw<PictureProgress | null>(null);
+  /** Download progress of models loading on demand, by id. */
+  modelLoads = $state.raw<Record<string, LoadProgress | null>>({});
+  #loadedModels = $state.raw<string[]>([]);
   /** Per-stage p50/p95 over this session's photo searches (not "more like this"). */
   stats = $derived(latencyStats(this.#timings));
   ready = $derived(this.status === 'ready');
@@ -66,9 +74,7 @@ export class SearchEngine {
   #started: Promise<void> | undefined;
   #items: ItemColumns | null = null;
   #indexById: Map<string, number> | null = null;
-  // A private cache, not state: nothing renders from it directly.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  #thumbs = new Map<number, Promise<string>>();
+  #thumbs = new ThumbnailUrls((index) => this.thumbnailBlob(index));
   /** The search in flight: a newer search, photo or "more like this" aborts it. */
   #inFlight: AbortController | null = null;
   #latest = 0;
@@ -110,6 +116,47 @@ export class SearchEngine {
     this.#show(snapshot);
     this.progress = null;
     this.status = 'ready';
+    this.#startPictures(
+      api,
+      pictureSaving(snapshot.info.pictureBytes, browserConnection()).mode === 'auto',
+    );
+  }
+
+  /** Counts the stored pictures, and saves the rest when `go` (else waits for savePictures). */
+  #startPictures(api: Remote<SearchApi>, go: boolean): void {
+    api
+      .savePictures(
+        proxy((progress: PictureProgress) => (this.pictures = progress)),
+        go,
+      )
+      .then((progress) => (this.pictures = progress))
+      .catch((error: unknown) => console.warn('Saving pictures failed:', error));
+  }
+
+  savePictures(): void {
+    if (this.#api && this.status === 'ready') this.#startPictures(this.#api, true);
+  }
+
+  modelLoaded(modelId: string): boolean {
+    return this.#loadedModels.includes(modelId);
+  }
+
+  /** Loads a model on demand with progress in `modelLoads`; the current one keeps searching. */
+  async loadModel(modelId: string): Promise<void> {
+    if (this.modelLoaded(modelId)) return;
+    const api = this.#readyApi();
+    this.modelLoads = { ...this.modelLoads, [modelId]: null };
+    try {
+      await api.loadModel(
+        modelId,
+        proxy(({ progress }) => (this.modelLoads = { ...this.modelLoads, [modelId]: progress })),
+      );
+      this.#loadedModels = [...this.#loadedModels, modelId];
+    } finally {
+      this.modelLoads = Object.fromEntries(
+        Object.entries(this.modelLoads).filter(([id]) => id !== modelId),
+      );
+    }
   }
 
   #connect(): Remote<SearchApi> {
@@ -138,18 +185,12 @@ export class SearchEngine {
   }
 
   #show({ info, items }: CatalogSnapshot): void {
-    this.#revokeThumbnails();
+    // Item indices change with the catalog version: object URLs are made again.
+    this.#thumbs.clear();
     this.#items = items;
     this.#indexById = null;
     this.info = info;
-  }
-
-  /** Item indices change with the catalog version: object URLs are made again. */
-  #revokeThumbnails(): void {
-    for (const url of this.#thumbs.values()) {
-      url.then((u) => URL.revokeObjectURL(u)).catch(() => undefined);
-    }
-    this.#thumbs.clear();
+    this.#loadedModels = info.loadedModels;
   }
 
   #readyApi(): Remote<SearchApi> {
@@ -245,15 +286,16 @@ export class SearchEngine {
     }
   }
 
-  /** An object URL of the item's thumbnail, made once per item and catalog version. */
+  /**
+   * An object URL of the item's thumbnail, shared by every card showing it; release it when the
+   * card goes. A bounded number of released URLs is kept for cards that come back.
+   */
   thumbnailUrl(index: number): Promise<string> {
-    let url = this.#thumbs.get(index);
-    if (!url) {
-      url = this.thumbnailBlob(index).then((blob) => URL.createObjectURL(blob));
-      url.catch(() => this.#thumbs.delete(index));
-      this.#thumbs.set(index, url);
-    }
-    return url;
+    return this.#thumbs.acquire(index);
+  }
+
+  releaseThumbnail(index: number): void {
+    this.#thumbs.release(index);
   }
 
   /** The item's WebP thumbnail itself (e.g. to search with a sample's photo). */
@@ -297,7 +339,7 @@ export class SearchEngine {
   dispose(): void {
     window.removeEventListener('online', this.#resume);
     this.#supersede();
-    this.#revokeThumbnails();
+    this.#thumbs.clear();
     this.#worker?.terminate();
     this.#worker = null;
     this.#api = null;
