@@ -51,6 +51,10 @@ function namedError(name: string, message: string): Error {
   return error;
 }
 
+/** Whether this catalog's pictures may download for offline use without asking. */
+const autoSave = (info: CatalogInfo) =>
+  pictureSaving(info.pictureBytes, browserConnection()).mode === 'auto';
+
 const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
 
 export class SearchEngine {
@@ -111,15 +115,16 @@ export class SearchEngine {
         this.status = status;
         this.progress = progress;
       }),
-      proxy((next: CatalogSnapshot) => this.#show(next)),
+      proxy((next: CatalogSnapshot) => {
+        this.#show(next);
+        // A new catalog version has its own pictures to save.
+        this.#startPictures(api, autoSave(next.info));
+      }),
     );
     this.#show(snapshot);
     this.progress = null;
     this.status = 'ready';
-    this.#startPictures(
-      api,
-      pictureSaving(snapshot.info.pictureBytes, browserConnection()).mode === 'auto',
-    );
+    this.#startPictures(api, autoSave(snapshot.info));
   }
 
   /** Counts the stored pictures, and saves the rest when `go` (else waits for savePictures). */
