@@ -58,9 +58,10 @@ function serve(digests: Uint8Array, { ranges = true, corrupt = false } = {}) {
     const body = url.endsWith('d.bin') ? digests : pack.slice();
     if (corrupt && !url.endsWith('d.bin')) body[5] ^= 1;
     const match = range && ranges ? /bytes=(\d+)-(\d+)/.exec(range) : null;
-    if (!match) return Promise.resolve(new Response(body, { status: 200 }));
+    if (!match)
+      return Promise.resolve(new Response(body as Uint8Array<ArrayBuffer>, { status: 200 }));
     const part = body.slice(Number(match[1]), Number(match[2]) + 1);
-    return Promise.resolve(new Response(part, { status: 206 }));
+    return Promise.resolve(new Response(part as Uint8Array<ArrayBuffer>, { status: 206 }));
   });
   return calls;
 }
