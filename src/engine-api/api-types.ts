@@ -32,6 +32,19 @@ export interface LoadUpdate {
   progress: LoadProgress | null;
 }
 
+/** The background download of the catalog's pictures for offline use. */
+export interface PictureProgress {
+  /**
+   * 'saving' while packs download; 'done' once all are stored; 'offline' when the network went
+   * away (the next visit resumes); 'full' when storage refused them (they stay placeholders);
+   * 'waiting' when some are missing and the page has not asked to save them (consent).
+   */
+  state: 'waiting' | 'saving' | 'done' | 'offline' | 'full';
+  /** Bytes of pictures stored (or being stored) so far, of `totalBytes`. */
+  savedBytes: number;
+  totalBytes: number;
+}
+
 export interface FieldSummary {
   name: string;
   /** Distinct values with how many items have each, most frequent first. */
@@ -58,6 +71,10 @@ export interface CatalogInfo {
   backend: string;
   /** ONNX Runtime threads in use (1 unless cross-origin isolated). */
   threads: number;
+  /** Bytes of all the catalog's pictures (what saving them for offline use costs). */
+  pictureBytes: number;
+  /** Models whose files are loaded (the default at first; others load when picked). */
+  loadedModels: string[];
 }
 
 export interface SearchOptions {

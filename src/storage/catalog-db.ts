@@ -4,7 +4,7 @@ import type { CatalogManifest } from '../shared/catalog/manifest.ts';
 
 export const CATALOG_DB_NAME = 'lookalike-catalog';
 /** Bump with a new step in `upgrade` whenever the stores or their records change shape. */
-export const CATALOG_DB_VERSION = 1;
+export const CATALOG_DB_VERSION = 2;
 
 /** One verified file. Keyed by its sha256, so versions that share a file store it once. */
 export interface StoredFile {
@@ -26,9 +26,29 @@ export interface StoredCatalog {
 
 export type CatalogSlot = 'current' | 'pending';
 
+/**
+ * One picture fetched alone (an HTTP Range into its pack) and verified by its digest, kept until
+ * its whole pack is stored. Keyed by `pictureKey`, so a picture is tied to its pack's content.
+ */
+export interface StoredPicture {
+  key: string;
+  data: Blob;
+}
+
+/** The key of the picture at `offset` in the pack whose sha256 is `packSha256`. */
+export function pictureKey(packSha256: string, offset: number): string {
+  return `${packSha256}:${offset}`;
+}
+
+/** The pack sha256 a picture key belongs to. */
+export function pictureKeyPack(key: string): string {
+  return key.slice(0, key.indexOf(':'));
+}
+
 export interface CatalogDbSchema extends DBSchema {
   files: { key: string; value: StoredFile };
   catalogs: { key: CatalogSlot; value: StoredCatalog };
+  pictures: { key: string; value: StoredPicture };
 }
 
 export type CatalogDb = IDBPDatabase<CatalogDbSchema>;
@@ -45,6 +65,7 @@ export function openCatalogDb(onGone: () => void): Promise<CatalogDb> {
         db.createObjectStore('files', { keyPath: 'sha256' });
         db.createObjectStore('catalogs');
       }
+      if (oldVersion < 2) db.createObjectStore('pictures', { keyPath: 'key' });
     },
     blocking(_current, _blocked, event) {
       (event.target as IDBDatabase).close();

@@ -28,7 +28,11 @@ const manifest = {
     },
   ],
   items: { file: 'items.json', bytes: 3, sha256: 'si' },
-  thumbs: { maxSide: 256, packs: [{ file: 'thumbs/p0.bin', bytes: 5, sha256: 'sp' }] },
+  thumbs: {
+    maxSide: 256,
+    packs: [{ file: 'thumbs/p0.bin', bytes: 5, sha256: 'sp' }],
+    digests: { file: 'thumbs/d.bin', bytes: 64, sha256: 'sd' },
+  },
 } as unknown as CatalogManifest;
 
 describe('catalogFiles', () => {
@@ -47,6 +51,7 @@ describe('catalogFiles', () => {
       ['shards', 'catalog/shards/a.bin'],
       ['shards', 'catalog/shards/b.bin'],
       ['thumbnails', 'catalog/thumbs/p0.bin'],
+      ['digests', 'catalog/thumbs/d.bin'],
     ]);
   });
 
@@ -77,7 +82,7 @@ describe('catalogFiles', () => {
 
   it('keeps every file of every model when collecting garbage', () => {
     expect([...referencedHashes(manifest)].sort()).toEqual(
-      ['clip-hash', 'mobilenet-v2-hash', 'sa', 'sb', 'sc', 'si', 'sp'].sort(),
+      ['clip-hash', 'mobilenet-v2-hash', 'sa', 'sb', 'sc', 'si', 'sp', 'sd'].sort(),
     );
   });
 });

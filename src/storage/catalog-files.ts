@@ -1,7 +1,8 @@
 /** Every file a catalog manifest needs, with where to fetch it from and which load phase it belongs to. */
 import type { CatalogManifest, FileRef } from '../shared/catalog/manifest.ts';
 
-export type FilePhase = 'model' | 'items' | 'shards' | 'thumbnails';
+/** 'digests' is the per-picture digests file (manifest `thumbs.digests`), used to verify Range fetches. */
+export type FilePhase = 'model' | 'items' | 'shards' | 'thumbnails' | 'digests';
 
 export interface CatalogFile {
   phase: FilePhase;
@@ -32,7 +33,7 @@ export function modelFileRefs(model: CatalogManifest['models'][number]): FileRef
 
 /**
  * Lists the files of `manifest` in load order: models, item table, shards (in index order per
- * model), thumbnail packs. `manifestUrl` resolves catalog paths; `appUrl` resolves model paths.
+ * model), thumbnail packs, the picture digests. `manifestUrl` resolves catalog paths; `appUrl` resolves model paths.
  * Models this app cannot run (`runnableModel` false) are left out, shards included.
  */
 export function catalogFiles(
@@ -67,6 +68,7 @@ export function catalogFiles(
     for (const shard of shards) files.push(inCatalog('shards', shard, model.spec.id));
   }
   for (const pack of manifest.thumbs.packs) files.push(inCatalog('thumbnails', pack));
+  if (manifest.thumbs.digests) files.push(inCatalog('digests', manifest.thumbs.digests));
   return files;
 }
 
@@ -79,5 +81,6 @@ export function referencedHashes(manifest: CatalogManifest): Set<string> {
     for (const shard of model.shards) hashes.add(shard.sha256);
   }
   for (const pack of manifest.thumbs.packs) hashes.add(pack.sha256);
+  if (manifest.thumbs.digests) hashes.add(manifest.thumbs.digests.sha256);
   return hashes;
 }

@@ -2,6 +2,7 @@
 import type { CatalogManifest, FileRef } from '../shared/catalog/manifest.ts';
 import {
   openCatalogDb,
+  pictureKeyPack,
   type CatalogDb,
   type CatalogSlot,
   type StoredCatalog,
@@ -17,6 +18,10 @@ export interface CatalogStore {
   hasFile(ref: FileRef): Promise<boolean>;
   /** Stores a verified file. Throws CatalogError 'quota' when storage is full. */
   putFile(ref: FileRef, path: string, data: ArrayBuffer | Blob): Promise<void>;
+  /** A picture stored alone (fetched by Range), by `pictureKey`. */
+  getPicture(key: string): Promise<Blob | undefined>;
+  /** Stores a verified picture. Throws CatalogError 'quota' when storage is full. */
+  putPicture(key: string, data: Blob): Promise<void>;
   getCatalog(slot: CatalogSlot): Promise<StoredCatalog | undefined>;
   /** Remembers an update being downloaded, so its files survive garbage collection. */
   setPending(manifest: CatalogManifest): Promise<void>;
@@ -25,7 +30,10 @@ export interface CatalogStore {
    * commits), then deletes the files no stored catalog refers to any more.
    */
   activate(manifest: CatalogManifest): Promise<void>;
-  /** Deletes stored files that neither the current nor the pending catalog refers to. */
+  /**
+   * Deletes stored files that neither the current nor the pending catalog refers to, and single
+   * pictures whose pack is stored whole or no longer referred to.
+   */
   collectGarbage(): Promise<number>;
 }
 
@@ -35,6 +43,8 @@ export const memoryStore: CatalogStore = {
   getFile: () => Promise.resolve(undefined),
   hasFile: () => Promise.resolve(false),
   putFile: () => Promise.resolve(),
+  getPicture: () => Promise.resolve(undefined),
+  putPicture: () => Promise.resolve(),
   getCatalog: () => Promise.resolve(undefined),
   setPending: () => Promise.resolve(),
   activate: () => Promise.resolve(),
@@ -80,20 +90,19 @@ export class IdbCatalogStore implements CatalogStore {
   }
 
   async putFile(ref: FileRef, path: string, data: ArrayBuffer | Blob): Promise<void> {
-    try {
-      await this.#with((db) =>
+    await quotaChecked(() =>
+      this.#with((db) =>
         db.put('files', { sha256: ref.sha256, path, bytes: ref.bytes, data, storedAt: Date.now() }),
-      );
-    } catch (error) {
-      if (!isQuotaError(error)) throw error;
-      throw new CatalogError(
-        'quota',
-        'Storage is full, so the catalog is kept for this session only.',
-        {
-          cause: error,
-        },
-      );
-    }
+      ),
+    );
+  }
+
+  async getPicture(key: string): Promise<Blob | undefined> {
+    return (await this.#with((db) => db.get('pictures', key)))?.data;
+  }
+
+  async putPicture(key: string, data: Blob): Promise<void> {
+    await quotaChecked(() => this.#with((db) => db.put('pictures', { key, data })));
   }
 
   getCatalog(slot: CatalogSlot): Promise<StoredCatalog | undefined> {
@@ -132,7 +141,37 @@ export class IdbCatalogStore implements CatalogStore {
         removed++;
       }
       await tx.done;
-      return removed;
+      return removed + (await this.#collectPictures(db, keep));
     });
+  }
+
+  async #collectPictures(db: CatalogDb, keep: Set<string>): Promise<number> {
+    const packs = new Set(await db.getAllKeys('files'));
+    const tx = db.transaction('pictures', 'readwrite');
+    let removed = 0;
+    for (const key of await tx.store.getAllKeys()) {
+      const pack = pictureKeyPack(key);
+      if (keep.has(pack) && !packs.has(pack)) continue;
+      await tx.store.delete(key);
+      removed++;
+    }
+    await tx.done;
+    return removed;
+  }
+}
+
+/** Runs a write, turning the browser's quota error into CatalogError 'quota'. */
+async function quotaChecked(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (!isQuotaError(error)) throw error;
+    throw new CatalogError(
+      'quota',
+      'Storage is full, so the catalog is kept for this session only.',
+      {
+        cause: error,
+      },
+    );
   }
 }

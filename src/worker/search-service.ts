@@ -14,12 +14,14 @@ import type {
   PhotoComparison,
   PhotoOutcome,
   PhotoSource,
+  PictureProgress,
   Rect,
   ResultItem,
   SearchOptions,
   SearchOutcome,
 } from '../engine-api/api-types.ts';
 import { canRun } from './catalog/loader.ts';
+import { savePictures } from './catalog/picture-download.ts';
 import { CatalogLifecycle, type ActiveCatalog } from './catalog/lifecycle.ts';
 import { EngineError } from './errors.ts';
 import type { QueryModel } from './models/query-model.ts';
@@ -59,6 +61,7 @@ export class SearchService {
   #queue: Promise<unknown> = Promise.resolve();
   #filters = new IndexFilters();
   #keywords = new KeywordSearch();
+  #saving: Promise<PictureProgress> | undefined;
 
   /**
    * Loads the catalog and models once (`appUrl`: the page's base URL; a failed start may be
@@ -94,6 +97,8 @@ export class SearchService {
       notice: this.#catalogs.notice,
       backend: first.backend,
       threads: configuredOrt().threads,
+      pictureBytes: catalog.pictures.packs.reduce((sum, file) => sum + file.ref.bytes, 0),
+      loadedModels: [...catalog.indexes.keys()],
     };
     return { info, items: { ids: catalog.items.ids, fields: catalog.items.fields } };
   }
@@ -144,9 +149,11 @@ export class SearchService {
   ): Promise<PhotoComparison> {
     let since = now();
     const catalog = this.#ready();
-    const picks = each.map((options) => this.#pick(catalog, options));
     // Synchronously, as the call arrives: the kept photo is the latest one sent.
     const taken = this.#photos.take(source);
+    // Awaited below; a pick that throws first must not leave it unhandled.
+    taken.catch(() => undefined);
+    const picks = await Promise.all(each.map((options) => this.#pick(catalog, options)));
     const { id, image, decodeMs, preview } = await taken;
     signal?.throwIfAborted();
     const pixels = cropPixels(crop, image.width, image.height);
@@ -174,7 +181,7 @@ export class SearchService {
     const catalog = this.#ready();
     const words = text.trim();
     if (!words) throw new EngineError('Type what you are looking for.');
-    const pick = this.#pick(catalog, options);
+    const pick = await this.#pick(catalog, options);
     const model = await catalog.runtimes.get(pick.modelId)?.runtime;
     if (model?.embedText) {
       const run: ModelRun = { embed: (m) => m.embedText!(words), since, decodeMs: 0 };
@@ -186,24 +193,58 @@ export class SearchService {
   }
 
   /** Searches with an item's stored vector (no model run), leaving the item itself out. */
-  moreLikeThis(item: string | number, options: SearchOptions): SearchOutcome {
+  async moreLikeThis(item: string | number, options: SearchOptions): Promise<SearchOutcome> {
     const since = now();
     const catalog = this.#ready();
     const at = typeof item === 'number' ? item : catalog.items.ids.indexOf(item);
     if (!Number.isInteger(at) || at < 0 || at >= catalog.manifest.count) {
       throw new EngineError(`The catalog has no item ${item}.`);
     }
-    return this.#storedSearch(catalog, this.#pick(catalog, options), options, { item: at }, since);
+    const pick = await this.#pick(catalog, options);
+    return this.#storedSearch(catalog, pick, options, { item: at }, since);
   }
 
-  /** The item's WebP thumbnail: a slice of its stored pack (no bytes are copied). */
-  thumbnail(index: number): Blob {
+  /**
+   * The item's WebP thumbnail: a slice of its stored pack, or fetched on demand (verified, then
+   * stored). Rejects when it cannot be had now (offline): the page keeps its colour placeholder.
+   */
+  async thumbnail(index: number): Promise<Blob> {
     const catalog = this.#ready();
-    const ref = catalog.items.thumbs[index];
-    if (!ref) throw new EngineError(`The catalog has no item at ${index}.`);
-    const [pack, offset, length] = ref;
-    return catalog.packs[pack].slice(offset, offset + length, 'image/webp');
+    if (!catalog.items.thumbs[index]) throw new EngineError(`The catalog has no item at ${index}.`);
+    return catalog.pictures.picture(index);
   }
+
+  /**
+   * Loads another model (its files, shards and session) so searches can use it; `onUpdate`
+   * gets its download progress. Searches with loaded models run meanwhile.
+   */
+  loadModel(modelId: string, onUpdate?: (update: LoadUpdate) => void): Promise<void> {
+    return this.#catalogs.ensureModel(modelId, onUpdate);
+  }
+
+  /**
+   * Saves every picture for offline use in the background (only counts them unless `go`),
+   * pausing while searches run; resolves with the final state. One run at a time.
+   */
+  savePictures(
+    onProgress: (progress: PictureProgress) => void,
+    go: boolean,
+  ): Promise<PictureProgress> {
+    const catalog = this.#ready();
+    this.#saving ??= savePictures(catalog.pictures, () => this.#idle(), onProgress, go).finally(
+      () => (this.#saving = undefined),
+    );
+    return this.#saving;
+  }
+
+  /** Resolves once no model run is queued (the background download waits for searches). */
+  async #idle(): Promise<void> {
+    for (let queue = this.#queue; ; queue = this.#queue) {
+      await queue;
+      if (queue === this.#queue) return;
+    }
+  }
+
 
   /** A query model's run, one at a time, then the ranking; stops early once `signal` aborts. */
   async #modelSearch(
@@ -265,11 +306,14 @@ export class SearchService {
     return toResults(catalog, hits.indices, hits.scores);
   }
 
-  #pick(catalog: ActiveCatalog, options: SearchOptions): Pick {
+  async #pick(catalog: ActiveCatalog, options: SearchOptions): Promise<Pick> {
     if (!Number.isInteger(options.k) || options.k < 1 || options.k > MAX_K) {
       throw new EngineError(`Top-K must be a whole number from 1 to ${MAX_K}.`);
     }
     const modelId = options.modelId ?? catalog.indexes.keys().next().value!;
+    const known = catalog.manifest.models.some((m) => m.spec.id === modelId && canRun(m));
+    // A model not loaded yet downloads now (the page shows its progress through loadModel).
+    if (known && !catalog.indexes.has(modelId)) await this.#catalogs.ensureModel(modelId);
     const index = catalog.indexes.get(modelId);
     if (!index) throw new EngineError(`The catalog has no model ${modelId}.`);
     return { modelId, index };

@@ -7,6 +7,7 @@ import type {
   PhotoComparison,
   PhotoOutcome,
   PhotoSource,
+  PictureProgress,
   Rect,
   SearchOptions,
   SearchOutcome,
@@ -84,13 +85,26 @@ const api = {
   },
 
   /** "More like this": an item's stored vector as the query (by index, or by item id). */
-  moreLikeThis(item: string | number, options: SearchOptions): SearchOutcome {
+  moreLikeThis(item: string | number, options: SearchOptions): Promise<SearchOutcome> {
     return service.moreLikeThis(item, options);
   },
 
-  /** The item's WebP thumbnail (a Blob slice; cloning a Blob shares its bytes). */
-  thumbnail(index: number): Blob {
+  /** The item's WebP thumbnail, stored or fetched on demand (cloning a Blob shares its bytes). */
+  thumbnail(index: number): Promise<Blob> {
     return service.thumbnail(index);
+  },
+
+  /** Loads another model on demand, reporting its download; other models keep searching. */
+  loadModel(modelId: string, onUpdate: (update: LoadUpdate) => void): Promise<void> {
+    return service.loadModel(modelId, onUpdate);
+  },
+
+  /** Saves every picture for offline use in the background (paused while searches run); counts only unless `go`. */
+  savePictures(
+    onProgress: (progress: PictureProgress) => void,
+    go: boolean,
+  ): Promise<PictureProgress> {
+    return service.savePictures(onProgress, go);
   },
 };
 

@@ -29,27 +29,27 @@ function dbVersion(page: Page): Promise<number | undefined> {
 const search = (page: Page, id: string) =>
   afterSearch(page, () => upload(page, `${photos}/${id}.jpg`));
 
-test('a stored v1 catalog survives the next schema version; an open older tab gives way', async ({
+test('a stored catalog survives the next schema version; an open older tab gives way', async ({
   page,
   context,
 }) => {
   test.setTimeout(180_000);
-  expect(CATALOG_DB_VERSION).toBe(1);
-  // Today's app stores the catalog at schema version 1.
+  expect(CATALOG_DB_VERSION).toBe(2);
+  // Today's app stores the catalog at schema version 2.
   await page.goto('./');
   await expectReady(page);
   const { manifest, items, files } = await servedCatalog(page);
-  expect(await dbVersion(page)).toBe(1);
+  expect(await dbVersion(page)).toBe(2);
 
-  // The next app version: the same code opening schema version 2. Its upgrade runs only the
-  // steps above version 1, i.e. none: the stores and their records must come through as they are.
+  // The next app version: the same code opening schema version 3. Its upgrade runs only the
+  // steps above version 2, i.e. none: the stores and their records must come through as they are.
   let patched = 0;
   await context.route('**/assets/search.worker-*.js', async (route: Route) => {
     const response = await route.fetch();
-    const open = /([`'"])lookalike-catalog\1,1,\{upgrade/g;
+    const open = /([`'"])lookalike-catalog\1,2,\{upgrade/g;
     const body = (await response.text()).replace(open, (_m, quote: string) => {
       patched++;
-      return `${quote}lookalike-catalog${quote},2,{upgrade`;
+      return `${quote}lookalike-catalog${quote},3,{upgrade`;
     });
     await route.fulfill({ response, body });
   });
@@ -60,7 +60,7 @@ test('a stored v1 catalog survives the next schema version; an open older tab gi
   await next.goto('./');
   await expectReady(next, 60_000);
   expect(patched).toBe(1);
-  expect(await dbVersion(next)).toBe(2);
+  expect(await dbVersion(next)).toBe(3);
 
   // Nothing was downloaded again: the upgraded database served the whole catalog.
   expect(requests.filter((path) => files.includes(path))).toEqual([]);
@@ -79,11 +79,11 @@ test('a database left by a newer app version (a rollback) leaves the app working
 }) => {
   // A page of the app's origin that does not run the app.
   await page.goto('./catalog/manifest.json');
-  // A newer version's database: schema version 2, with a store this version does not know.
+  // A newer version's database: the next schema version, with a store this version does not know.
   await page.evaluate(
-    (name) =>
+    ([name, version]) =>
       new Promise<void>((done, fail) => {
-        const open = indexedDB.open(name, 2);
+        const open = indexedDB.open(name, version);
         open.onupgradeneeded = () => {
           open.result.createObjectStore('files', { keyPath: 'sha256' });
           open.result.createObjectStore('catalogs');
@@ -95,13 +95,13 @@ test('a database left by a newer app version (a rollback) leaves the app working
         };
         open.onerror = () => fail(open.error);
       }),
-    CATALOG_DB_NAME,
+    [CATALOG_DB_NAME, CATALOG_DB_VERSION + 1] as const,
   );
 
   await page.goto('./');
   await expectReady(page);
   // Its schema is left alone (the newer version may still be open elsewhere)...
-  expect(await dbVersion(page)).toBe(2);
+  expect(await dbVersion(page)).toBe(CATALOG_DB_VERSION + 1);
   expect((await storedState(page)).files).toEqual([]);
   // ...and this session searches from memory, saying so next to the results.
   const { items } = await servedCatalog(page);

@@ -12,6 +12,7 @@ import {
   type ItemTable,
   type ManifestModel,
 } from '../../../src/shared/catalog/manifest.ts';
+import { PICTURE_DIGEST_BYTES } from '../../../src/shared/catalog/picture-digests.ts';
 import { packThumbnails, removeStale, sha256, writeHashed } from '../../lib/catalog-files.ts';
 import type { CatalogPhoto } from '../photo-caches.ts';
 import { THUMB_SIDE } from './decode.ts';
@@ -73,16 +74,28 @@ function writeManifest(out: string, manifest: CatalogManifest): boolean {
   return false;
 }
 
-const contentVersion = (models: ManifestModel[], items: FileRef, packs: FileRef[]) =>
+const contentVersion = (
+  models: ManifestModel[],
+  items: FileRef,
+  packs: FileRef[],
+  digests: FileRef,
+) =>
   sha256(
     Buffer.from(
       JSON.stringify([
         models.map((m) => m.shards.map((s) => s.sha256)),
         items.sha256,
         packs.map((p) => p.sha256),
+        digests.sha256,
       ]),
     ),
   ).slice(0, 16);
+
+/** The `thumbs.digests` file (docs/shard-format.md): a sha256 prefix per picture, in item order. */
+function pictureDigests(photos: readonly CatalogPhoto[]): Uint8Array {
+  const hex = photos.map((photo) => sha256(photo.thumb!).slice(0, PICTURE_DIGEST_BYTES * 2));
+  return Buffer.from(hex.join(''), 'hex');
+}
 
 export function writeCatalog(
   out: string,
@@ -100,10 +113,12 @@ export function writeCatalog(
     thumbPackBytes,
   );
   packs.forEach((p) => written.add(p.file));
+  const digests = writeHashed(out, 'thumbs', 'digests', '.bin', pictureDigests(photos));
+  written.add(digests.file);
   const table = itemTable(photos, meta, refs);
   const items = writeHashed(out, 'items', 'items', '.json', Buffer.from(JSON.stringify(table)));
   written.add(items.file);
-  const version = contentVersion(models, items, packs);
+  const version = contentVersion(models, items, packs, digests);
   const unchanged = writeManifest(out, {
     format: MANIFEST_FORMAT,
     formatVersion: MANIFEST_FORMAT_VERSION,
@@ -112,7 +127,7 @@ export function writeCatalog(
     count: photos.length,
     models,
     items,
-    thumbs: { maxSide: THUMB_SIDE, packs },
+    thumbs: { maxSide: THUMB_SIDE, packs, digests },
   });
   const sum = (refs: FileRef[]) => refs.reduce((total, ref) => total + ref.bytes, 0);
   return {

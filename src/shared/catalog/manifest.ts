@@ -40,8 +40,12 @@ export interface CatalogManifest {
   models: ManifestModel[];
   /** The item table (ItemTable JSON). */
   items: FileRef;
-  /** Thumbnail packs: concatenated WebP files, addressed by ItemTable.thumbs. */
-  thumbs: { maxSide: number; packs: FileRef[] };
+  /**
+   * Thumbnail packs: concatenated WebP files, addressed by ItemTable.thumbs. `digests` (optional:
+   * catalogs built before it lack it) holds each picture's 128-bit sha256 prefix, so one picture
+   * fetched alone by HTTP Range can be verified (see docs/shard-format.md).
+   */
+  thumbs: { maxSide: number; packs: FileRef[]; digests?: FileRef };
 }
 
 /**

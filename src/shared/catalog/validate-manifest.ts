@@ -224,6 +224,9 @@ export function parseManifest(json: unknown): CatalogManifest {
       packs: array(thumbs.packs, 'thumbs.packs', 1e5).map((p, i) =>
         fileRef(p, `thumbs.packs[${i}]`),
       ),
+      ...(thumbs.digests === undefined
+        ? {}
+        : { digests: fileRef(thumbs.digests, 'thumbs.digests') }),
     },
   };
 }

@@ -11,6 +11,7 @@ import type {
   PhotoComparison,
   PhotoOutcome,
   PhotoSource,
+  PictureProgress,
   Rect,
   SearchOptions,
   SearchOutcome,
@@ -22,6 +23,16 @@ export interface EnginePort {
   /** Why loading failed; query errors reject their call instead. */
   readonly error: string | null;
   readonly info: CatalogInfo | null;
+  /** The background download of pictures for offline use; null before it is known. */
+  readonly pictures: PictureProgress | null;
+  /** Download progress of models loading on demand, by model id. */
+  readonly modelLoads: Readonly<Record<string, LoadProgress | null>>;
+  /** Whether a model's files are loaded (the default at first; others when picked). */
+  modelLoaded(modelId: string): boolean;
+  /** Loads a model on demand (progress in `modelLoads`); the current model keeps searching. */
+  loadModel(modelId: string): Promise<void>;
+  /** Starts (or resumes) saving every picture for offline use. */
+  savePictures(): void;
   /** p50/p95 per stage over the session's photo searches. */
   readonly stats: LatencyStats | null;
   /**
@@ -45,7 +56,9 @@ export interface EnginePort {
   moreLikeThis(item: number | string, options: SearchOptions): Promise<SearchOutcome | null>;
   /** Drops the search in flight (its call resolves to null), e.g. on "Start over". */
   cancel(): void;
+  /** The item's thumbnail as an object URL, held until `releaseThumbnail(index)`. */
   thumbnailUrl(index: number): Promise<string>;
+  releaseThumbnail(index: number): void;
   item(index: number): CatalogItem;
   indexOf(id: string): number | null;
   sampleIndices(n: number): number[];

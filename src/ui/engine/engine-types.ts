@@ -14,6 +14,7 @@ export type {
   PhotoComparison,
   PhotoOutcome,
   PhotoSource,
+  PictureProgress,
   QueryPhoto,
   Rect,
   ResultItem,

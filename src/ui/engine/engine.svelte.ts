@@ -8,6 +8,8 @@ import { registerAbortTransfer, releaseAbortSignal } from '../../engine-api/abor
 import type { CatalogSnapshot, ItemColumns } from '../../engine-api/api-types.ts';
 import { MAX_QUERY_BYTES, tooLargeMessage } from '../../engine-api/limits.ts';
 import type { SearchApi } from '../../worker/search.worker.ts';
+import { ThumbnailUrls } from '../common/thumbnail-urls.ts';
+import { browserConnection, pictureSaving } from '../status/picture-policy.ts';
 import type {
   CatalogInfo,
   CatalogItem,
@@ -16,6 +18,7 @@ import type {
   PhotoComparison,
   PhotoOutcome,
   PhotoSource,
+  PictureProgress,
   Rect,
   SearchOptions,
   SearchOutcome,
@@ -32,6 +35,10 @@ function namedError(name: string, message: string): Error {
   return error;
 }
 
+/** Whether this catalog's pictures may download for offline use without asking. */
+const autoSave = (info: CatalogInfo) =>
+  pictureSaving(info.pictureBytes, browserConnection()).mode === 'auto';
+
 export class SearchEngine {
   #timings = $state.raw<Timings[]>([]);
   status = $state<EngineStatus>('loading');
@@ -39,6 +46,11 @@ export class SearchEngine {
   /** Why loading failed (status 'error'); query errors reject their call instead. */
   error = $state<string | null>(null);
   info = $state.raw<CatalogInfo | null>(null);
+  /** The background download of pictures for offline use ('waiting': for the shopper's go). */
+  pictures = $state.raw<PictureProgress | null>(null);
+  /** Download progress of models loading on demand, by id. */
+  modelLoads = $state.raw<Record<string, LoadProgress | null>>({});
+  #loadedModels = $state.raw<string[]>([]);
   /** Per-stage p50/p95 over this session's photo searches (not "more like this"). */
   stats = $derived(latencyStats(this.#timings));
   ready = $derived(this.status === 'ready');
@@ -49,9 +61,7 @@ export class SearchEngine {
   #started: Promise<void> | undefined;
   #items: ItemColumns | null = null;
   #indexById: Map<string, number> | null = null;
-  // A private cache, not state: nothing renders from it directly.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  #thumbs = new Map<number, Promise<string>>();
+  #thumbs = new ThumbnailUrls((index) => this.#readyApi().thumbnail(index));
   /**
    * The search in flight. "Only the latest search counts" lives here and nowhere else: the page
    * alone knows the order the shopper asked in, and when an answer arrives whether a newer call
@@ -97,11 +107,53 @@ export class SearchEngine {
         this.status = status;
         this.progress = progress;
       }),
-      proxy((next: CatalogSnapshot) => this.#show(next)),
+      proxy((next: CatalogSnapshot) => {
+        this.#show(next);
+        // A new catalog version has its own pictures to save.
+        this.#startPictures(api, autoSave(next.info));
+      }),
     );
     this.#show(snapshot);
     this.progress = null;
     this.status = 'ready';
+    this.#startPictures(api, autoSave(snapshot.info));
+  }
+
+  /** Counts the stored pictures, and saves the rest when `go` (else waits for savePictures). */
+  #startPictures(api: Remote<SearchApi>, go: boolean): void {
+    api
+      .savePictures(
+        proxy((progress: PictureProgress) => (this.pictures = progress)),
+        go,
+      )
+      .then((progress) => (this.pictures = progress))
+      .catch((error: unknown) => console.warn('Saving pictures failed:', error));
+  }
+
+  savePictures(): void {
+    if (this.#api && this.status === 'ready') this.#startPictures(this.#api, true);
+  }
+
+  modelLoaded(modelId: string): boolean {
+    return this.#loadedModels.includes(modelId);
+  }
+
+  /** Loads a model on demand with progress in `modelLoads`; the current one keeps searching. */
+  async loadModel(modelId: string): Promise<void> {
+    if (this.modelLoaded(modelId)) return;
+    const api = this.#readyApi();
+    this.modelLoads = { ...this.modelLoads, [modelId]: null };
+    try {
+      await api.loadModel(
+        modelId,
+        proxy(({ progress }) => (this.modelLoads = { ...this.modelLoads, [modelId]: progress })),
+      );
+      this.#loadedModels = [...this.#loadedModels, modelId];
+    } finally {
+      this.modelLoads = Object.fromEntries(
+        Object.entries(this.modelLoads).filter(([id]) => id !== modelId),
+      );
+    }
   }
 
   #connect(): Remote<SearchApi> {
@@ -125,18 +177,12 @@ export class SearchEngine {
   }
 
   #show({ info, items }: CatalogSnapshot): void {
-    this.#revokeThumbnails();
+    // Item indices change with the catalog version: object URLs are made again.
+    this.#thumbs.clear();
     this.#items = items;
     this.#indexById = null;
     this.info = info;
-  }
-
-  /** Item indices change with the catalog version: object URLs are made again. */
-  #revokeThumbnails(): void {
-    for (const url of this.#thumbs.values()) {
-      url.then((u) => URL.revokeObjectURL(u)).catch(() => undefined);
-    }
-    this.#thumbs.clear();
+    this.#loadedModels = info.loadedModels;
   }
 
   #readyApi(): Remote<SearchApi> {
@@ -214,20 +260,16 @@ export class SearchEngine {
     }
   }
 
-  /** An object URL of the item's thumbnail, made once per item and catalog version. */
+  /**
+   * An object URL of the item's thumbnail, shared by every card showing it; release it when the
+   * card goes. A bounded number of released URLs is kept for cards that come back.
+   */
   thumbnailUrl(index: number): Promise<string> {
-    let url = this.#thumbs.get(index);
-    if (!url) {
-      url = this.thumbnailBlob(index).then((blob) => URL.createObjectURL(blob));
-      url.catch(() => this.#thumbs.delete(index));
-      this.#thumbs.set(index, url);
-    }
-    return url;
+    return this.#thumbs.acquire(index);
   }
 
-  /** The item's WebP thumbnail itself, a slice of its pack in the worker. */
-  thumbnailBlob(index: number): Promise<Blob> {
-    return this.#readyApi().thumbnail(index);
+  releaseThumbnail(index: number): void {
+    this.#thumbs.release(index);
   }
 
   /** The item at `index` of the current catalog; throws a RangeError for an index it lacks. */
@@ -266,7 +308,7 @@ export class SearchEngine {
   dispose(): void {
     window.removeEventListener('online', this.#resume);
     this.cancel();
-    this.#revokeThumbnails();
+    this.#thumbs.clear();
     this.#worker?.terminate();
     this.#worker = null;
     this.#api = null;

@@ -16,6 +16,8 @@ const snapshot: CatalogSnapshot = {
     notice: null,
     backend: 'simd',
     threads: 1,
+    pictureBytes: 0,
+    loadedModels: ['a'],
   },
   items: { ids: ['x', 'y'], fields: { label: ['Dress', 'Shirt'] } },
 };
@@ -53,6 +55,10 @@ function fakeWorker() {
     searchText: vi.fn(),
     moreLikeThis: vi.fn(),
     thumbnail: vi.fn(),
+    savePictures: vi.fn((..._args: unknown[]) =>
+      Promise.resolve({ state: 'done', savedBytes: 0, totalBytes: 0 }),
+    ),
+    loadModel: vi.fn((..._args: unknown[]) => Promise.resolve()),
   };
   let fail: (message: string) => void = () => {};
   const link: WorkerLink = {

@@ -24,6 +24,8 @@ const info: CatalogInfo = {
   notice: null,
   backend: 'simd',
   threads: 1,
+  pictureBytes: 0,
+  loadedModels: ['a', 'b'],
 };
 
 const timings = { decode: 1, preprocess: 2, embed: 3, search: 4, total: 10 };
@@ -79,7 +81,13 @@ class FakeEngine implements EnginePort {
     });
   }
 
+  pictures = null;
+  modelLoads = {};
+  modelLoaded = () => true;
+  loadModel = () => Promise.resolve();
+  savePictures = () => {};
   thumbnailUrl = () => Promise.resolve('blob:thumb');
+  releaseThumbnail = () => {};
   item(index: number): CatalogItem {
     if (index < 0 || index >= 3) throw new RangeError(`The catalog has no item at ${index}.`);
     return { index, id: `item${index}`, fields: { label: 'Dress' } };

@@ -1,6 +1,7 @@
 /**
- * The catalog's life in the worker: start from the stored catalog (or download it), open one
- * session per model, and swap in a newer catalog, sessions included, once it is complete.
+ * The catalog's life in the worker: start from the stored catalog (or download it) with the
+ * default model only, load other models when asked, and swap in a newer catalog, sessions
+ * included, once it is complete.
  */
 import type { CatalogManifest } from '../../shared/catalog/manifest.ts';
 import { parseManifest } from '../../shared/catalog/validate-manifest.ts';
@@ -9,10 +10,17 @@ import { CatalogSource } from '../../storage/catalog-source.ts';
 import { CatalogError } from '../../storage/errors.ts';
 import { fetchManifest } from '../../storage/fetch-manifest.ts';
 import type { LoadUpdate } from '../../engine-api/api-types.ts';
-import { canRun, loadCatalog, type LoadContext, type LoadedCatalog } from './loader.ts';
+import {
+  loadCatalog,
+  loadModelIndex,
+  runnableModels,
+  type LoadContext,
+  type LoadedCatalog,
+} from './loader.ts';
 import { LoadReporter } from './load-reporter.ts';
 import { openQueryModel } from '../models/open-query-model.ts';
 import type { QueryModel } from '../models/query-model.ts';
+import { Pictures } from './pictures.ts';
 
 export interface RuntimeEntry {
   sha256: string;
@@ -23,6 +31,9 @@ export interface RuntimeEntry {
 /** A loaded catalog with the sessions for its models: swapped as one, so they always match. */
 export interface ActiveCatalog extends LoadedCatalog {
   runtimes: Map<string, RuntimeEntry>;
+  pictures: Pictures;
+  /** Models being loaded on demand, by id (the promise is kept so one load serves all callers). */
+  loading: Map<string, Promise<void>>;
 }
 
 async function storedManifest(idb: IdbCatalogStore): Promise<CatalogManifest | undefined> {
@@ -40,6 +51,7 @@ export class CatalogLifecycle {
   #started: Promise<ActiveCatalog> | undefined;
   #idb = new IdbCatalogStore();
   #source = new CatalogSource(this.#idb);
+  #appUrl = '';
 
   get current(): ActiveCatalog | null {
     return this.#current;
@@ -76,22 +88,12 @@ export class CatalogLifecycle {
     onUpdate: (update: LoadUpdate) => void,
     onSwap: (retired: QueryModel[]) => void,
   ): Promise<ActiveCatalog> {
+    this.#appUrl = appUrl;
     const reporter = new LoadReporter(onUpdate);
     reporter.report('loading', { phase: 'manifest', loadedBytes: 0, totalBytes: 0 });
-    const manifestUrl = new URL('catalog/manifest.json', appUrl).href;
-    const context = (withProgress: boolean, opening: Map<string, RuntimeEntry>): LoadContext => ({
-      source: this.#source,
-      manifestUrl,
-      appUrl,
-      reporter: withProgress ? reporter : null,
-      wantModel: (spec) => this.#current?.runtimes.get(spec.id)?.sha256 !== spec.sha256,
-      onModelFiles: (spec, files) => {
-        const runtime = openQueryModel(spec, files, appUrl);
-        // Awaited in #withRuntimes; a load that fails first must not leave it unhandled.
-        runtime.catch(() => undefined);
-        opening.set(spec.id, { sha256: spec.sha256, runtime });
-      },
-    });
+    const context = (withProgress: boolean, opening: Map<string, RuntimeEntry>) =>
+      this.#context(withProgress ? reporter : null, opening);
+    const manifestUrl = this.#manifestUrl;
 
     try {
       await this.#idb.ready();
@@ -108,7 +110,7 @@ export class CatalogLifecycle {
     let opening = new Map<string, RuntimeEntry>();
     let loaded: LoadedCatalog;
     try {
-      loaded = await loadCatalog(manifest, context(true, opening));
+      loaded = await loadCatalog(manifest, context(true, opening), defaultModel(manifest));
     } catch (error) {
       // A stored catalog this app version cannot read any more: try the server's current one.
       const readable = !(error instanceof CatalogError && error.code === 'format');
@@ -116,7 +118,7 @@ export class CatalogLifecycle {
       if (!newer || newer.version === manifest.version) throw error;
       manifest = newer;
       opening = new Map();
-      loaded = await loadCatalog(manifest, context(true, opening));
+      loaded = await loadCatalog(manifest, context(true, opening), defaultModel(manifest));
     }
     const active = await this.#withRuntimes(manifest, loaded, opening);
     if (manifest !== stored) await this.#activate(manifest);
@@ -146,7 +148,12 @@ export class CatalogLifecycle {
   ): Promise<QueryModel[]> {
     await this.#source.store.setPending(manifest);
     const opening = new Map<string, RuntimeEntry>();
-    const loaded = await loadCatalog(manifest, context(false, opening));
+    // The models in use now, as far as the new catalog still has them.
+    const inUse = new Set([...defaultModel(manifest), ...(this.#current?.indexes.keys() ?? [])]);
+    const ids = runnableModels(manifest)
+      .map((m) => m.spec.id)
+      .filter((id) => inUse.has(id));
+    const loaded = await loadCatalog(manifest, context(false, opening), ids);
     const active = await this.#withRuntimes(manifest, loaded, opening);
     await this.#activate(manifest);
     const old = this.#current;
@@ -176,13 +183,83 @@ export class CatalogLifecycle {
     opening: Map<string, RuntimeEntry>,
   ): Promise<ActiveCatalog> {
     const runtimes = new Map<string, RuntimeEntry>();
-    for (const { spec } of manifest.models.filter(canRun)) {
+    for (const { spec } of runnableModels(manifest)) {
+      if (!loaded.indexes.has(spec.id)) continue;
       const previous = this.#current?.runtimes.get(spec.id);
       const entry = previous?.sha256 === spec.sha256 ? previous : opening.get(spec.id);
       if (entry) runtimes.set(spec.id, entry);
     }
     // Ready means a query can run: wait for every session (their failures surface here).
     await Promise.all([...runtimes.values()].map((entry) => entry.runtime));
-    return { ...loaded, runtimes };
+    const pictures = new Pictures({
+      manifest,
+      items: loaded.items,
+      source: this.#source,
+      manifestUrl: this.#manifestUrl,
+      appUrl: this.#appUrl,
+    });
+    return { ...loaded, runtimes, pictures, loading: new Map() };
   }
+
+  /**
+   * Loads model `modelId` of the current catalog (files, shards, session) if it is not loaded
+   * yet; `onUpdate` gets its download progress. Searches with other models go on meanwhile.
+   */
+  ensureModel(modelId: string, onUpdate?: (update: LoadUpdate) => void): Promise<void> {
+    const catalog = this.#current;
+    if (!catalog)
+      return Promise.reject(new CatalogError('format', 'The catalog is still loading.'));
+    if (catalog.indexes.has(modelId)) return Promise.resolve();
+    let load = catalog.loading.get(modelId);
+    if (!load) {
+      load = this.#loadModel(catalog, modelId, onUpdate).finally(() =>
+        catalog.loading.delete(modelId),
+      );
+      catalog.loading.set(modelId, load);
+    }
+    return load;
+  }
+
+  async #loadModel(
+    catalog: ActiveCatalog,
+    modelId: string,
+    onUpdate?: (update: LoadUpdate) => void,
+  ): Promise<void> {
+    const model = runnableModels(catalog.manifest).find((m) => m.spec.id === modelId);
+    if (!model) throw new CatalogError('format', `The catalog has no model ${modelId}.`);
+    const opening = new Map<string, RuntimeEntry>();
+    const reporter = onUpdate ? new LoadReporter(onUpdate) : null;
+    const index = await loadModelIndex(catalog.manifest, this.#context(reporter, opening), modelId);
+    const entry = opening.get(modelId) ?? catalog.runtimes.get(modelId);
+    if (!entry) throw new CatalogError('format', `The model ${modelId} has no session.`);
+    await entry.runtime;
+    catalog.runtimes.set(modelId, entry);
+    catalog.indexes.set(modelId, index);
+  }
+
+  get #manifestUrl(): string {
+    return new URL('catalog/manifest.json', this.#appUrl).href;
+  }
+
+  #context(reporter: LoadReporter | null, opening: Map<string, RuntimeEntry>): LoadContext {
+    const appUrl = this.#appUrl;
+    return {
+      source: this.#source,
+      manifestUrl: this.#manifestUrl,
+      appUrl,
+      reporter,
+      wantModel: (spec) => this.#current?.runtimes.get(spec.id)?.sha256 !== spec.sha256,
+      onModelFiles: (spec, files) => {
+        const runtime = openQueryModel(spec, files, appUrl);
+        // Awaited by the caller; a load that fails first must not leave it unhandled.
+        runtime.catch(() => undefined);
+        opening.set(spec.id, { sha256: spec.sha256, runtime });
+      },
+    };
+  }
+}
+
+/** The default model's id, as a list: all that "ready" waits for. */
+function defaultModel(manifest: CatalogManifest): string[] {
+  return [runnableModels(manifest)[0].spec.id];
 }

@@ -1,28 +1,27 @@
 /**
- * Builds the in-memory catalog from a manifest: item table, one index per runnable model (shard
- * bytes go straight into WASM memory) and thumbnail packs as Blobs; hands over the model files
- * first, so sessions open while the rest loads.
+ * Builds the in-memory catalog from a manifest: the item table and an index for each requested
+ * model (shard bytes go straight into WASM memory); hands over the model files first, so sessions
+ * open while the rest loads. Pictures are not part of a load (see pictures.ts).
  */
 import type { CatalogManifest, ItemTable, ManifestModel } from '../../shared/catalog/manifest.ts';
 import { decodeShard } from '../../shared/catalog/shard.ts';
 import type { ModelSpec } from '../../shared/model/spec.ts';
 import { FlatIndex } from '../../shared/search/flat-index.ts';
 import { catalogFiles, type CatalogFile } from '../../storage/catalog-files.ts';
-import type { CatalogSource, ObtainOptions } from '../../storage/catalog-source.ts';
+import type { CatalogSource } from '../../storage/catalog-source.ts';
 import { CatalogError } from '../../storage/errors.ts';
 import type { FieldSummary } from '../../engine-api/api-types.ts';
 import { summariseFields } from './field-summary.ts';
 import { parseItemTable } from './item-table.ts';
 import type { LoadReporter } from './load-reporter.ts';
+import { LoadProgressTracker } from './load-progress.ts';
 
 export interface LoadedCatalog {
   manifest: CatalogManifest;
   items: ItemTable;
   fields: FieldSummary[];
-  /** One index per model this app can run, by model id, in manifest order. */
+  /** One index per loaded model, by model id (models load on demand, the default first). */
   indexes: Map<string, FlatIndex>;
-  /** Thumbnail packs, addressed by `items.thumbs`. */
-  packs: Blob[];
 }
 
 export interface LoadContext {
@@ -75,100 +74,124 @@ function shardParser(model: ManifestModel, file: CatalogFile) {
   };
 }
 
-export async function loadCatalog(
-  manifest: CatalogManifest,
-  context: LoadContext,
-): Promise<LoadedCatalog> {
-  const { source, reporter } = context;
+/** The models this app can run, in manifest order; the first is the default. */
+export function runnableModels(manifest: CatalogManifest): ManifestModel[] {
   const runnable = manifest.models.filter(canRun);
   if (!runnable.length) {
     throw new CatalogError('format', 'The catalog has no image model this app can run.');
   }
-  const files = catalogFiles(manifest, context.manifestUrl, context.appUrl, canRun).filter(
-    (file) =>
-      file.phase !== 'model' ||
-      context.wantModel(runnable.find((m) => m.spec.id === file.modelId)!.spec),
-  );
+  return runnable;
+}
+
+/** The item table and the indexes of `modelIds` (the default model alone, for "ready"). */
+export async function loadCatalog(
+  manifest: CatalogManifest,
+  context: LoadContext,
+  modelIds: readonly string[],
+): Promise<LoadedCatalog> {
+  const loaded = await loadParts(manifest, context, modelIds, true);
+  return {
+    manifest,
+    items: loaded.items!,
+    fields: summariseFields(loaded.items!.fields),
+    indexes: loaded.indexes,
+  };
+}
+
+/** One more model's index (its files and shards), for a catalog already loaded. */
+export async function loadModelIndex(
+  manifest: CatalogManifest,
+  context: LoadContext,
+  modelId: string,
+): Promise<FlatIndex> {
+  const { indexes } = await loadParts(manifest, context, [modelId], false);
+  return indexes.get(modelId)!;
+}
+
+async function loadParts(
+  manifest: CatalogManifest,
+  context: LoadContext,
+  modelIds: readonly string[],
+  withItems: boolean,
+): Promise<{ items?: ItemTable; indexes: Map<string, FlatIndex> }> {
+  const { source } = context;
+  const runnable = runnableModels(manifest).filter((m) => modelIds.includes(m.spec.id));
+  const wanted = (file: CatalogFile) => {
+    const model = runnable.find((m) => m.spec.id === file.modelId);
+    if (file.phase === 'items') return withItems;
+    if (file.phase === 'shards') return model !== undefined;
+    return file.phase === 'model' && model !== undefined && context.wantModel(model.spec);
+  };
+  const files = catalogFiles(manifest, context.manifestUrl, context.appUrl, canRun).filter(wanted);
 
   // Plan first, so progress totals count only what must come over the network.
   const stored = await Promise.all(files.map((file) => source.has(file)));
   const sum = (wanted: boolean) =>
     files.reduce((total, file, i) => total + (stored[i] === wanted ? file.ref.bytes : 0), 0);
-  const downloadTotal = sum(false);
-  const readTotal = sum(true);
-  let downloaded = 0;
-  let read = 0;
-  let indexed = 0;
+  const progress = new LoadProgressTracker(context.reporter, sum(false), sum(true));
 
-  /** Obtains one file through `get`, reporting download or indexing progress around it. */
-  const obtain = async <T>(
-    file: CatalogFile,
-    get: (o: ObtainOptions) => Promise<T>,
-  ): Promise<T> => {
-    let fromNetwork = false;
-    const phase = file.phase === 'items' ? 'shards' : file.phase;
-    const onBytes = (loaded: number) => {
-      fromNetwork = true;
-      const loadedBytes = Math.min(downloaded + loaded, downloadTotal);
-      reporter?.report('downloading', { phase, loadedBytes, totalBytes: downloadTotal });
-    };
-    const value = await get({ onBytes });
-    if (fromNetwork) {
-      downloaded += file.ref.bytes;
-      reporter?.report(
-        'downloading',
-        { phase, loadedBytes: downloaded, totalBytes: downloadTotal },
-        true,
-      );
-    } else {
-      read += file.ref.bytes;
-      const progress = { phase: 'indexing' as const, loadedBytes: read, totalBytes: readTotal };
-      reporter?.report('indexing', { ...progress, items: indexed });
-    }
-    return value;
-  };
-
-  // Models first: their sessions open (compiling ONNX Runtime's WASM) while the rest loads.
-  for (const model of runnable) {
-    const prefix = `models/${model.spec.id}/`;
-    const modelFiles = new Map<string, Uint8Array>();
-    for (const file of files.filter((f) => f.phase === 'model' && f.modelId === model.spec.id)) {
-      const bytes = await obtain(file, (o) => source.bytes(file, (b) => b, o));
-      modelFiles.set(file.ref.file.slice(prefix.length), bytes);
-    }
-    if (modelFiles.size) context.onModelFiles(model.spec, modelFiles);
-  }
-
-  const itemsFile = files.find((f) => f.phase === 'items')!;
+  // Everything is fetched (or read from storage) at once; the model files first, so sessions
+  // open (compiling ONNX Runtime's WASM) while the rest arrives.
+  const opened = Promise.all(runnable.map((model) => obtainModel(model, files, context, progress)));
+  const itemsFile = files.find((f) => f.phase === 'items');
   const packCount = manifest.thumbs.packs.length;
-  const items = await obtain(itemsFile, (o) =>
-    source.bytes(itemsFile, (b) => parseItemTable(b, manifest.count, packCount), o),
-  );
-
+  const items =
+    itemsFile &&
+    progress.obtain(itemsFile, (o) =>
+      source.bytes(itemsFile, (b) => parseItemTable(b, manifest.count, packCount), o),
+    );
   const indexes = new Map<string, FlatIndex>();
-  for (const model of runnable) {
-    const index = await FlatIndex.create({ dim: model.dim });
-    index.reserve(manifest.count);
-    indexed = 0;
-    for (const file of files.filter((f) => f.phase === 'shards' && f.modelId === model.spec.id)) {
-      const shard = await obtain(file, (o) => source.bytes(file, shardParser(model, file), o));
-      // Copies into WASM memory; the shard's bytes are garbage once this returns.
-      index.append(shard.codes, shard.scales, shard.center);
-      indexed = index.count;
-    }
-    if (index.count !== manifest.count) {
-      throw new CatalogError(
-        'format',
-        `The catalog's ${model.spec.id} shards hold ${index.count} vectors, not ${manifest.count}.`,
-      );
-    }
-    indexes.set(model.spec.id, index);
-  }
+  const built = runnable.map(async (model) => {
+    indexes.set(model.spec.id, await buildIndex(manifest, model, files, source, progress));
+  });
+  await Promise.all([opened, items, ...built]);
+  // In manifest order, whichever finished first.
+  const ordered = new Map(runnable.map((m) => [m.spec.id, indexes.get(m.spec.id)!]));
+  return { items: await items, indexes: ordered };
+}
 
-  const packs: Blob[] = [];
-  for (const file of files.filter((f) => f.phase === 'thumbnails')) {
-    packs.push(await obtain(file, (o) => source.blob(file, o)));
-  }
+/** Obtains one model's files and hands them over as soon as all are here. */
+async function obtainModel(
+  model: ManifestModel,
+  files: CatalogFile[],
+  context: LoadContext,
+  progress: LoadProgressTracker,
+): Promise<void> {
+  const prefix = `models/${model.spec.id}/`;
+  const mine = files.filter((f) => f.phase === 'model' && f.modelId === model.spec.id);
+  const bytes = await Promise.all(
+    mine.map((file) => progress.obtain(file, (o) => context.source.bytes(file, (b) => b, o))),
+  );
+  const modelFiles = new Map(mine.map((file, i) => [file.ref.file.slice(prefix.length), bytes[i]]));
+  if (modelFiles.size) context.onModelFiles(model.spec, modelFiles);
+}
 
-  return { manifest, items, fields: summariseFields(items.fields), indexes, packs };
+/** One model's index from its shards, fetched at once and appended in index order. */
+async function buildIndex(
+  manifest: CatalogManifest,
+  model: ManifestModel,
+  files: CatalogFile[],
+  source: CatalogSource,
+  progress: LoadProgressTracker,
+): Promise<FlatIndex> {
+  const shardFiles = files.filter((f) => f.phase === 'shards' && f.modelId === model.spec.id);
+  const index = FlatIndex.create({ dim: model.dim });
+  const shards = shardFiles.map((file) =>
+    progress.obtain(file, (o) => source.bytes(file, shardParser(model, file), o)),
+  );
+  const ready = await index;
+  ready.reserve(manifest.count);
+  for (const shard of shards) {
+    const { codes, scales, center } = await shard;
+    // Copies into WASM memory; the shard's bytes are garbage once this returns.
+    ready.append(codes, scales, center);
+    progress.indexed = ready.count;
+  }
+  if (ready.count !== manifest.count) {
+    throw new CatalogError(
+      'format',
+      `The catalog's ${model.spec.id} shards hold ${ready.count} vectors, not ${manifest.count}.`,
+    );
+  }
+  return ready;
 }

@@ -1,0 +1,28 @@
+/** The served demo catalog's files read from disk, and a catalog picture to search with. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CatalogManifest, ItemTable } from '../../src/shared/catalog/manifest.ts';
+
+const catalogDir = resolve(import.meta.dirname, '../../public/catalog');
+
+export function demoCatalog(): { manifest: CatalogManifest; items: ItemTable } {
+  const manifest = JSON.parse(
+    readFileSync(resolve(catalogDir, 'manifest.json'), 'utf8'),
+  ) as CatalogManifest;
+  const items = JSON.parse(
+    readFileSync(resolve(catalogDir, manifest.items.file), 'utf8'),
+  ) as ItemTable;
+  return { manifest, items };
+}
+
+/** Item `index`'s own thumbnail as an upload: a query whose best match is that item. */
+export function pictureUpload(index: number) {
+  const { manifest, items } = demoCatalog();
+  const [pack, offset, length] = items.thumbs[index];
+  const bytes = readFileSync(resolve(catalogDir, manifest.thumbs.packs[pack].file));
+  return {
+    name: `${items.ids[index]}.webp`,
+    mimeType: 'image/webp',
+    buffer: bytes.subarray(offset, offset + length),
+  };
+}
