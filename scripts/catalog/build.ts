@@ -13,6 +13,7 @@ import {
 } from '../../src/shared/catalog/manifest.ts';
 import { meanVector, quantiseVectors } from '../../src/shared/catalog/quantise.ts';
 import { encodeShard } from '../../src/shared/catalog/shard.ts';
+import { CATALOG_VIEWS, viewMeanModel, viewsTag, type ViewName } from '../lib/catalog-views.ts';
 import { ProgressBar } from '../lib/progress.ts';
 import {
   decodeImageNode,
@@ -40,6 +41,8 @@ export interface BuildOptions {
   force?: boolean;
   /** Photos decoded and embedded per batch. */
   batch?: number;
+  /** Views of each photo whose mean embedding is stored (database-side augmentation). */
+  views?: readonly ViewName[];
   log?: (line: string) => void;
 }
 
@@ -91,14 +94,19 @@ export async function buildCatalog(options: BuildOptions): Promise<BuildReport> 
     ? readMetadata(options.meta)
     : new Map<string, Record<string, string>>();
   const models: NodeModel[] = [];
-  for (const id of options.models) models.push(await loadNodeModel(id));
+  const views = options.views ?? CATALOG_VIEWS;
+  for (const id of options.models) models.push(viewMeanModel(await loadNodeModel(id), views));
 
   const derivedCache = new DerivedCache(join(options.cache, 'derived'));
   const embeddingCaches = new Map(
     models.map((m) => [
       m.spec.id,
       new EmbeddingCache(
-        join(options.cache, 'embeddings', `${m.spec.id}-${m.spec.sha256.slice(0, 16)}.bin`),
+        join(
+          options.cache,
+          'embeddings',
+          `${m.spec.id}-${m.spec.sha256.slice(0, 16)}${viewsTag(views)}.bin`,
+        ),
         m.dim,
       ),
     ]),
