@@ -1,10 +1,12 @@
 /**
- * `npm run catalog -- --images DIR [--meta FILE] [--model ID[,ID]] [--out DIR] [--force]`:
+ * `npm run catalog -- --images DIR [--meta FILE] [--model ID[,ID]] [--out DIR] [--force]
+ * [--views full,centre-80]`:
  * embeds a folder of product photos into checksummed int8 shards, a manifest and thumbnails.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { DEMO_MODEL_IDS } from '../../src/shared/model/default-models.ts';
+import { CATALOG_VIEWS, parseViews } from '../lib/catalog-views.ts';
 import { buildCatalog } from './pipeline.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     cache: { type: 'string', default: resolve(root, '.cache') },
     'shard-mb': { type: 'string', default: '4' },
     force: { type: 'boolean', default: false },
+    views: { type: 'string', default: CATALOG_VIEWS.join(',') },
   },
 });
 
@@ -35,6 +38,7 @@ try {
     cache: resolve(values.cache),
     shardBytes: Number(values['shard-mb']) * 1024 * 1024,
     force: values.force,
+    views: parseViews(values.views),
     log: (line) => console.log(line),
   });
   if (!report.count) process.exitCode = 1;

@@ -4,6 +4,7 @@
  * photos it has not seen.
  */
 import { join } from 'node:path';
+import { viewsTag, type ViewName } from '../lib/catalog-views.ts';
 import { EmbeddingCache } from '../lib/embedding-cache.ts';
 import type { NodeModel } from '../lib/node-model.ts';
 import { DerivedCache } from './derived-cache.ts';
@@ -21,13 +22,17 @@ export class PhotoCaches {
   readonly derived: DerivedCache;
   readonly #embeddings: Map<string, EmbeddingCache>;
 
-  constructor(folder: string, models: readonly NodeModel[]) {
+  constructor(folder: string, models: readonly NodeModel[], views: readonly ViewName[] = ['full']) {
     this.derived = new DerivedCache(join(folder, 'derived'));
     this.#embeddings = new Map(
       models.map((m) => [
         m.spec.id,
         new EmbeddingCache(
-          join(folder, 'embeddings', `${m.spec.id}-${m.spec.sha256.slice(0, 16)}.bin`),
+          join(
+            folder,
+            'embeddings',
+            `${m.spec.id}-${m.spec.sha256.slice(0, 16)}${viewsTag(views)}.bin`,
+          ),
           m.dim,
         ),
       ]),

@@ -2,6 +2,7 @@
  * The catalog build: photos and metadata in; shards, thumbnails, item table and manifest out.
  * Named stages (stages/): scan, decode + embed (photos the caches lack), quantise, write.
  */
+import { CATALOG_VIEWS, viewMeanModel, type ViewName } from '../lib/catalog-views.ts';
 import { loadNodeModel, type NodeModel } from '../lib/node-model.ts';
 import { PhotoCaches, type CatalogPhoto } from './photo-caches.ts';
 import { embed } from './stages/embed.ts';
@@ -25,6 +26,8 @@ export interface BuildOptions {
   force?: boolean;
   /** Photos decoded and embedded per batch. */
   batch?: number;
+  /** Views of each photo whose mean embedding is stored (database-side augmentation). */
+  views?: readonly ViewName[];
   log?: (line: string) => void;
 }
 
@@ -33,8 +36,9 @@ export async function buildCatalog(options: BuildOptions): Promise<BuildReport> 
   const started = performance.now();
   const scanned = await scan(options.images, options.meta);
   const models: NodeModel[] = [];
-  for (const id of options.models) models.push(await loadNodeModel(id));
-  const caches = new PhotoCaches(options.cache, models);
+  const views = options.views ?? CATALOG_VIEWS;
+  for (const id of options.models) models.push(viewMeanModel(await loadNodeModel(id), views));
+  const caches = new PhotoCaches(options.cache, models, views);
 
   const photos: CatalogPhoto[] = scanned.photos.map((p) => ({ ...p, vectors: new Map() }));
   const work = photos.filter((photo) => caches.fill(photo, models, options.force));

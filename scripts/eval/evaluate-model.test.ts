@@ -9,6 +9,7 @@ import { evaluateModel } from './evaluate-model.ts';
 import { instanceSet } from '../lib/instance-queries.ts';
 import { splitPhotos } from '../lib/split.ts';
 import { demoDataset } from '../lib/cli.ts';
+import { photoColours } from './photo-colours.ts';
 
 const photos = loadLabelledPhotos(demoDataset).slice(0, 600);
 const split = splitPhotos(photos, { mode: 'photographer', queryFraction: 0.2, seed: 3 });
@@ -16,13 +17,23 @@ const cache = mkdtempSync(join(tmpdir(), 'eval-'));
 afterAll(() => rmSync(cache, { recursive: true, force: true }));
 
 describe('evaluateModel with the colour-histogram baseline on real photos', () => {
-  const run = () =>
+  const run = async () =>
     evaluateModel(
       colourHistogramEmbedder(),
       {
         catalog: split.catalog,
         queries: split.queries,
         instance: instanceSet(split.catalog, 24, 3),
+        colours: {
+          catalog: await photoColours(
+            split.catalog.map((p) => p.path),
+            cache,
+          ),
+          queries: await photoColours(
+            split.queries.map((p) => p.path),
+            cache,
+          ),
+        },
       },
       { cache },
     );
@@ -45,6 +56,13 @@ describe('evaluateModel with the colour-histogram baseline on real photos', () =
     );
     expect(result.p_at_10).toBeGreaterThan(chance.p_at_10);
     expect(result.instance_recall_at_5).toBeGreaterThanOrEqual(result.instance_recall_at_1);
+    // Looking alike asks for the label and the colour: never more than the label alone, and a
+    // colour histogram finds some of it.
+    expect(result.looks_alike_p_at_5).toBeLessThanOrEqual(result.p_at_5);
+    expect(result.looks_alike_p_at_5).toBeGreaterThan(0);
+    const kinds = result.instance_by_kind;
+    expect(kinds.crop.queries).toBe(24);
+    expect(kinds.crop.recall_at_1).toBe(result.instance_recall_at_1);
     // Colour alone still finds some exact products among ~500 photos.
     expect(result.instance_recall_at_5).toBeGreaterThan(5 / split.catalog.length);
   });

@@ -11,22 +11,23 @@ import type { PhotoSource } from '../lib/photo-source.ts';
 import { embedPhotos, type EmbedOptions } from './embed-photos.ts';
 import type { Embedder } from './embedders.ts';
 import type { InstanceSet } from '../lib/instance-queries.ts';
+import { scoreInstances, type InstanceScores } from './instance-scores.ts';
+import { looksAlikePrecisionAt5 } from '../../src/shared/metrics/looks-alike.ts';
 import { buildSearchIndex } from './search-index.ts';
 
-export interface ModelEvaluation extends RetrievalSummary {
+export interface ModelEvaluation extends RetrievalSummary, InstanceScores {
   name: string;
   dim: number;
-  instance_queries: number;
-  instance_recall_at_1: number;
-  instance_recall_at_5: number;
-  /** R@1 of the queries stored sideways with an EXIF orientation tag (a decoder check). */
-  instance_sideways_recall_at_1: number;
+  /** P@5 where a result must share the query's label and dominant colour family. */
+  looks_alike_p_at_5: number;
 }
 
 export interface EvalSet {
   catalog: LabelledPhoto[];
   queries: LabelledPhoto[];
   instance: InstanceSet;
+  /** Dominant colour family of each catalog photo and each query (photo-colours.ts). */
+  colours: { catalog: readonly string[]; queries: readonly string[] };
 }
 
 const fromFile = (photo: LabelledPhoto): PhotoSource => ({
@@ -61,36 +62,26 @@ export async function evaluateModel(
   for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
   // The kernel returns at most MAX_K results, so MRR counts a first hit up to rank MAX_K.
   const depth = Math.min(MAX_K, labels.length);
-  const rankings = set.queries.map((query, q) => {
-    const { indices } = index.search(queries.vectors.subarray(q * dim, (q + 1) * dim), depth);
-    return {
-      label: query.label,
-      ranked: Array.from(indices, (i) => labels[i] === query.label),
-      totalRelevant: counts.get(query.label) ?? 0,
-    };
-  });
-
-  let hits1 = 0;
-  let hits5 = 0;
-  let sideways = 0;
-  let sidewaysHits = 0;
-  set.instance.originals.forEach((original, q) => {
-    const { indices } = index.search(camera.vectors.subarray(q * dim, (q + 1) * dim), 5);
-    if (indices[0] === original) hits1++;
-    if (indices.includes(original)) hits5++;
-    if (set.instance.effects[q].some((e) => e.startsWith('exif'))) {
-      sideways++;
-      if (indices[0] === original) sidewaysHits++;
-    }
-  });
-  const n = Math.max(1, set.instance.originals.length);
+  const top = set.queries.map(
+    (_, q) => index.search(queries.vectors.subarray(q * dim, (q + 1) * dim), depth).indices,
+  );
+  const rankings = set.queries.map((query, q) => ({
+    label: query.label,
+    ranked: Array.from(top[q], (i) => labels[i] === query.label),
+    totalRelevant: counts.get(query.label) ?? 0,
+  }));
+  const cameraTop = set.instance.originals.map(
+    (_, q) => index.search(camera.vectors.subarray(q * dim, (q + 1) * dim), 5).indices,
+  );
   return {
     name: embedder.name,
     dim,
     ...summarizeRankings(rankings),
-    instance_queries: set.instance.originals.length,
-    instance_recall_at_1: hits1 / n,
-    instance_recall_at_5: hits5 / n,
-    instance_sideways_recall_at_1: sidewaysHits / Math.max(1, sideways),
+    looks_alike_p_at_5: looksAlikePrecisionAt5(
+      top,
+      { labels: set.queries.map((p) => p.label), colours: set.colours.queries },
+      { labels, colours: set.colours.catalog },
+    ),
+    ...scoreInstances(cameraTop, set.instance.originals, set.instance.effects),
   };
 }

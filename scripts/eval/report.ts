@@ -23,7 +23,11 @@ export interface EvalReport {
   chance: RetrievalSummary &
     Pick<
       ModelEvaluation,
-      'instance_recall_at_1' | 'instance_recall_at_5' | 'instance_sideways_recall_at_1'
+      | 'instance_recall_at_1'
+      | 'instance_recall_at_5'
+      | 'instance_sideways_recall_at_1'
+      | 'instance_upright_recall_at_1'
+      | 'looks_alike_p_at_5'
     >;
   models: Record<string, ModelEvaluation>;
 }
@@ -44,12 +48,14 @@ const f3 = (x: number) => x.toFixed(3);
 const METRICS = [
   ['P@1', 'p_at_1'],
   ['P@5', 'p_at_5'],
+  ['looks-alike P@5', 'looks_alike_p_at_5'],
   ['P@10', 'p_at_10'],
   ['mAP@10', 'map_at_10'],
   ['MRR', 'mrr'],
   ['R@10', 'recall_at_10'],
   ['instance R@1', 'instance_recall_at_1'],
   ['instance R@5', 'instance_recall_at_5'],
+  ['upright R@1', 'instance_upright_recall_at_1'],
   ['sideways R@1', 'instance_sideways_recall_at_1'],
 ] as const;
 
@@ -68,7 +74,7 @@ export function markdownReport(report: EvalReport): string {
       (d.split === 'photographer'
         ? ` from ${d.query_photographers} photographers; the catalog holds the ${d.catalog} photos of the other ${d.catalog_photographers}.`
         : `; the catalog holds ${d.catalog} photos.`),
-    `Instance retrieval: ${report.instance.queries} camera-style queries made from catalog photos (${report.instance.sideways} stored sideways with an EXIF orientation tag); a hit is the original.`,
+    `Instance retrieval: ${report.instance.queries} evaluation-only camera shots of catalog photos (scripts/eval/eval-only-shots.ts; ${report.instance.sideways} stored sideways with an EXIF orientation tag); a hit is the original. Looks-alike P@5: a result counts when it shares the query's label and its dominant colour family.`,
     '',
     `| model | dim | ${METRICS.map(([name]) => name).join(' | ')} |`,
     `| --- | ---: | ${METRICS.map(() => '---:').join(' | ')} |`,
@@ -78,6 +84,7 @@ export function markdownReport(report: EvalReport): string {
     }),
     `| chance (label frequency) | | ${METRICS.map(([, key]) => f3(report.chance[key])).join(' | ')} |`,
     '',
+    ...kindTable(report),
     'Per-label P@5:',
     '',
     `| label | catalog | queries | ${ids.join(' | ')} | chance |`,
@@ -89,6 +96,29 @@ export function markdownReport(report: EvalReport): string {
     }),
   ];
   return lines.join('\n') + '\n';
+}
+
+/** Instance R@1 / R@5 per distortion kind: the queries that went through it, every model. */
+function kindTable(report: EvalReport): string[] {
+  const ids = Object.keys(report.models).filter(
+    (id) => report.models[id].instance_by_kind !== undefined,
+  );
+  const kinds = Object.keys(report.instance.effects);
+  if (!ids.length || !kinds.length) return [];
+  return [
+    'Instance R@1 / R@5 by distortion kind (each query went through several):',
+    '',
+    `| kind | queries | ${ids.join(' | ')} |`,
+    `| --- | ---: | ${ids.map(() => '---:').join(' | ')} |`,
+    ...kinds.map((kind) => {
+      const cells = ids.map((id) => {
+        const k = report.models[id].instance_by_kind[kind];
+        return k ? `${f3(k.recall_at_1)} / ${f3(k.recall_at_5)}` : '';
+      });
+      return `| ${kind} | ${report.instance.effects[kind]} | ${cells.join(' | ')} |`;
+    }),
+    '',
+  ];
 }
 
 /** Per-label P@5 of one model against the chance level. */

@@ -14,7 +14,10 @@ import { COLOUR_HISTOGRAM_ID } from '../lib/colour-histogram.ts';
 import { loadLabelledPhotos } from '../lib/dataset.ts';
 import { embedderFor } from './embedders.ts';
 import { evaluateModel, type ModelEvaluation } from './evaluate-model.ts';
-import { DEFAULT_INSTANCE_QUERIES, instanceSet } from '../lib/instance-queries.ts';
+import { evalShotSet } from './eval-shot-set.ts';
+import { DEFAULT_INSTANCE_QUERIES } from '../lib/instance-queries.ts';
+import { kindOf } from './instance-scores.ts';
+import { photoColours } from './photo-colours.ts';
 import { markdownReport, rounded, writeReport, type EvalReport } from './report.ts';
 import { DEFAULT_SPLIT, splitPhotos, type SplitMode } from '../lib/split.ts';
 import { demoDataset, failWith, repoRoot } from '../lib/cli.ts';
@@ -79,8 +82,18 @@ try {
   const photos = loadLabelledPhotos({ images, meta });
   const set = splitPhotos(photos, { mode: split, queryFraction, seed });
   if (!set.queries.length) fail('the split left no labelled query');
-  const instance = instanceSet(set.catalog, instanceCount, seed);
   const options = { cache: resolve(args.cache, 'eval'), catalogCache: resolve(args.cache) };
+  const instance = evalShotSet(set.catalog, instanceCount, seed, options.cache);
+  const colours = {
+    catalog: await photoColours(
+      set.catalog.map((p) => p.path),
+      options.cache,
+    ),
+    queries: await photoColours(
+      set.queries.map((p) => p.path),
+      options.cache,
+    ),
+  };
   log(
     `eval: ${photos.length} photos; catalog ${set.catalog.length}, ${set.queries.length} queries, ` +
       `${instance.originals.length} camera queries; models ${modelIds.join(', ')}`,
@@ -92,7 +105,7 @@ try {
     try {
       models[id] = await evaluateModel(
         embedder,
-        { catalog: set.catalog, queries: set.queries, instance },
+        { catalog: set.catalog, queries: set.queries, instance, colours },
         options,
       );
     } finally {
@@ -115,9 +128,21 @@ try {
   );
   const effects: Record<string, number> = {};
   for (const list of instance.effects) {
-    for (const effect of list)
-      effects[effect.split(' ')[0]] = (effects[effect.split(' ')[0]] ?? 0) + 1;
+    for (const kind of new Set(list.map(kindOf))) effects[kind] = (effects[kind] ?? 0) + 1;
   }
+  // A random ranking's top 5 holds, on average, 5 x (share of the catalog that looks alike).
+  const alike = new Map<string, number>();
+  set.catalog.forEach((p, i) => {
+    const key = `${p.label}\u0000${colours.catalog[i]}`;
+    alike.set(key, (alike.get(key) ?? 0) + 1);
+  });
+  const looksAlikeChance =
+    set.queries.reduce(
+      (sum, q, i) => sum + (alike.get(`${q.label}\u0000${colours.queries[i]}`) ?? 0),
+      0,
+    ) /
+    set.queries.length /
+    set.catalog.length;
   report = rounded({
     dataset: {
       photos: photos.length,
@@ -132,7 +157,7 @@ try {
     },
     instance: {
       queries: instance.originals.length,
-      sideways: instance.effects.filter((e) => e.some((x) => x.startsWith('exif'))).length,
+      sideways: effects.sideways ?? 0,
       effects: Object.fromEntries(Object.entries(effects).sort()),
     },
     chance: {
@@ -140,6 +165,8 @@ try {
       instance_recall_at_1: 1 / set.catalog.length,
       instance_recall_at_5: Math.min(5, set.catalog.length) / set.catalog.length,
       instance_sideways_recall_at_1: 1 / set.catalog.length,
+      instance_upright_recall_at_1: 1 / set.catalog.length,
+      looks_alike_p_at_5: looksAlikeChance,
     },
     models,
   });

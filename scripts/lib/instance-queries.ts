@@ -19,17 +19,29 @@ export interface InstanceSet {
   effects: string[][];
 }
 
-export function instanceSet(
+/**
+ * The catalog photos (indices, ascending) that become camera queries. The evaluation-only shots
+ * use the same sample, so training's exclusion of these products holds for both.
+ */
+export function instancePicks(
   catalog: readonly LabelledPhoto[],
   count: number,
   seed: number,
-): InstanceSet {
-  const picks = shuffle(
+): number[] {
+  return shuffle(
     catalog.map((_, i) => i),
     seededRandom(deriveSeed(seed, 'instance-sample')),
   )
     .slice(0, Math.min(count, catalog.length))
     .sort((a, b) => a - b);
+}
+
+export function instanceSet(
+  catalog: readonly LabelledPhoto[],
+  count: number,
+  seed: number,
+): InstanceSet {
+  const picks = instancePicks(catalog, count, seed);
   const effects: string[][] = picks.map(() => []);
   // Each query is made once and kept (a few MB): every model embeds the same bytes.
   const made = new Map<number, Promise<Uint8Array>>();

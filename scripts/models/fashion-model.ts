@@ -19,6 +19,7 @@ import {
 } from '../lib/mobilenet-model.ts';
 import { loadNsfwjsMobilenet, type KerasModel } from '../lib/nsfwjs-mobilenet.ts';
 import { attr, type OnnxGraph } from '../lib/onnx-graph.ts';
+import { appendColourHistogram, COLOUR_TERM_DIM, FASHION_COLOUR_WEIGHT } from './colour-term.ts';
 import { quantiseColumns } from './quantise-columns.ts';
 
 const { onnx } = onnxProto;
@@ -74,7 +75,15 @@ function ops(graph: OnnxGraph) {
 }
 
 /** Appends the head (and blend) after the pooled outputs; returns the embedding's name. */
-function appendHead(graph: OnnxGraph, pooledOutputs: string[], widths: number[], head: Head, meta: HeadMeta): string {
+function appendHead(
+  graph: OnnxGraph,
+  pooledOutputs: string[],
+  widths: number[],
+  head: Head,
+  meta: HeadMeta,
+  size: number,
+  colourWeight: number,
+): string {
   const { input, hidden, output } = head.shape;
   const { l2, pairMean } = ops(graph);
   const average = meta.views === 'average';
@@ -99,7 +108,14 @@ function appendHead(graph: OnnxGraph, pooledOutputs: string[], widths: number[],
   raw = l2(raw, 'raw_unit');
   const weight = graph.initializer('raw_weight', [], Float32Array.of(meta.blend.weight));
   raw = graph.node('Mul', [raw, weight], 'raw_weighted');
-  return l2(graph.node('Concat', [h, raw], 'blended', { axis: attr.int(1) }), EMBEDDING_NAME);
+  const parts = [h, raw];
+  if (colourWeight) {
+    // The pixels input carries [photos; mirrors] by then: both halves give the same histogram.
+    const colour = pairMean(appendColourHistogram(graph, INPUT_NAME, size), COLOUR_TERM_DIM, 'colour_averaged');
+    const w = graph.initializer('colour_weight', [], Float32Array.of(colourWeight));
+    parts.push(graph.node('Mul', [colour, w], 'colour_weighted'));
+  }
+  return l2(graph.node('Concat', parts, 'blended', { axis: attr.int(1) }), EMBEDDING_NAME);
 }
 
 /**
@@ -134,6 +150,7 @@ function mirrorInput(model: InstanceType<typeof onnx.ModelProto>, slice: string[
 export function convertFashion(
   headBytes: Uint8Array = readFileSync(FASHION_HEAD_FILE),
   keras: KerasModel = loadNsfwjsMobilenet(),
+  colourWeight: number = FASHION_COLOUR_WEIGHT,
 ): ConvertedModel {
   const { head, meta } = decodeHeadFile(headBytes);
   const base = convertMobilenet({ ...DEFAULT_MOBILENET_OPTIONS, layers: meta.layers }, keras).spec;
@@ -160,11 +177,21 @@ export function convertFashion(
       ]
     : [];
   const pooled = meta.layers.map((layer) => `${layer}_pooled`);
-  const embedding = appendHead(graph, pooled, layerDims, head, meta);
-  const outDim = head.shape.output + (meta.blend ? layerDims[meta.layers.indexOf(meta.blend.layer)] : 0);
+  const embedding = appendHead(graph, pooled, layerDims, head, meta, base.input.size, colourWeight);
+  const outDim =
+    head.shape.output +
+    (meta.blend ? layerDims[meta.layers.indexOf(meta.blend.layer)] : 0) +
+    (meta.blend && colourWeight ? COLOUR_TERM_DIM : 0);
   graph.output(embedding, 'float32', ['batch', outDim]);
 
-  const sourceHash = fashionSourceHash(headBytes);
+  // A colour term changes the embedding: its weight and code join the hash.
+  const sourceHash = colourWeight
+    ? createHash('sha256')
+        .update(fashionSourceHash(headBytes))
+        .update(readFileSync(join(import.meta.dirname, 'colour-term.ts')))
+        .update(String(colourWeight))
+        .digest('hex')
+    : fashionSourceHash(headBytes);
   const provenance = [
     ...base.provenance.filter((line) => !line.startsWith('Embedding:')),
     `Embedding: global average pool of ${meta.layers.join(', ')} (${dim} features)` +
@@ -172,7 +199,11 @@ export function convertFashion(
       (average ? ', averaged over the photo and its mirror image (in the graph)' : '') +
       `, standardised, then a ${head.shape.hidden ? `${dim}-${head.shape.hidden}-${head.shape.output} ReLU MLP` : `linear ${dim}->${head.shape.output} projection`} (weight matrices stored as uint8 codes per output column), L2-normalised` +
       (meta.blend
-        ? `; concatenated with the unit pooled ${meta.blend.layer} times ${meta.blend.weight}, L2-normalised.`
+        ? `; concatenated with the unit pooled ${meta.blend.layer} times ${meta.blend.weight}` +
+          (colourWeight
+            ? ` and a soft 8x8x8 RGB histogram of the central 60% times ${colourWeight}`
+            : '') +
+          ', L2-normalised.'
         : '.'),
     'Head trained by scripts/train/train-head.ts (batch-hard triplet loss on frozen backbone features; protocol in docs/training.md); weights in models/heads/mobilenet-v2-fashion.bin.',
   ];
