@@ -2,9 +2,14 @@
  * Builds the in-memory catalog from a manifest: the item table and an index for each requested
  * model (shard bytes go straight into WASM memory); hands over the model files first, so sessions
  * open while the rest loads. Pictures are not part of a load (see pictures.ts).
+ *
+ * Each file is checked with the same functions as the shared assembleCatalog (which the Node
+ * tools load through), but as it arrives rather than in one pass: files load in parallel, and a
+ * stored copy that fails its check is downloaded again before anything is kept.
  */
 import type { CatalogManifest, ItemTable, ManifestModel } from '../../shared/catalog/manifest.ts';
-import { decodeShard } from '../../shared/catalog/shard.ts';
+import { checkedShard } from '../../shared/catalog/assemble-catalog.ts';
+import { parseItemTable } from '../../shared/catalog/item-table.ts';
 import type { ModelSpec } from '../../shared/model/spec.ts';
 import { FlatIndex } from '../../shared/search/flat-index.ts';
 import { catalogFiles, type CatalogFile } from '../../storage/catalog-files.ts';
@@ -12,7 +17,6 @@ import type { CatalogSource } from '../../storage/catalog-source.ts';
 import { CatalogError } from '../../storage/errors.ts';
 import type { FieldSummary } from '../../engine-api/api-types.ts';
 import { summariseFields } from './field-summary.ts';
-import { parseItemTable } from './item-table.ts';
 import type { LoadReporter } from './load-reporter.ts';
 import { LoadProgressTracker } from './load-progress.ts';
 
@@ -47,31 +51,18 @@ export function canRun(model: ManifestModel): boolean {
   );
 }
 
+/** Runs a shared check (CatalogFileError, ItemTableError), reporting failure as a CatalogError. */
+function asCatalogError<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw new CatalogError('format', (error as Error).message, { cause: error });
+  }
+}
+
 function shardParser(model: ManifestModel, file: CatalogFile) {
-  return (bytes: Uint8Array) => {
-    try {
-      const shard = decodeShard(bytes, {
-        modelId: model.spec.id,
-        modelHash: model.spec.sha256,
-        dim: model.dim,
-      });
-      const ref = model.shards.find((s) => s.sha256 === file.ref.sha256)!;
-      if (shard.header.start !== ref.start || shard.header.count !== ref.count) {
-        throw new Error(
-          `it holds items ${shard.header.start}+${shard.header.count}, not ${ref.start}+${ref.count}`,
-        );
-      }
-      return shard;
-    } catch (error) {
-      throw new CatalogError(
-        'format',
-        `${file.path} is not a valid shard: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
-    }
-  };
+  const ref = model.shards.find((s) => s.sha256 === file.ref.sha256)!;
+  return (bytes: Uint8Array) => asCatalogError(() => checkedShard(model, ref, bytes));
 }
 
 /** The models this app can run, in manifest order; the first is the default. */
@@ -134,12 +125,11 @@ async function loadParts(
   // open (compiling ONNX Runtime's WASM) while the rest arrives.
   const opened = Promise.all(runnable.map((model) => obtainModel(model, files, context, progress)));
   const itemsFile = files.find((f) => f.phase === 'items');
-  const packCount = manifest.thumbs.packs.length;
+  const packBytes = manifest.thumbs.packs.map((pack) => pack.bytes);
+  const parseItems = (b: Uint8Array) =>
+    asCatalogError(() => parseItemTable(b, manifest.count, packBytes));
   const items =
-    itemsFile &&
-    progress.obtain(itemsFile, (o) =>
-      source.bytes(itemsFile, (b) => parseItemTable(b, manifest.count, packCount), o),
-    );
+    itemsFile && progress.obtain(itemsFile, (o) => source.bytes(itemsFile, parseItems, o));
   const indexes = new Map<string, FlatIndex>();
   const built = runnable.map(async (model) => {
     indexes.set(model.spec.id, await buildIndex(manifest, model, files, source, progress));
