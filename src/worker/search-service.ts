@@ -245,7 +245,6 @@ export class SearchService {
     }
   }
 
-
   /** A query model's run, one at a time, then the ranking; stops early once `signal` aborts. */
   async #modelSearch(
     catalog: ActiveCatalog,
