@@ -119,11 +119,11 @@ test('offline in the middle of the first download: a clear message, then it resu
   context,
 }) => {
   const { manifest, items } = await servedCatalog(page);
-  const packs = manifest.thumbs.packs;
-  const cut = 3;
-  // The connection drops as the fourth thumbnail pack starts.
+  // "Ready" waits for the default model, its shards and the item table: the connection drops
+  // as the default model's shard starts.
+  const shard = manifest.models[0].shards[0];
   let dropped = false;
-  await context.route(`**/catalog/${packs[cut].file}`, async (route) => {
+  await context.route(`**/catalog/${shard.file}`, async (route) => {
     if (!dropped) {
       dropped = true;
       await context.setOffline(true);
@@ -134,33 +134,31 @@ test('offline in the middle of the first download: a clear message, then it resu
   const requests = logRequests(context);
   await page.goto('./');
 
-  const message =
-    /^Could not download catalog\/thumbs\/pack-003-[0-9a-f]+\.bin: the network is unavailable\. Loading continues when you are back online\.$/;
+  const file = `catalog/${shard.file}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const message = new RegExp(
+    `^Could not download ${file}: the network is unavailable\\. Loading continues when you are back online\\.$`,
+  );
   await expect(page.getByTestId('status')).toHaveText(message, { timeout: 60_000 });
   await expect(page.getByRole('heading', { name: 'The catalog could not load' })).toBeVisible();
-  // What was verified before the drop is stored; the cut file is not; no catalog is current.
-  const verified = [
-    manifest.items.sha256,
-    ...manifest.models.flatMap((m) => [m.spec.sha256, ...m.shards.map((s) => s.sha256)]),
-    ...packs.slice(0, cut).map((p) => p.sha256),
-  ];
+  // Only files "ready" needs were stored, and not the cut one; no catalog is current.
+  const readyFiles = [manifest.items.sha256, manifest.models[0].spec.sha256, shard.sha256];
   let stored = await storedState(page);
   expect(stored.current).toBeNull();
-  expect(stored.files.sort()).toEqual([...verified].sort());
+  expect(stored.files).not.toContain(shard.sha256);
+  for (const hash of stored.files) expect(readyFiles).toContain(hash);
 
-  // Back online: no reload, no click. Only what was missing is downloaded.
+  // Back online: no reload, no click. The cut shard comes once; nothing stored comes again.
   const before = requests.length;
   await context.setOffline(false);
   await expectReady(page, 60_000);
-  const after = requests
-    .slice(before)
-    .filter((p) => p.startsWith('/catalog/') || p.startsWith('/models/'));
-  expect(after.sort()).toEqual(
-    ['/catalog/manifest.json', ...packs.slice(cut).map((p) => `/catalog/${p.file}`)].sort(),
+  const after = requests.slice(before);
+  expect(after.filter((p) => p === `/catalog/${shard.file}`)).toHaveLength(1);
+  expect(after.filter((p) => p === `/catalog/${manifest.items.file}`)).toHaveLength(
+    stored.files.includes(manifest.items.sha256) ? 0 : 1,
   );
   stored = await storedState(page);
   expect(stored.current).toBe(manifest.version);
-  expect(stored.files.sort()).toEqual(manifestHashes(manifest));
+  expect(stored.files).toEqual(expect.arrayContaining(readyFiles));
   const results = await searchWithPhoto(page, `${photos}/${items.ids[6]}.jpg`);
   expect(results[0].id).toBe(items.ids[6]);
 });
@@ -175,37 +173,21 @@ test('an update that fails midway leaves the old catalog working; the next visit
   const { manifest, items, shards } = await servedCatalog(page);
   const old = manifest.version;
 
-  // The next version changes two files: the item table (one item relabelled) and the last
-  // thumbnail pack (padding appended: the thumbnails' offsets still hold).
+  // The next version changes the item table (one item relabelled), and the server dies on it:
+  // every try is cut off.
   const changed = Math.floor(items.ids.length / 2);
   const nextItems: ItemTable = structuredClone(items);
   nextItems.fields.label[changed] = 'Relabelled';
   const itemBytes = Buffer.from(JSON.stringify(nextItems));
-  const lastPack = manifest.thumbs.packs.at(-1)!;
-  const packBytes = Buffer.concat([
-    await (await page.request.get(`catalog/${lastPack.file}`)).body(),
-    Buffer.alloc(64),
-  ]);
   const next: CatalogManifest = {
     ...manifest,
     version: `${old}-next`,
     items: { file: 'items-next.json', bytes: itemBytes.length, sha256: sha256(itemBytes) },
-    thumbs: {
-      ...manifest.thumbs,
-      packs: [
-        ...manifest.thumbs.packs.slice(0, -1),
-        { file: 'pack-next.bin', bytes: packBytes.length, sha256: sha256(packBytes) },
-      ],
-    },
   };
   await context.route('**/catalog/manifest.json', (route) => route.fulfill({ json: next }));
-  await context.route('**/catalog/items-next.json', (route) =>
-    route.fulfill({ body: itemBytes, contentType: 'application/json' }),
-  );
-  // The server dies on the new pack: every try is cut off.
-  let packTries = 0;
-  await context.route('**/catalog/pack-next.bin', (route) => {
-    packTries++;
+  let itemTries = 0;
+  await context.route('**/catalog/items-next.json', (route) => {
+    itemTries++;
     return route.abort('connectionreset');
   });
 
@@ -216,25 +198,23 @@ test('an update that fails midway leaves the old catalog working; the next visit
   const search = (id: string) => afterSearch(page, () => upload(page, `${photos}/${id}.jpg`));
   let results = await search(items.ids[changed]);
   expect(results[0].id).toBe(items.ids[changed]);
-  await expect.poll(() => packTries, { timeout: 60_000 }).toBe(4);
+  await expect.poll(() => itemTries, { timeout: 60_000 }).toBe(4);
   await page.waitForTimeout(500);
   results = await search(items.ids[changed + 1]);
   expect(results[0].id).toBe(items.ids[changed + 1]);
   expect((await statuses()).slice((await statuses()).indexOf('ready'))).toEqual(['ready']);
   await expect(page.getByText('Relabelled')).toHaveCount(0);
-  // The old catalog is still current; the update's verified file is kept for next time.
+  // The old catalog is still current; the update is pending.
   let stored = await storedState(page);
   expect(stored.current).toBe(old);
   expect(stored.pending).toBe(next.version);
-  expect(stored.files).toContain(next.items.sha256);
-  expect(stored.files).not.toContain(sha256(packBytes));
-  expect(stored.files).toEqual(expect.arrayContaining(manifestHashes(manifest)));
+  expect(stored.files).not.toContain(next.items.sha256);
 
   // Next visit, the server is back: the old catalog serves at once, the update fetches only
   // the file it lacks, then swaps in.
-  await context.unroute('**/catalog/pack-next.bin');
-  await context.route('**/catalog/pack-next.bin', (route) =>
-    route.fulfill({ body: packBytes, contentType: 'application/octet-stream' }),
+  await context.unroute('**/catalog/items-next.json');
+  await context.route('**/catalog/items-next.json', (route) =>
+    route.fulfill({ body: itemBytes, contentType: 'application/json' }),
   );
   const requests = logRequests(context);
   await page.reload();
@@ -242,12 +222,11 @@ test('an update that fails midway leaves the old catalog working; the next visit
   await expect
     .poll(async () => (await storedState(page)).current, { timeout: 60_000 })
     .toBe(next.version);
-  expect(requests.filter((p) => p.endsWith('/catalog/pack-next.bin'))).toHaveLength(1);
-  expect(requests.filter((p) => p.endsWith('/catalog/items-next.json'))).toEqual([]);
+  expect(requests.filter((p) => p.endsWith('/catalog/items-next.json'))).toHaveLength(1);
   expect(requests.filter((p) => shards.includes(p))).toEqual([]);
   stored = await storedState(page);
   expect(stored.pending).toBeNull();
-  expect(stored.files.sort()).toEqual(manifestHashes(next));
+  expect(stored.files).toEqual(expect.arrayContaining(manifestHashes(next)));
   results = await search(items.ids[changed]);
   expect(results[0].id).toBe(items.ids[changed]);
   await expect(page.getByTestId('result').first()).toContainText('Relabelled');
