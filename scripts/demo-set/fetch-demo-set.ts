@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProgressBar } from '../lib/progress.ts';
-import { downloadFile } from '../models/download-file.ts';
+import { downloadFile } from '../lib/download-file.ts';
 import {
   DEFAULT_BASE,
   photosOf,

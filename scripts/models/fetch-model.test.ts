@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseModelSpec } from '../../src/shared/catalog/validate-manifest.ts';
 import { familyFiles, type RegistryEntry } from '../../src/shared/model/registry.ts';
-import { DownloadError } from './download-file.ts';
+import { DownloadError } from '../lib/download-file.ts';
 import { fetchModel } from './fetch-model.ts';
 import { buildClipFixture } from './make-clip-fixture.ts';
 import { buildDinov2Fixture } from './make-dinov2-fixture.ts';

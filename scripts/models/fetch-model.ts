@@ -15,7 +15,7 @@ import {
 import { registryEntry, type RegistryEntry } from '../../src/shared/model/registry.ts';
 import type { ModelFile, ModelSpec } from '../../src/shared/model/spec.ts';
 import { FAMILY_TOWERS } from '../../src/shared/model/transformers-towers.ts';
-import { downloadFile, probe } from './download-file.ts';
+import { downloadFile, probe } from '../lib/download-file.ts';
 
 export const DEFAULT_HUB = 'https://huggingface.co';
 
