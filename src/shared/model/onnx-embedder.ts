@@ -58,13 +58,13 @@ function l2NormalizeRows(values: Float32Array, dim: number): void {
   }
 }
 
-/** Creates the session for `modelBytes` (an ONNX file described by `spec`). */
-export async function createOnnxEmbedder(
+/** The checked session: the bytes are the spec's model, and it has the spec's input and output. */
+async function openSession(
   ort: OrtRuntime,
   modelBytes: Uint8Array,
   spec: ModelSpec,
-  options: OnnxEmbedderOptions = {},
-): Promise<OnnxEmbedder> {
+  options: OnnxEmbedderOptions,
+): Promise<Ort.InferenceSession> {
   if (spec.runtime !== 'onnx') {
     throw new ModelMismatchError(`${spec.id} runs on ${spec.runtime}, not onnxruntime`);
   }
@@ -91,7 +91,18 @@ export async function createOnnxEmbedder(
         `[${session.outputNames.join(', ')}], the spec says ${input.name} -> ${output.name}`,
     );
   }
+  return session;
+}
 
+/** Creates the session for `modelBytes` (an ONNX file described by `spec`). */
+export async function createOnnxEmbedder(
+  ort: OrtRuntime,
+  modelBytes: Uint8Array,
+  spec: ModelSpec,
+  options: OnnxEmbedderOptions = {},
+): Promise<OnnxEmbedder> {
+  const session = await openSession(ort, modelBytes, spec, options);
+  const { input, output } = spec;
   const imageLength = 3 * input.size * input.size;
   const dims = (batch: number) =>
     input.layout === 'NCHW'
