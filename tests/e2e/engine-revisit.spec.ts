@@ -38,6 +38,10 @@ test('offline, a reload still reaches ready and searches', async ({ page, contex
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });
+  // The first visit ends once the background download has saved every picture for offline.
+  await expect(page.getByTestId('pictures')).toHaveAttribute('data-state', 'done', {
+    timeout: 120_000,
+  });
 
   await context.setOffline(true);
   await page.reload();
