@@ -43,22 +43,27 @@ test('the CLIP fixture embeds photos and words in the browser; the picker switch
   const mobilenet = await afterSearch(page, () => upload(page, join(datasetImages, query)));
   expect(mobilenet[0].id).toBe(query.replace('.jpg', ''));
   await expect(modelPicker(page)).toHaveValue('mobilenet-v2');
-  const requestsBefore = requestWatch.requests.length;
+  const downloadsSince = (before: number) =>
+    requestWatch.requests
+      .slice(before)
+      .map((r) => new URL(r.url()).pathname)
+      .filter((path) => /\/(models|catalog)\//.test(path));
+  // The second model downloads when picked ("ready" waited for the default model only).
+  let before = requestWatch.requests.length;
   const clip = await afterSearch(page, () => modelPicker(page).selectOption('clip-fixture'));
   expect(clip[0].id).toBe(query.replace('.jpg', ''));
   expect(clip[0].score).toBeGreaterThanOrEqual(0.99);
   expect(ids(clip)).not.toEqual(ids(mobilenet));
-  // Switching back reuses the open sessions and stored shards: same results, no download.
+  expect(downloadsSince(before)).toContain('/models/clip-fixture/onnx/vision_model.onnx');
+  // Switching back and forth reuses the open sessions and loaded shards: no download.
+  before = requestWatch.requests.length;
   const back = await afterSearch(page, () => modelPicker(page).selectOption('mobilenet-v2'));
   expect(ids(back)).toEqual(ids(mobilenet));
-  const downloads = requestWatch.requests
-    .slice(requestsBefore)
-    .map((r) => r.url())
-    .filter((url) => /\/(models|catalog)\//.test(url));
-  expect(downloads).toEqual([]);
+  const again = await afterSearch(page, () => modelPicker(page).selectOption('clip-fixture'));
+  expect(ids(again)).toEqual(ids(clip));
+  expect(downloadsSince(before)).toEqual([]);
 
   // Words refine the photo with the text tower; the slider moves the results toward the words.
-  await afterSearch(page, () => modelPicker(page).selectOption('clip-fixture'));
   await expect(page.getByText('reads words: they refine your photo')).toBeVisible();
   const box = page.getByRole('searchbox', { name: 'Search by words' });
   await box.fill('striped blue shirt');
