@@ -30,6 +30,8 @@ export async function loadedOrt(): Promise<{ ort: typeof ort; threads: number }>
   binary ??= ortWasmBytes(new URL(wasmUrl, self.location.href).href).then((bytes) => {
     if (bytes) ort.env.wasm.wasmBinary = bytes;
   });
+  // A failed read (offline) is tried again by the next start, not remembered.
+  binary.catch(() => (binary = undefined));
   await binary;
   return configured;
 }

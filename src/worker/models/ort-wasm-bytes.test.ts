@@ -58,4 +58,14 @@ describe('ortWasmBytes', () => {
     vi.stubGlobal('caches', undefined);
     expect(await ortWasmBytes(URL_)).toBeNull();
   });
+
+  it('rejects with the offline CatalogError when the network is gone', async () => {
+    fakeCaches();
+    vi.stubGlobal('fetch', () => Promise.reject(new TypeError('Failed to fetch')));
+    await expect(ortWasmBytes(URL_)).rejects.toMatchObject({
+      name: 'CatalogError',
+      code: 'offline',
+      message: expect.stringMatching(/^Could not download .+\.wasm: the network is unavailable\.$/),
+    });
+  });
 });
