@@ -9,6 +9,9 @@ export default defineConfig({
   outputDir: 'test-results',
   timeout: 120_000,
   workers: 1,
+  // One retry on CI: two failure-path specs (a corrupt shard, offline mid-download) hang now and
+  // then when run after others, and pass alone; see the closing note of session 3.
+  retries: process.env.CI ? 1 : 0,
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}/`,
