@@ -1,7 +1,7 @@
 /** After the background download of pictures, the app works offline with every picture. */
 import type { Page } from '@playwright/test';
 import { afterSearch, expect, test, upload } from './fixtures.ts';
-import { pictureUpload } from './catalog-pictures.ts';
+import { pictureStates, pictureUpload } from './catalog-pictures.ts';
 
 // A shared 2-core machine: the first visit can take a while.
 test.setTimeout(300_000);
@@ -19,15 +19,6 @@ async function openControlled(page: Page): Promise<void> {
   if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) await page.reload();
   await waitReady(page);
 }
-
-const pictureStates = (page: Page) =>
-  page
-    .getByTestId('result')
-    .evaluateAll((cards) =>
-      cards.map((card) =>
-        card.querySelector('[data-testid="thumb"]')!.getAttribute('data-picture'),
-      ),
-    );
 
 test('after the background download, offline searches show every picture', async ({
   page,

@@ -6,7 +6,7 @@
  */
 import type { BrowserContext, Route } from '@playwright/test';
 import { afterSearch, expect, test, upload } from './fixtures.ts';
-import { demoCatalog, pictureUpload } from './catalog-pictures.ts';
+import { demoCatalog, pictureStates, pictureUpload } from './catalog-pictures.ts';
 import type { Page } from '@playwright/test';
 
 // The precache must not mask what the page and its worker fetch.
@@ -45,15 +45,6 @@ async function hold(context: BrowserContext, pattern: string, page?: Page) {
 
 const search = (page: Page, index: number) =>
   afterSearch(page, () => upload(page, pictureUpload(index)));
-
-const pictureStates = (page: Page) =>
-  page
-    .getByTestId('result')
-    .evaluateAll((cards) =>
-      cards.map((card) =>
-        card.querySelector('[data-testid="thumb"]')!.getAttribute('data-picture'),
-      ),
-    );
 
 test('ready before any picture or the second model is requested; placeholders, then pictures', async ({
   page,

@@ -1,6 +1,7 @@
 /** The served demo catalog's files read from disk, and a catalog picture to search with. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Page } from '@playwright/test';
 import type { CatalogManifest, ItemTable } from '../../src/shared/catalog/manifest.ts';
 
 const catalogDir = resolve(import.meta.dirname, '../../public/catalog');
@@ -26,3 +27,13 @@ export function pictureUpload(index: number) {
     buffer: bytes.subarray(offset, offset + length),
   };
 }
+
+/** Each result card's picture state ('placeholder' until its picture is shown). */
+export const pictureStates = (page: Page) =>
+  page
+    .getByTestId('result')
+    .evaluateAll((cards) =>
+      cards.map((card) =>
+        card.querySelector('[data-testid="thumb"]')!.getAttribute('data-picture'),
+      ),
+    );
