@@ -122,156 +122,194 @@ export interface MobilenetGraph {
   dim: number;
 }
 
+/** What translating the Keras layers into `graph` carries from one layer to the next. */
+interface Translation {
+  model: KerasModel;
+  options: MobilenetGraphOptions;
+  graph: OnnxGraph;
+  /** Keras layers reading each layer's output. */
+  consumers: Map<string, KerasLayer[]>;
+  features: Map<string, Feature>;
+  /** Convs waiting for the batch norm after them, by that batch norm's name. */
+  pendingConvs: Map<string, { conv: ConvWeights; source: KerasLayer }>;
+  clipMin: string;
+  clipMax: string;
+}
+
 /** Builds the ONNX graph for `options.layers` from the Keras model. */
 export function buildMobilenetGraph(model: KerasModel, options: MobilenetGraphOptions): MobilenetGraph {
+  const needed = neededLayers(model, options.layers);
+  const consumers = new Map<string, KerasLayer[]>();
+  for (const layer of model.layers) {
+    for (const input of layer.inputs) consumers.set(input, [...(consumers.get(input) ?? []), layer]);
+  }
+  const graph = new OnnxGraph('mobilenet_v2');
+  const t: Translation = {
+    model,
+    options,
+    graph,
+    consumers,
+    features: new Map(),
+    pendingConvs: new Map(),
+    clipMin: graph.initializer('relu6_min', [], new Float32Array([0])),
+    clipMax: graph.initializer('relu6_max', [], new Float32Array([6])),
+  };
+  for (const layer of model.layers) {
+    if (needed.has(layer.name)) translateLayer(t, layer);
+  }
+  const pooled = poolLayers(t);
+  const layerDims = pooled.map((p) => p.channels);
+  const dim = layerDims.reduce((a, b) => a + b, 0);
+  if (options.outputs === 'pooled') {
+    for (const p of pooled) graph.output(p.name, 'float32', ['batch', p.channels]);
+  } else {
+    graph.output(addEmbedding(t, pooled), 'float32', ['batch', dim]);
+  }
+  return { graph, layerDims, dim };
+}
+
+/** The requested layers and every layer they depend on (only these are translated). */
+function neededLayers(model: KerasModel, layers: string[]): Set<string> {
   const byName = new Map(model.layers.map((l) => [l.name, l]));
-  for (const name of options.layers) {
+  for (const name of layers) {
     if (!byName.has(name)) throw new Error(`MobileNetV2 has no layer "${name}"`);
   }
-  if (options.layers.length === 0) throw new Error('MobileNetV2: choose at least one layer');
-
-  // Only layers the requested outputs depend on are translated.
+  if (layers.length === 0) throw new Error('MobileNetV2: choose at least one layer');
   const needed = new Set<string>();
   const visit = (name: string): void => {
     if (needed.has(name)) return;
     needed.add(name);
     for (const input of byName.get(name)!.inputs) visit(input);
   };
-  options.layers.forEach(visit);
+  layers.forEach(visit);
+  return needed;
+}
 
-  const consumers = new Map<string, KerasLayer[]>();
-  for (const layer of model.layers) {
-    for (const input of layer.inputs) consumers.set(input, [...(consumers.get(input) ?? []), layer]);
+function translateLayer(t: Translation, layer: KerasLayer): void {
+  const input = t.features.get(layer.inputs[0]);
+  switch (layer.className) {
+    case 'InputLayer': {
+      const { size } = t.options;
+      const name = t.graph.input(INPUT_NAME, 'float32', ['batch', 3, size, size]);
+      t.features.set(layer.name, { name, channels: 3, height: size, width: size });
+      break;
+    }
+    case 'ZeroPadding2D': {
+      const [[top, bottom], [left, right]] = layer.config.padding as [number, number][];
+      const onlyConvs = (t.consumers.get(layer.name) ?? []).every((c) => c.className.includes('Conv'));
+      if (!onlyConvs || input!.pad) throw new Error(`MobileNetV2: ${layer.name} cannot be merged`);
+      t.features.set(layer.name, { ...input!, pad: { top, bottom, left, right } });
+      break;
+    }
+    case 'Conv2D':
+    case 'DepthwiseConv2D':
+      translateConv(t, layer, input!);
+      break;
+    case 'BatchNormalization': {
+      const pending = t.pendingConvs.get(layer.name);
+      if (!pending) throw new Error(`MobileNetV2: ${layer.name} does not follow a conv`);
+      foldBatchNorm(t.model, layer, pending.conv);
+      t.features.set(layer.name, emitConv(t, pending.source, pending.conv, layer.name));
+      break;
+    }
+    case 'ReLU':
+      t.features.set(layer.name, { ...input!, name: emitRelu(t, layer, input!) });
+      break;
+    case 'Add': {
+      const [a, b] = layer.inputs.map((n) => t.features.get(n)!);
+      const name = t.graph.node('Add', [a.name, b.name], layer.name);
+      t.features.set(layer.name, { ...a, name });
+      break;
+    }
+    default:
+      throw new Error(`MobileNetV2: layer ${layer.name} (${layer.className}) is not supported`);
   }
+}
 
-  const graph = new OnnxGraph('mobilenet_v2');
-  const features = new Map<string, Feature>();
-  const pendingConvs = new Map<string, { conv: ConvWeights; source: KerasLayer }>();
-  const clipMin = graph.initializer('relu6_min', [], new Float32Array([0]));
-  const clipMax = graph.initializer('relu6_max', [], new Float32Array([6]));
+/** A conv followed by its batch norm waits for it (to be folded); any other is emitted now. */
+function translateConv(t: Translation, layer: KerasLayer, input: Feature): void {
+  if (layer.config.activation !== 'linear') {
+    throw new Error(`MobileNetV2: ${layer.name} activation ${String(layer.config.activation)}`);
+  }
+  const conv = convWeights(t.model, layer);
+  const next = t.consumers.get(layer.name) ?? [];
+  if (next.length === 1 && next[0].className === 'BatchNormalization') {
+    // Emitted by the batch norm, folded; asking for the raw conv output is not supported.
+    if (t.options.layers.includes(layer.name)) {
+      throw new Error(`MobileNetV2: ${layer.name} is folded, use ${next[0].name}`);
+    }
+    t.pendingConvs.set(next[0].name, { conv, source: layer });
+    t.features.set(layer.name, input);
+  } else {
+    t.features.set(layer.name, emitConv(t, layer, conv, layer.name));
+  }
+}
 
-  const emitConv = (layer: KerasLayer, conv: ConvWeights, outName: string): Feature => {
-    const input = features.get(layer.inputs[0])!;
-    const stride = pairOf(layer.config.strides, `${layer.name} strides`);
-    const [kh, kw] = conv.kernelSize;
-    let [top, bottom, left, right] = [0, 0, 0, 0];
-    if (input.pad) ({ top, bottom, left, right } = input.pad);
-    if (layer.config.padding === 'same') {
-      [top, bottom] = samePadding(input.height, kh, stride[0]);
-      [left, right] = samePadding(input.width, kw, stride[1]);
-    } else if (layer.config.padding !== 'valid') {
-      throw new Error(`MobileNetV2: ${layer.name} padding ${String(layer.config.padding)}`);
-    }
-    const dims = [conv.outChannels, conv.kernel.codes.length / conv.outChannels / (kh * kw), kh, kw];
-    const folded = scaleChannels(conv.kernel, conv.factors);
-    let kernel: string;
-    if (options.weights === 'uint8') {
-      const { codes, scales, offsets } = folded;
-      kernel = graph.channelCodedWeights(`${outName}_W`, dims, codes, scales, offsets);
-    } else {
-      kernel = graph.initializer(`${outName}_W`, dims, channelValues(folded));
-    }
-    const bias = graph.initializer(`${outName}_B`, [conv.outChannels], conv.bias);
-    const name = graph.node('Conv', [input.name, kernel, bias], outName, {
-      group: attr.int(conv.group),
-      kernel_shape: attr.ints([kh, kw]),
-      strides: attr.ints(stride),
-      pads: attr.ints([top, left, bottom, right]),
-    });
-    return {
-      name,
-      channels: conv.outChannels,
-      height: Math.floor((input.height + top + bottom - kh) / stride[0]) + 1,
-      width: Math.floor((input.width + left + right - kw) / stride[1]) + 1,
-    };
+function emitConv(t: Translation, layer: KerasLayer, conv: ConvWeights, outName: string): Feature {
+  const { graph } = t;
+  const input = t.features.get(layer.inputs[0])!;
+  const stride = pairOf(layer.config.strides, `${layer.name} strides`);
+  const [kh, kw] = conv.kernelSize;
+  let [top, bottom, left, right] = [0, 0, 0, 0];
+  if (input.pad) ({ top, bottom, left, right } = input.pad);
+  if (layer.config.padding === 'same') {
+    [top, bottom] = samePadding(input.height, kh, stride[0]);
+    [left, right] = samePadding(input.width, kw, stride[1]);
+  } else if (layer.config.padding !== 'valid') {
+    throw new Error(`MobileNetV2: ${layer.name} padding ${String(layer.config.padding)}`);
+  }
+  const dims = [conv.outChannels, conv.kernel.codes.length / conv.outChannels / (kh * kw), kh, kw];
+  const folded = scaleChannels(conv.kernel, conv.factors);
+  let kernel: string;
+  if (t.options.weights === 'uint8') {
+    const { codes, scales, offsets } = folded;
+    kernel = graph.channelCodedWeights(`${outName}_W`, dims, codes, scales, offsets);
+  } else {
+    kernel = graph.initializer(`${outName}_W`, dims, channelValues(folded));
+  }
+  const bias = graph.initializer(`${outName}_B`, [conv.outChannels], conv.bias);
+  const name = graph.node('Conv', [input.name, kernel, bias], outName, {
+    group: attr.int(conv.group),
+    kernel_shape: attr.ints([kh, kw]),
+    strides: attr.ints(stride),
+    pads: attr.ints([top, left, bottom, right]),
+  });
+  return {
+    name,
+    channels: conv.outChannels,
+    height: Math.floor((input.height + top + bottom - kh) / stride[0]) + 1,
+    width: Math.floor((input.width + left + right - kw) / stride[1]) + 1,
   };
+}
 
-  for (const layer of model.layers) {
-    if (!needed.has(layer.name)) continue;
-    const input = features.get(layer.inputs[0]);
-    switch (layer.className) {
-      case 'InputLayer': {
-        const name = graph.input(INPUT_NAME, 'float32', ['batch', 3, options.size, options.size]);
-        features.set(layer.name, { name, channels: 3, height: options.size, width: options.size });
-        break;
-      }
-      case 'ZeroPadding2D': {
-        const [[top, bottom], [left, right]] = layer.config.padding as [number, number][];
-        const onlyConvs = (consumers.get(layer.name) ?? []).every((c) => c.className.includes('Conv'));
-        if (!onlyConvs || input!.pad) throw new Error(`MobileNetV2: ${layer.name} cannot be merged`);
-        features.set(layer.name, { ...input!, pad: { top, bottom, left, right } });
-        break;
-      }
-      case 'Conv2D':
-      case 'DepthwiseConv2D': {
-        if (layer.config.activation !== 'linear') {
-          throw new Error(`MobileNetV2: ${layer.name} activation ${String(layer.config.activation)}`);
-        }
-        const conv = convWeights(model, layer);
-        const next = consumers.get(layer.name) ?? [];
-        if (next.length === 1 && next[0].className === 'BatchNormalization') {
-          // Emitted by the batch norm, folded; asking for the raw conv output is not supported.
-          if (options.layers.includes(layer.name)) {
-            throw new Error(`MobileNetV2: ${layer.name} is folded, use ${next[0].name}`);
-          }
-          pendingConvs.set(next[0].name, { conv, source: layer });
-          features.set(layer.name, input!);
-        } else {
-          features.set(layer.name, emitConv(layer, conv, layer.name));
-        }
-        break;
-      }
-      case 'BatchNormalization': {
-        const pending = pendingConvs.get(layer.name);
-        if (!pending) throw new Error(`MobileNetV2: ${layer.name} does not follow a conv`);
-        foldBatchNorm(model, layer, pending.conv);
-        features.set(layer.name, emitConv(pending.source, pending.conv, layer.name));
-        break;
-      }
-      case 'ReLU': {
-        const max = layer.config.max_value;
-        if (Number(layer.config.negative_slope ?? 0) !== 0 || Number(layer.config.threshold ?? 0)) {
-          throw new Error(`MobileNetV2: ${layer.name} is not a plain ReLU`);
-        }
-        const name =
-          max == null
-            ? graph.node('Relu', [input!.name], layer.name)
-            : max === 6
-              ? graph.node('Clip', [input!.name, clipMin, clipMax], layer.name)
-              : graph.node('Clip', [
-                  input!.name,
-                  clipMin,
-                  graph.initializer(`${layer.name}_max`, [], new Float32Array([Number(max)])),
-                ], layer.name);
-        features.set(layer.name, { ...input!, name });
-        break;
-      }
-      case 'Add': {
-        const [a, b] = layer.inputs.map((n) => features.get(n)!);
-        const name = graph.node('Add', [a.name, b.name], layer.name);
-        features.set(layer.name, { ...a, name });
-        break;
-      }
-      default:
-        throw new Error(`MobileNetV2: layer ${layer.name} (${layer.className}) is not supported`);
-    }
+/** ReLU, or ReLU6 (Clip) when the layer has a max value. */
+function emitRelu(t: Translation, layer: KerasLayer, input: Feature): string {
+  const max = layer.config.max_value;
+  if (Number(layer.config.negative_slope ?? 0) !== 0 || Number(layer.config.threshold ?? 0)) {
+    throw new Error(`MobileNetV2: ${layer.name} is not a plain ReLU`);
   }
+  if (max == null) return t.graph.node('Relu', [input.name], layer.name);
+  const maxName =
+    max === 6
+      ? t.clipMax
+      : t.graph.initializer(`${layer.name}_max`, [], new Float32Array([Number(max)]));
+  return t.graph.node('Clip', [input.name, t.clipMin, maxName], layer.name);
+}
 
-  const pooled = options.layers.map((layerName) => {
-    const feature = features.get(layerName)!;
+/** Global average pool of each requested layer, flattened to [batch, channels]. */
+function poolLayers(t: Translation): { name: string; channels: number }[] {
+  return t.options.layers.map((layerName) => {
+    const feature = t.features.get(layerName)!;
     if (feature.pad) throw new Error(`MobileNetV2: pick a layer after ${layerName}`);
-    const pool = graph.node('GlobalAveragePool', [feature.name], `${layerName}_pool`);
-    const flat = graph.node('Flatten', [pool], `${layerName}_pooled`, { axis: attr.int(1) });
+    const pool = t.graph.node('GlobalAveragePool', [feature.name], `${layerName}_pool`);
+    const flat = t.graph.node('Flatten', [pool], `${layerName}_pooled`, { axis: attr.int(1) });
     return { name: flat, channels: feature.channels };
   });
-  const layerDims = pooled.map((p) => p.channels);
-  const dim = layerDims.reduce((a, b) => a + b, 0);
+}
 
-  if (options.outputs === 'pooled') {
-    for (const p of pooled) graph.output(p.name, 'float32', ['batch', p.channels]);
-    return { graph, layerDims, dim };
-  }
-
+/** Each pooled layer L2-normalised, concatenated, L2-normalised again; returns the output name. */
+function addEmbedding(t: Translation, pooled: { name: string; channels: number }[]): string {
+  const { graph } = t;
   const epsilon = graph.initializer('norm_epsilon', [], new Float32Array([NORM_EPSILON]));
   const l2Normalize = (x: string, base: string): string => {
     const norm = graph.node('ReduceL2', [x], `${base}_norm`, {
@@ -281,14 +319,8 @@ export function buildMobilenetGraph(model: KerasModel, options: MobilenetGraphOp
     const safe = graph.node('Max', [norm, epsilon], `${base}_norm_safe`);
     return graph.node('Div', [x, safe], base);
   };
-  let embedding: string;
-  if (pooled.length === 1) {
-    embedding = l2Normalize(pooled[0].name, EMBEDDING_NAME);
-  } else {
-    const parts = pooled.map((p, i) => l2Normalize(p.name, `${options.layers[i]}_unit`));
-    const joined = graph.node('Concat', parts, 'concat', { axis: attr.int(1) });
-    embedding = l2Normalize(joined, EMBEDDING_NAME);
-  }
-  graph.output(embedding, 'float32', ['batch', dim]);
-  return { graph, layerDims, dim };
+  if (pooled.length === 1) return l2Normalize(pooled[0].name, EMBEDDING_NAME);
+  const parts = pooled.map((p, i) => l2Normalize(p.name, `${t.options.layers[i]}_unit`));
+  const joined = graph.node('Concat', parts, 'concat', { axis: attr.int(1) });
+  return l2Normalize(joined, EMBEDDING_NAME);
 }
