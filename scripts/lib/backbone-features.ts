@@ -82,9 +82,55 @@ export async function backboneFeatures(
   photos: readonly PhotoInput[],
   options: FeatureOptions,
 ): Promise<FeatureTable> {
-  const batchSize = options.batch ?? 16;
   const input = backboneInput();
   if (input.layout !== 'NCHW') throw new Error('backboneFeatures expects an NCHW backbone');
+  const backbone = pooledBackbone(input);
+  const { tag, dim } = backbone;
+  const caches: ViewCaches = {
+    plain: new EmbeddingCache(join(options.cache, `features-${tag}-plain.bin`), dim),
+    mirror: new EmbeddingCache(join(options.cache, `features-${tag}-mirror.bin`), dim),
+  };
+  const hashed = await Promise.all(
+    photos.map(async (photo) => ({
+      photo,
+      hash: createHash('sha256')
+        .update(typeof photo === 'string' ? await readFile(photo) : photo)
+        .digest('hex'),
+    })),
+  );
+  const extractor = await FeatureExtractor.open(backbone, input, options);
+  await dropStaleCache(hashed, caches, extractor, options.log);
+  await extractMissing(hashed, caches, extractor, options.log);
+  await extractor.release();
+  const views = {
+    plain: new Float32Array(photos.length * dim),
+    mirror: new Float32Array(photos.length * dim),
+  };
+  hashed.forEach(({ hash }, i) => {
+    views.plain.set(caches.plain.get(hash)!, i * dim);
+    views.mirror.set(caches.mirror.get(hash)!, i * dim);
+  });
+  const { layerDims, offsets } = backbone;
+  return { tag, layers: FEATURE_LAYERS, layerDims, offsets, dim, views };
+}
+
+type ViewCaches = Record<View, EmbeddingCache>;
+
+interface HashedPhoto {
+  photo: PhotoInput;
+  hash: string;
+}
+
+/** The encoded 'pooled' graph of FEATURE_LAYERS, its row layout and its cache tag. */
+interface PooledBackbone {
+  onnx: Uint8Array;
+  tag: string;
+  layerDims: number[];
+  offsets: number[];
+  dim: number;
+}
+
+function pooledBackbone(input: ModelSpec['input']): PooledBackbone {
   const { graph, layerDims, dim } = buildMobilenetGraph(loadNsfwjsMobilenet(), {
     layers: [...FEATURE_LAYERS],
     weights: 'uint8',
@@ -100,99 +146,127 @@ export async function backboneFeatures(
     .update(JSON.stringify(input))
     .digest('hex')
     .slice(0, 16);
-  const caches = {
-    plain: new EmbeddingCache(join(options.cache, `features-${tag}-plain.bin`), dim),
-    mirror: new EmbeddingCache(join(options.cache, `features-${tag}-mirror.bin`), dim),
-  };
   const offsets = layerDims.map((_, i) => layerDims.slice(0, i).reduce((a, b) => a + b, 0));
-  const hashes = await Promise.all(
-    photos.map(async (p) =>
-      createHash('sha256')
-        .update(typeof p === 'string' ? await readFile(p) : p)
-        .digest('hex'),
-    ),
-  );
-  const session = await ort.InferenceSession.create(onnx, {
-    graphOptimizationLevel: 'all',
-    intraOpNumThreads: options.threads ?? 2,
-    extra: { session: { disable_quant_qdq: '1' } },
-  });
-  const pre = new ImagePreprocessor(input);
-  const tensor = new Float32Array(batchSize * pre.imageLength);
-  const outputs = FEATURE_LAYERS.map((l) => `${l}_pooled`);
-  const run = async (rows: number): Promise<Float32Array> => {
-    const shape = [rows, 3, input.size, input.size];
-    const pixels = new ort.Tensor('float32', tensor.subarray(0, rows * pre.imageLength), shape);
-    const result = await session.run({ [INPUT_NAME]: pixels }, outputs);
+  return { onnx, tag, layerDims, offsets, dim };
+}
+
+/** Runs batches of photos through the pooled backbone with onnxruntime-node. */
+class FeatureExtractor {
+  readonly batchSize: number;
+  readonly #session: ort.InferenceSession;
+  readonly #backbone: PooledBackbone;
+  readonly #input: ModelSpec['input'];
+  readonly #pre: ImagePreprocessor;
+  readonly #tensor: Float32Array;
+  readonly #outputs = FEATURE_LAYERS.map((l) => `${l}_pooled`);
+
+  static async open(backbone: PooledBackbone, input: ModelSpec['input'], options: FeatureOptions) {
+    const session = await ort.InferenceSession.create(backbone.onnx, {
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: options.threads ?? 2,
+      extra: { session: { disable_quant_qdq: '1' } },
+    });
+    return new FeatureExtractor(session, backbone, input, options.batch ?? 16);
+  }
+
+  private constructor(
+    session: ort.InferenceSession,
+    backbone: PooledBackbone,
+    input: ModelSpec['input'],
+    batchSize: number,
+  ) {
+    this.#session = session;
+    this.#backbone = backbone;
+    this.#input = input;
+    this.batchSize = batchSize;
+    this.#pre = new ImagePreprocessor(input);
+    this.#tensor = new Float32Array(batchSize * this.#pre.imageLength);
+  }
+
+  /** Both views of up to batchSize photos, `dim` values a photo. */
+  async extract(part: readonly PhotoInput[]): Promise<Record<View, Float32Array>> {
+    const images = await Promise.all(part.map((photo) => decodeImageNode(photo)));
+    images.forEach((image, i) => this.#pre.toTensor(image, this.#tensor, i));
+    const plain = await this.#run(part.length);
+    mirrorNchw(this.#tensor, part.length, this.#input.size);
+    return { plain, mirror: await this.#run(part.length) };
+  }
+
+  /** Values a photo per view. */
+  get dim(): number {
+    return this.#backbone.dim;
+  }
+
+  release(): Promise<void> {
+    return this.#session.release();
+  }
+
+  async #run(rows: number): Promise<Float32Array> {
+    const { size } = this.#input;
+    const { layerDims, offsets, dim } = this.#backbone;
+    const batch = this.#tensor.subarray(0, rows * this.#pre.imageLength);
+    const pixels = new ort.Tensor('float32', batch, [rows, 3, size, size]);
+    const result = await this.#session.run({ [INPUT_NAME]: pixels }, this.#outputs);
     const out = new Float32Array(rows * dim);
-    outputs.forEach((name, l) => {
+    this.#outputs.forEach((name, l) => {
       const values = result[name].data as Float32Array;
       for (let r = 0; r < rows; r++) {
         out.set(values.subarray(r * layerDims[l], (r + 1) * layerDims[l]), r * dim + offsets[l]);
       }
     });
     return out;
-  };
-  /** Both views of up to batchSize photos. */
-  const extract = async (part: readonly PhotoInput[]) => {
-    const images = await Promise.all(part.map((photo) => decodeImageNode(photo)));
-    images.forEach((image, i) => pre.toTensor(image, tensor, i));
-    const plain = await run(part.length);
-    mirrorNchw(tensor, part.length, input.size);
-    return { plain, mirror: await run(part.length) };
-  };
-
-  const checked = photos
-    .map((photo, i) => ({ photo, hash: hashes[i] }))
-    .filter(({ hash }) => caches.plain.get(hash))
-    .slice(0, CHECKED_PHOTOS);
-  if (checked.length) {
-    const fresh = await extract(checked.map((c) => c.photo));
-    const stale = checked.some(({ hash }, i) =>
-      (['plain', 'mirror'] as const).some((view) => {
-        const cached = caches[view].get(hash)!;
-        const now = fresh[view].subarray(i * dim, (i + 1) * dim);
-        return cached.some((v, j) => !(Math.abs(v - now[j]) <= CHECK_TOLERANCE));
-      }),
-    );
-    if (stale) {
-      options.log?.('features: the cache no longer matches decoding/preprocessing; recomputing');
-      caches.plain.retain(new Set());
-      caches.mirror.retain(new Set());
-    }
   }
+}
 
-  const todo = photos
-    .map((photo, i) => ({ photo, hash: hashes[i] }))
-    .filter(({ hash }) => !caches.plain.get(hash) || !caches.mirror.get(hash));
-  if (todo.length) {
-    options.log?.(
-      `features: ${todo.length} of ${photos.length} photos to run through the backbone`,
-    );
-    const bar = new ProgressBar('backbone features', todo.length);
-    for (let start = 0; start < todo.length; start += batchSize) {
-      const part = todo.slice(start, start + batchSize);
-      const { plain, mirror } = await extract(part.map((p) => p.photo));
-      part.forEach(({ hash }, i) => {
-        caches.plain.set(hash, plain.subarray(i * dim, (i + 1) * dim));
-        caches.mirror.set(hash, mirror.subarray(i * dim, (i + 1) * dim));
-      });
-      bar.tick(part.length);
-    }
-    bar.finish();
-    caches.plain.save();
-    caches.mirror.save();
+/** Recomputes a few cached photos; when they no longer match, empties the caches. */
+async function dropStaleCache(
+  hashed: readonly HashedPhoto[],
+  caches: ViewCaches,
+  extractor: FeatureExtractor,
+  log?: (line: string) => void,
+): Promise<void> {
+  const checked = hashed.filter(({ hash }) => caches.plain.get(hash)).slice(0, CHECKED_PHOTOS);
+  if (!checked.length) return;
+  const fresh = await extractor.extract(checked.map((c) => c.photo));
+  const { dim } = extractor;
+  const stale = checked.some(({ hash }, i) =>
+    (['plain', 'mirror'] as const).some((view) => {
+      const cached = caches[view].get(hash)!;
+      const now = fresh[view].subarray(i * dim, (i + 1) * dim);
+      return cached.some((v, j) => !(Math.abs(v - now[j]) <= CHECK_TOLERANCE));
+    }),
+  );
+  if (stale) {
+    log?.('features: the cache no longer matches decoding/preprocessing; recomputing');
+    caches.plain.retain(new Set());
+    caches.mirror.retain(new Set());
   }
-  await session.release();
-  const views = {
-    plain: new Float32Array(photos.length * dim),
-    mirror: new Float32Array(photos.length * dim),
-  };
-  hashes.forEach((hash, i) => {
-    views.plain.set(caches.plain.get(hash)!, i * dim);
-    views.mirror.set(caches.mirror.get(hash)!, i * dim);
-  });
-  return { tag, layers: FEATURE_LAYERS, layerDims, offsets, dim, views };
+}
+
+/** Extracts the photos missing from either cache, in batches, and saves the caches. */
+async function extractMissing(
+  hashed: readonly HashedPhoto[],
+  caches: ViewCaches,
+  extractor: FeatureExtractor,
+  log?: (line: string) => void,
+): Promise<void> {
+  const todo = hashed.filter(({ hash }) => !caches.plain.get(hash) || !caches.mirror.get(hash));
+  if (!todo.length) return;
+  log?.(`features: ${todo.length} of ${hashed.length} photos to run through the backbone`);
+  const bar = new ProgressBar('backbone features', todo.length);
+  const { batchSize, dim } = extractor;
+  for (let start = 0; start < todo.length; start += batchSize) {
+    const part = todo.slice(start, start + batchSize);
+    const { plain, mirror } = await extractor.extract(part.map((p) => p.photo));
+    part.forEach(({ hash }, i) => {
+      caches.plain.set(hash, plain.subarray(i * dim, (i + 1) * dim));
+      caches.mirror.set(hash, mirror.subarray(i * dim, (i + 1) * dim));
+    });
+    bar.tick(part.length);
+  }
+  bar.finish();
+  caches.plain.save();
+  caches.mirror.save();
 }
 
 /** Squared L2 norm of values[from, from + width), or 1 when it is 0 (so a zero slice stays 0). */
