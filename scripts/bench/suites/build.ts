@@ -12,7 +12,7 @@ import { DEMO_MODEL_IDS } from '../../../src/shared/model/default-models.ts';
 import { suiteSection, table } from '../markdown-report.ts';
 import { photosDir, root } from '../paths.ts';
 import { round } from '../stats.ts';
-import type { BenchSuite, SuiteOptions, SuiteReport } from '../types.ts';
+import type { BenchSuite, Machine, SuiteOptions, SuiteReport } from '../types.ts';
 
 function npmRunCatalog(args: string[]): Promise<{ output: string; seconds: number }> {
   return new Promise((done, fail) => {
@@ -43,15 +43,7 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-build-'));
   try {
     const images = join(dir, 'images');
-    mkdirSync(images);
-    // Hard links (the build's folder scan skips symlinks); a copy across file systems.
-    for (const name of names) {
-      try {
-        linkSync(join(photosDir, name), join(images, name));
-      } catch {
-        copyFileSync(join(photosDir, name), join(images, name));
-      }
-    }
+    linkPhotos(names, images);
     const meta = resolve(photosDir, '../images.csv');
     const { output, seconds } = await npmRunCatalog([
       '--images',
@@ -63,64 +55,93 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
       '--cache',
       join(dir, 'cache'),
     ]);
-    const inner = Number(/throughput: ([\d.]+) images\/s/.exec(output)?.[1] ?? NaN);
-    const kept = Number(/catalog: (\d+) photos/.exec(output)?.[1] ?? names.length);
-    const perSecond = round(names.length / seconds);
+    const build: BuildRun = {
+      photos: names.length,
+      seconds,
+      inner: Number(/throughput: ([\d.]+) images\/s/.exec(output)?.[1] ?? NaN),
+      kept: Number(/catalog: (\d+) photos/.exec(output)?.[1] ?? names.length),
+    };
     log(
-      `  ${names.length} photos in ${round(seconds)} s: ${perSecond} images/s whole process (${inner} images/s inside the build)`,
+      `  ${names.length} photos in ${round(seconds)} s: ${round(names.length / seconds)} images/s whole process (${build.inner} images/s inside the build)`,
     );
-    const machine = options.machine;
-    const rows = [
-      {
-        photos: names.length,
-        scanned: kept,
-        wall_s: round(seconds),
-        images_per_s: perSecond,
-        build_reported_images_per_s: inner,
-        model: DEMO_MODEL_IDS.join(' + '),
-      },
-    ];
-    const targets = [
-      {
-        name: `catalog build, ${names.length} photos, whole process`,
-        target: '≥ 30 images/s',
-        value: perSecond,
-        unit: 'images/s',
-        pass: perSecond >= 30,
-      },
-    ];
-    const notes = [
-      `Subset: the first ${names.length} file names (sorted) of the shared clothing set, hard-linked` +
-        ' (or copied) into a temp dir; fresh cache and output dirs, so every photo is decoded, thumbnailed' +
-        ' (WebP) and embedded (onnxruntime-node); then int8 shards, item table, thumbnail packs' +
-        ' and manifest are written.',
-      'Wall time counts the whole `npm run catalog` process (npm, tsx, model load, writing);' +
-        ' "inside the build" is the build\'s own figure for the decode + thumbnail + embed loop.',
-    ];
-    const report = { suite: 'build', machine, cases: rows, targets, notes };
-    const markdown = suiteSection(
-      '## Catalog build throughput (`npm run bench -- --suite build`)',
-      machine,
-      [
-        '',
-        table(
-          ['photos', 'model', 'wall s', 'images/s (whole process)', 'images/s (inside the build)'],
-          rows.map((r) => [
-            r.photos,
-            r.model,
-            r.wall_s,
-            r.images_per_s,
-            r.build_reported_images_per_s,
-          ]),
-        ),
-      ],
-      targets,
-      notes,
-    );
-    return { ...report, markdown };
+    return buildReport(build, options.machine);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The subset in a folder of its own: hard links, or copies across file systems. */
+function linkPhotos(names: string[], folder: string): void {
+  mkdirSync(folder);
+  for (const name of names) {
+    try {
+      linkSync(join(photosDir, name), join(folder, name));
+    } catch {
+      copyFileSync(join(photosDir, name), join(folder, name));
+    }
+  }
+}
+
+interface BuildRun {
+  photos: number;
+  /** Wall time of the whole process. */
+  seconds: number;
+  /** The build's own images/s for its decode + thumbnail + embed loop. */
+  inner: number;
+  /** Photos the build kept. */
+  kept: number;
+}
+
+function buildReport(build: BuildRun, machine: Machine): SuiteReport {
+  const perSecond = round(build.photos / build.seconds);
+  const rows = [
+    {
+      photos: build.photos,
+      scanned: build.kept,
+      wall_s: round(build.seconds),
+      images_per_s: perSecond,
+      build_reported_images_per_s: build.inner,
+      model: DEMO_MODEL_IDS.join(' + '),
+    },
+  ];
+  const targets = [
+    {
+      name: `catalog build, ${build.photos} photos, whole process`,
+      target: '≥ 30 images/s',
+      value: perSecond,
+      unit: 'images/s',
+      pass: perSecond >= 30,
+    },
+  ];
+  const notes = [
+    `Subset: the first ${build.photos} file names (sorted) of the shared clothing set, hard-linked` +
+      ' (or copied) into a temp dir; fresh cache and output dirs, so every photo is decoded, thumbnailed' +
+      ' (WebP) and embedded (onnxruntime-node); then int8 shards, item table, thumbnail packs' +
+      ' and manifest are written.',
+    'Wall time counts the whole `npm run catalog` process (npm, tsx, model load, writing);' +
+      ' "inside the build" is the build\'s own figure for the decode + thumbnail + embed loop.',
+  ];
+  const report = { suite: 'build', machine, cases: rows, targets, notes };
+  const markdown = suiteSection(
+    '## Catalog build throughput (`npm run bench -- --suite build`)',
+    machine,
+    [
+      '',
+      table(
+        ['photos', 'model', 'wall s', 'images/s (whole process)', 'images/s (inside the build)'],
+        rows.map((r) => [
+          r.photos,
+          r.model,
+          r.wall_s,
+          r.images_per_s,
+          r.build_reported_images_per_s,
+        ]),
+      ),
+    ],
+    targets,
+    notes,
+  );
+  return { ...report, markdown };
 }
 
 export const buildSuite: BenchSuite = {

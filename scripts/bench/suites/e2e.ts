@@ -13,7 +13,7 @@ import { withApp } from '../app/with-app.ts';
 import { suiteSection, table } from '../markdown-report.ts';
 import { samplePhotos } from '../paths.ts';
 import { median, p95, round } from '../stats.ts';
-import type { BenchSuite, SuiteOptions, SuiteReport } from '../types.ts';
+import type { BenchSuite, Machine, SuiteOptions, SuiteReport, TargetCheck } from '../types.ts';
 import { defaultModel, openEmbedPage, runEmbed } from './embed-dedicated.ts';
 
 /** A shopper's pace: each photo comes a second after the last results painted. */
@@ -65,37 +65,83 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
   const warmup = quick ? 3 : 5;
   const count = quick ? 10 : 60;
   const names = samplePhotos(count);
-  const { samples, paced, version, threads } = await withApp(
-    log,
-    async ({ server, browser, version }) => {
-      const context = await newAppContext(browser);
-      try {
-        const page = await context.newPage();
-        await page.goto(server.url);
-        await readyMs(page);
-        await loadPhotos(page, names);
-        await queryPhotos(page, count - warmup, warmup);
-        // The latency panel says what ran the searches (kernel, threads), once it is shown.
-        const engine = await page
-          .getByTestId('latency')
-          .locator('.engine')
-          .textContent({ timeout: 5_000 })
-          .then((text) => text?.replace(/\s+/g, ' ').trim() ?? 'unknown')
-          .catch(() => 'not shown');
-        const samples = await queryPhotos(page, 0, count);
-        const paced = await queryPhotos(page, 0, count, PAUSE_MS);
-        return { samples, paced, version, threads: engine };
-      } finally {
-        await context.close();
-      }
-    },
-  );
+  const app = await measureApp(log, names, warmup);
   const dedicated = await dedicatedEmbed(names, warmup);
   const loadAtEnd = loadAverage();
-  const machine = { ...options.machine, browser: version };
-  log(`  ${version}; load average ${machine.loadAverage} at the start, ${loadAtEnd} at the end`);
-  const values = samples.map(stageValues);
-  const pacedValues = paced.map(stageValues);
+  const machine = { ...options.machine, browser: app.version };
+  log(
+    `  ${app.version}; load average ${machine.loadAverage} at the start, ${loadAtEnd} at the end`,
+  );
+  const { rows, gap, pacedGap } = stageRows(app, dedicated);
+  for (const row of rows)
+    log(
+      `  ${row.stage.padEnd(10)} p50 ${row.p50_ms} ms  p95 ${row.p95_ms} ms` +
+        (Number.isNaN(row.paced_p50_ms) ? '' : `; paced p50 ${row.paced_p50_ms} ms`),
+    );
+  log(`  in-app embed / dedicated worker, p50: ${gap}x back to back, ${pacedGap}x paced`);
+  const selfFound = [...app.samples, ...app.paced].filter(
+    (s, i) => s.firstId === names[i % count].replace(/\.[^.]+$/, ''),
+  ).length;
+  const notes = [
+    `${count} catalog photos (spread over the shared set) searched one after another in one page,` +
+      ` after ${warmup} warm-up searches; engine: ${app.threads}. Back to back, each photo is given` +
+      " as soon as the last results painted, while their thumbnails still load; at a shopper's" +
+      ` pace, ${PAUSE_MS / 1000} s later (the same ${count} photos again).`,
+    `Each photo found itself first in ${selfFound} of ${2 * count} searches.`,
+    "decode, preprocess, embed and search are the worker's own timings (from its reply);" +
+      " render is the reply's arrival → the next painted frame after the grid updated; other is" +
+      ' the rest of the wall time (reading the file, messages between page and worker).',
+    'Thumbnails decode after the grid paints (they are not waited for).',
+    `embed, dedicated worker: the same ${count} photos embedded by the app's model (${defaultModel()})` +
+      ` alone in a fresh worker (the embed suite's, ${Math.min(4, availableParallelism())} threads,` +
+      ` after ${warmup} warm-up runs), back to back, right after the app run; in-app embed / dedicated:` +
+      ` ${gap}× back to back, ${pacedGap}× paced.`,
+    `${app.version}; load average ${machine.loadAverage} at the start, ${loadAtEnd} at the end.`,
+  ];
+  return e2eReport(machine, rows, app.samples, e2eTargets(rows, gap), notes);
+}
+
+interface AppRun {
+  /** Back to back. */
+  samples: QuerySample[];
+  /** At a shopper's pace. */
+  paced: QuerySample[];
+  version: string;
+  /** What ran the searches, as the latency panel says. */
+  threads: string;
+}
+
+/** The photos searched in the built app, back to back and then at a shopper's pace. */
+function measureApp(log: SuiteOptions['log'], names: string[], warmup: number): Promise<AppRun> {
+  const count = names.length;
+  return withApp(log, async ({ server, browser, version }) => {
+    const context = await newAppContext(browser);
+    try {
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await readyMs(page);
+      await loadPhotos(page, names);
+      await queryPhotos(page, count - warmup, warmup);
+      // The latency panel says what ran the searches (kernel, threads), once it is shown.
+      const engine = await page
+        .getByTestId('latency')
+        .locator('.engine')
+        .textContent({ timeout: 5_000 })
+        .then((text) => text?.replace(/\s+/g, ' ').trim() ?? 'unknown')
+        .catch(() => 'not shown');
+      const samples = await queryPhotos(page, 0, count);
+      const paced = await queryPhotos(page, 0, count, PAUSE_MS);
+      return { samples, paced, version, threads: engine };
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+/** p50/p95/max per stage, then the dedicated worker's embed row, and the in-app/dedicated ratios. */
+function stageRows(app: AppRun, dedicated: number[]) {
+  const values = app.samples.map(stageValues);
+  const pacedValues = app.paced.map(stageValues);
   const stat = (series: number[]) => ({ p50: round(median(series)), p95: round(p95(series)) });
   const rows: StageRow[] = STAGES.map((stage) => {
     const series = values.map((v) => v[stage]);
@@ -121,17 +167,12 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
   const gap = round(inApp.p50_ms / dedicatedRow.p50_ms);
   const pacedGap = round(inApp.paced_p50_ms / dedicatedRow.p50_ms);
   rows.push(dedicatedRow);
-  const selfFound = [...samples, ...paced].filter(
-    (s, i) => s.firstId === names[i % count].replace(/\.[^.]+$/, ''),
-  ).length;
-  for (const row of rows)
-    log(
-      `  ${row.stage.padEnd(10)} p50 ${row.p50_ms} ms  p95 ${row.p95_ms} ms` +
-        (Number.isNaN(row.paced_p50_ms) ? '' : `; paced p50 ${row.paced_p50_ms} ms`),
-    );
-  log(`  in-app embed / dedicated worker, p50: ${gap}x back to back, ${pacedGap}x paced`);
+  return { rows, gap, pacedGap };
+}
+
+function e2eTargets(rows: StageRow[], gap: number): TargetCheck[] {
   const total = rows.find((r) => r.stage === 'total')!;
-  const targets = [
+  return [
     {
       name: 'photo file → results painted, back to back, p50',
       target: '≤ 90 ms',
@@ -154,29 +195,22 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
       pass: gap <= 1.3,
     },
   ];
-  const notes = [
-    `${count} catalog photos (spread over the shared set) searched one after another in one page,` +
-      ` after ${warmup} warm-up searches; engine: ${threads}. Back to back, each photo is given` +
-      " as soon as the last results painted, while their thumbnails still load; at a shopper's" +
-      ` pace, ${PAUSE_MS / 1000} s later (the same ${count} photos again).`,
-    `Each photo found itself first in ${selfFound} of ${2 * count} searches.`,
-    "decode, preprocess, embed and search are the worker's own timings (from its reply);" +
-      " render is the reply's arrival → the next painted frame after the grid updated; other is" +
-      ' the rest of the wall time (reading the file, messages between page and worker).',
-    'Thumbnails decode after the grid paints (they are not waited for).',
-    `embed, dedicated worker: the same ${count} photos embedded by the app's model (${defaultModel()})` +
-      ` alone in a fresh worker (the embed suite's, ${Math.min(4, availableParallelism())} threads,` +
-      ` after ${warmup} warm-up runs), back to back, right after the app run; in-app embed / dedicated:` +
-      ` ${gap}× back to back, ${pacedGap}× paced.`,
-    `${version}; load average ${machine.loadAverage} at the start, ${loadAtEnd} at the end.`,
-  ];
+}
+
+function e2eReport(
+  machine: Machine,
+  rows: StageRow[],
+  samples: QuerySample[],
+  targets: TargetCheck[],
+  notes: string[],
+): SuiteReport {
   const report = {
     suite: 'e2e',
     machine,
     cases: rows as unknown as Record<string, unknown>[],
-    samples: values.map((v) =>
-      Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x)])),
-    ),
+    samples: samples
+      .map(stageValues)
+      .map((v) => Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x)]))),
     targets,
     notes,
   };

@@ -6,7 +6,7 @@
 import { suiteSection, table } from '../markdown-report.ts';
 import { installedModels, samplePhotos } from '../paths.ts';
 import { median, p95, round } from '../stats.ts';
-import type { BenchSuite, SuiteOptions, SuiteReport, TargetCheck } from '../types.ts';
+import type { BenchSuite, Machine, SuiteOptions, SuiteReport, TargetCheck } from '../types.ts';
 import { defaultModel, openEmbedPage, runEmbed } from './embed-dedicated.ts';
 import type { EmbedResult } from './embed-protocol.ts';
 
@@ -42,6 +42,36 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
   const { log, quick } = options;
   const models = installedModels();
   if (!models.length) throw new Error('no models in models/: run `npm run models`');
+  const { rows, isolated, version } = await measureModels(models, quick, log);
+  const machine = { ...options.machine, browser: version };
+  // The target is the app's query model: the demo catalog's first model (others are listed).
+  const main = defaultModel() ?? models[0];
+  const targets: TargetCheck[] = rows
+    .filter((r) => r.threads === 2 && r.model === main)
+    .map((r) => ({
+      name: `embed ${r.model}, 2 threads, p50`,
+      target: '≤ 25 ms',
+      value: r.p50_ms,
+      unit: 'ms',
+      pass: r.p50_ms <= 25,
+    }));
+  const notes = [
+    `Each row is a fresh worker with one onnxruntime-web ${'session'} (the app's ort-wasm-simd-threaded` +
+      ` build, graph optimisation "all", cross-origin isolated: ${isolated}); embed() on 8 real` +
+      ` photos in turn, after ${quick ? 3 : 10} warm-up runs. Times are embed() only: preprocessing` +
+      ' (resize + normalise into the tensor) is listed apart.',
+    'Models whose spec says runtime "transformers" (transformers.js) are timed as their image' +
+      ' tower ONNX graph on the same onnxruntime-web; transformers.js adds its own pre- and' +
+      ' post-processing on top.',
+    `The target applies to the app's query model (${main}, the demo catalog's first); the` +
+      ' other installed models are listed for comparison.',
+    'The machine is shared: with other work on its 2 cores, the 2-thread runs suffer most.',
+  ];
+  return embedReport(machine, rows, targets, notes);
+}
+
+/** Every model at 1 and 2 threads, each in a fresh worker of one page. */
+async function measureModels(models: string[], quick: boolean, log: SuiteOptions['log']) {
   const session = await openEmbedPage();
   const rows: Row[] = [];
   let isolated = false;
@@ -66,30 +96,15 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
   } finally {
     await session.close();
   }
-  const machine = { ...options.machine, browser: session.version };
-  // The target is the app's query model: the demo catalog's first model (others are listed).
-  const main = defaultModel() ?? models[0];
-  const targets: TargetCheck[] = rows
-    .filter((r) => r.threads === 2 && r.model === main)
-    .map((r) => ({
-      name: `embed ${r.model}, 2 threads, p50`,
-      target: '≤ 25 ms',
-      value: r.p50_ms,
-      unit: 'ms',
-      pass: r.p50_ms <= 25,
-    }));
-  const notes = [
-    `Each row is a fresh worker with one onnxruntime-web ${'session'} (the app's ort-wasm-simd-threaded` +
-      ` build, graph optimisation "all", cross-origin isolated: ${isolated}); embed() on 8 real` +
-      ` photos in turn, after ${quick ? 3 : 10} warm-up runs. Times are embed() only: preprocessing` +
-      ' (resize + normalise into the tensor) is listed apart.',
-    'Models whose spec says runtime "transformers" (transformers.js) are timed as their image' +
-      ' tower ONNX graph on the same onnxruntime-web; transformers.js adds its own pre- and' +
-      ' post-processing on top.',
-    `The target applies to the app's query model (${main}, the demo catalog's first); the` +
-      ' other installed models are listed for comparison.',
-    'The machine is shared: with other work on its 2 cores, the 2-thread runs suffer most.',
-  ];
+  return { rows, isolated, version: session.version };
+}
+
+function embedReport(
+  machine: Machine,
+  rows: Row[],
+  targets: TargetCheck[],
+  notes: string[],
+): SuiteReport {
   const report = {
     suite: 'embed',
     machine,

@@ -21,7 +21,7 @@ import { withApp } from '../app/with-app.ts';
 import { suiteSection, table } from '../markdown-report.ts';
 import { samplePhotos } from '../paths.ts';
 import { median, p95, round } from '../stats.ts';
-import type { BenchSuite, SuiteOptions, SuiteReport, TargetCheck } from '../types.ts';
+import type { BenchSuite, Machine, SuiteOptions, SuiteReport, TargetCheck } from '../types.ts';
 
 const MB = 1024 * 1024;
 const mb = (bytes: number) => round(bytes / MB);
@@ -188,13 +188,45 @@ async function loadRun(
 async function run(options: SuiteOptions): Promise<SuiteReport> {
   const { log, quick } = options;
   const syntheticCount = quick ? 20_000 : 100_000;
-  const loadQueries = quick ? 100 : 1000;
   const photos = samplePhotos(50);
-  const rows: CatalogRow[] = [];
-  let load: LoadRun | undefined;
   const built = await buildApp(log);
+  const demo = await measureDemo(built, photos, quick ? 100 : 1000, log);
+  const { load } = demo;
+  const rows = [demo.row, await measureSynthetic(built, syntheticCount, photos, log)];
+  for (const r of rows) {
+    log(
+      `  ${r.catalog}: peak JS heap ${r.peak_js_heap_mb} MB (page ${r.peak_page_heap_mb}, worker ${r.peak_worker_heap_mb}), worker backing stores ${r.peak_worker_backing_mb} MB, renderer peak RSS ${r.renderer_peak_rss_mb} MB, ready ${r.ready_ms} ms`,
+    );
+  }
+  const machine = { ...options.machine, browser: demo.version };
+  if (load) {
+    log(
+      `  load run: heap growth ${load.heap_growth_mb} MB after GC, renderer RSS ${load.rss_growth_mb} MB (${load.rss_after_idle_growth_mb} MB after ${IDLE_MS / 1000} s idle); p95 first 100 ${load.first100_p95_ms} ms, last 100 ${load.last100_p95_ms} ms`,
+    );
+  }
+  const targets = load ? loadTargets(load) : [];
+  const notes = memoryNotes(syntheticCount, load);
+  const report = {
+    suite: 'memory',
+    machine,
+    cases: rows as unknown as Record<string, unknown>[],
+    loadRun: load,
+    targets,
+    notes,
+  };
+  return { ...report, markdown: memoryMarkdown(machine, rows, load, targets, notes) };
+}
+
+/** The demo catalog's row, then the load run in the same page. */
+async function measureDemo(
+  built: string,
+  photos: string[],
+  loadQueries: number,
+  log: SuiteOptions['log'],
+): Promise<{ row: CatalogRow; load?: LoadRun; version: string }> {
   const demo = demoCatalog(built);
-  const version = await withApp(
+  let load: LoadRun | undefined;
+  const { row, version } = await withApp(
     log,
     async ({ server, browser, version }) => {
       const row = await measureCatalog(
@@ -209,61 +241,61 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
           load = await loadRun(page, probe, open, loadQueries, log);
         },
       );
-      rows.push(row);
-      return version;
+      return { row, version };
     },
     built,
   );
-  const synthetic = writeSyntheticApp(built, syntheticCount);
+  return { row, load, version };
+}
+
+/** The row of a synthetic catalog of `count` items beside the built app. */
+async function measureSynthetic(
+  built: string,
+  count: number,
+  photos: string[],
+  log: SuiteOptions['log'],
+): Promise<CatalogRow> {
+  const synthetic = writeSyntheticApp(built, count);
   log(
-    `  synthetic catalog: ${syntheticCount} items × ${synthetic.dims.join(', ')} dims, ${mb(synthetic.shardBytes)} MB of shards, ${mb(synthetic.itemBytes)} MB item table`,
+    `  synthetic catalog: ${count} items × ${synthetic.dims.join(', ')} dims, ${mb(synthetic.shardBytes)} MB of shards, ${mb(synthetic.itemBytes)} MB item table`,
   );
-  await withApp(
+  return withApp(
     log,
-    async ({ server, browser }) => {
-      rows.push(
-        await measureCatalog(
-          browser,
-          server.url,
-          `synthetic ${syntheticCount / 1000}k`,
-          syntheticCount,
-          synthetic.dims,
-          photos,
-          20,
-        ),
-      );
-    },
+    ({ server, browser }) =>
+      measureCatalog(
+        browser,
+        server.url,
+        `synthetic ${count / 1000}k`,
+        count,
+        synthetic.dims,
+        photos,
+        20,
+      ),
     synthetic.outDir,
   );
-  for (const r of rows) {
-    log(
-      `  ${r.catalog}: peak JS heap ${r.peak_js_heap_mb} MB (page ${r.peak_page_heap_mb}, worker ${r.peak_worker_heap_mb}), worker backing stores ${r.peak_worker_backing_mb} MB, renderer peak RSS ${r.renderer_peak_rss_mb} MB, ready ${r.ready_ms} ms`,
-    );
-  }
-  const machine = { ...options.machine, browser: version };
-  const targets: TargetCheck[] = [];
-  if (load) {
-    log(
-      `  load run: heap growth ${load.heap_growth_mb} MB after GC, renderer RSS ${load.rss_growth_mb} MB (${load.rss_after_idle_growth_mb} MB after ${IDLE_MS / 1000} s idle); p95 first 100 ${load.first100_p95_ms} ms, last 100 ${load.last100_p95_ms} ms`,
-    );
-    targets.push(
-      {
-        name: `JS heap growth over ${load.queries} searches (after GC)`,
-        target: '< 10 MB',
-        value: load.heap_growth_mb,
-        unit: 'MB',
-        pass: load.heap_growth_mb < 10,
-      },
-      {
-        name: 'p95 latency, last 100 vs first 100 searches',
-        target: '≤ 1.25× (stable)',
-        value: load.p95_drift,
-        unit: `× (${load.first100_p95_ms} → ${load.last100_p95_ms} ms)`,
-        pass: load.p95_drift <= 1.25,
-      },
-    );
-  }
-  const notes = [
+}
+
+function loadTargets(load: LoadRun): TargetCheck[] {
+  return [
+    {
+      name: `JS heap growth over ${load.queries} searches (after GC)`,
+      target: '< 10 MB',
+      value: load.heap_growth_mb,
+      unit: 'MB',
+      pass: load.heap_growth_mb < 10,
+    },
+    {
+      name: 'p95 latency, last 100 vs first 100 searches',
+      target: '≤ 1.25× (stable)',
+      value: load.p95_drift,
+      unit: `× (${load.first100_p95_ms} → ${load.last100_p95_ms} ms)`,
+      pass: load.p95_drift <= 1.25,
+    },
+  ];
+}
+
+function memoryNotes(syntheticCount: number, load: LoadRun | undefined): string[] {
+  return [
     "JS heap = page + search worker used heap (CDP Runtime.getHeapUsage), sampled every 100 ms from navigation through 20 searches; backing stores = ArrayBuffers and WASM memories (the index and onnxruntime's heap) held by the worker; index WASM = the search index's WebAssembly memory for the catalog (FlatIndex.byteLength of the same index code, built in Node from the same item count and dims); onnxruntime's WASM heap is inside the renderer's RSS (CDP could not enumerate the worker's WebAssembly memories: Runtime.queryObjects never answers in a worker sharing memory with onnxruntime's threads); renderer peak RSS = VmHWM of the renderer process hosting the page and its workers. onnxruntime's own thread workers are not sampled (their memory is the shared WASM heap).",
     `The synthetic catalog has ${syntheticCount.toLocaleString('en')} random vectors per model of the demo catalog, encoded by the shared shard encoder into 4 MiB shards, with the demo items' fields and thumbnails repeated; it is served like the demo catalog.`,
     load
@@ -276,15 +308,16 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
           )}; the machine's load average was ${load.load_average.first} after the first 100 and ${load.load_average.last} after the last 100 (other work shares its 2 cores).`
       : 'The load run did not run.',
   ];
-  const report = {
-    suite: 'memory',
-    machine,
-    cases: rows as unknown as Record<string, unknown>[],
-    loadRun: load,
-    targets,
-    notes,
-  };
-  const markdown = suiteSection(
+}
+
+function memoryMarkdown(
+  machine: Machine,
+  rows: CatalogRow[],
+  load: LoadRun | undefined,
+  targets: TargetCheck[],
+  notes: string[],
+): string {
+  return suiteSection(
     '## Memory and the 1,000-search load run (`npm run bench -- --suite memory`)',
     machine,
     [
@@ -354,7 +387,6 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
     targets,
     notes,
   );
-  return { ...report, markdown };
 }
 
 /** The built app's demo catalog: item count and each model's dim. */

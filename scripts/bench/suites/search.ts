@@ -16,7 +16,7 @@ import type {
   SplitResult,
   Subject,
 } from './search-protocol.ts';
-import { openSearchPage } from './search-session.ts';
+import { openSearchPage, type SearchSession } from './search-session.ts';
 
 /** Largest n × d the slow loops (scalar TS, plain-JS peers) run on: ~0.1-0.3 s per query there. */
 const SLOW_LIMIT = 2 ** 27;
@@ -324,13 +324,11 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
   const { log, quick } = options;
   const page = await openSearchPage();
   try {
-    const session = page;
-    const machine = { ...options.machine, browser: session.version };
+    const machine = { ...options.machine, browser: page.version };
     const kernels = await page.call('backends');
     const isolated = await page.call('crossOriginIsolated');
     const best = kernels[0];
-    log(`  ${session.version}; backends ${kernels.join(', ')}; isolated ${isolated}`);
-
+    log(`  ${page.version}; backends ${kernels.join(', ')}; isolated ${isolated}`);
     const exactness = await page.call('verifyExactness', 11);
     log(
       `  exactness: ${exactness.cases - exactness.mismatches.length}/${exactness.cases} identical`,
@@ -338,33 +336,9 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
     for (const mismatch of exactness.mismatches.slice(0, 5)) log(`    ${mismatch}`);
 
     const notes: string[] = [];
-    const libraryStatus = page.librariesMissing
-      ? { 'hnswlib-bf': `its script did not bundle: ${page.librariesMissing}` }
-      : await page.call('libraryPeers');
-    const libraries: Subject[] = [];
-    for (const [name, reason] of Object.entries(libraryStatus)) {
-      if (reason) {
-        log(`  peer ${name}: skipped: ${reason}`);
-        notes.push(`Peer ${name} skipped: ${reason}.`);
-      } else libraries.push(name as Subject);
-    }
-
+    const libraries = await libraryPeers(page, log, notes);
     const configs = casesFor(quick, kernels, libraries);
-    const rows: Row[] = [];
-    const checks: CheckIds = new Map();
-    let identical = true;
-    for (const config of configs) {
-      const result = await page.call('runCase', config);
-      identical &&= result.identical;
-      for (const row of rowsOf(result, checks)) {
-        rows.push(row);
-        log(
-          `  ${String(row.n).padStart(7)} × ${String(row.d).padEnd(4)} k=${row.k}` +
-            `${row.filter === null ? '' : ` filter ${row.filter}`} ${row.impl.padEnd(10)} ` +
-            `median ${row.median_ms} ms  p95 ${row.p95_ms} ms  ${row.gbps} GB/s (${row.runs} runs)`,
-        );
-      }
-    }
+    const { rows, checks, identical } = await runCases(page, configs, log);
     rows.push(...(await nodePeerRows(configs, checks, log, notes)));
     markOverlap(rows, checks, best, kernels);
     for (const row of rows.filter((r) => r.top_k_overlap !== undefined && r.top_k_overlap < 1)) {
@@ -372,42 +346,10 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
         `  ${row.impl} ${row.n} × ${row.d}: top-${row.k} overlap with ${best} ${row.top_k_overlap}`,
       );
     }
-
-    const splits: SplitResult[] = [];
-    for (const [n, d] of quick
-      ? [[100_000, 512]]
-      : [
-          [100_000, 512],
-          [1_000_000, 256],
-        ]) {
-      const split = await page.call('measureSplit', n, d, 2);
-      log(
-        `  split over 2 workers ${n} × ${d}: ${round(split.medianMs)} ms vs ${round(split.singleMs)} ms`,
-      );
-      splits.push(split);
-    }
-
+    const splits = await measureSplits(page, quick, log);
     const ratios = ratiosOf(rows, best);
     const targets = targetsOf(rows, ratios, best);
-    const splitGain = splits.map((s) => s.singleMs / s.medianMs);
-    notes.unshift(
-      `Kernel backends returned identical results on every case's check queries: ${identical}.`,
-      splitGain.every((g) => g < 1.2)
-        ? 'Splitting the scan over 2 workers did not help here (the scan is memory-bound), so ' +
-            'the index stays single-threaded.'
-        : `Splitting the scan over 2 workers gained up to ${round(Math.max(...splitGain))}×: ` +
-            'consider a worker pool over SharedArrayBuffer.',
-      '"min ms" is the least disturbed run: with other processes sharing the memory bus, ' +
-        'medians of the largest catalogs vary most between runs.',
-      `Plain-JS peers and the scalar backend run only up to n × d = 2^27 (≈ 0.1-0.3 s per query);` +
-        ' 1M × 1280 (1.28 GB of codes) runs in WASM memory for the kernels only; hnswlib-wasm up' +
-        ' to 100k × 512 (it is fed one row per call), FAISS up to 1M × 256 (float32 in its process).',
-      'Peers score the dequantised float32 catalog with a float32 query (FAISS, hnswlib-wasm, ' +
-        'js-float32) or an int8 query (js-int8); "top-k overlap" is the share of our top-10 they ' +
-        'return on 3 check queries. hnswlib-wasm runs BruteforceSearch (exact), not its HNSW graph.',
-      'edgevec 0.9.0 was considered and left out: its JavaScript flat index takes binary vectors' +
-        ' only (float vectors go to its approximate HNSW index), so it has no exact float search.',
-    );
+    notes.unshift(...leadingNotes(identical, splits));
     const report = {
       suite: 'search',
       machine,
@@ -423,6 +365,90 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
   } finally {
     await page.close();
   }
+}
+
+/** The npm library peers that loaded in the page; each one that did not gets a note. */
+async function libraryPeers(
+  page: SearchSession,
+  log: SuiteOptions['log'],
+  notes: string[],
+): Promise<Subject[]> {
+  const libraryStatus = page.librariesMissing
+    ? { 'hnswlib-bf': `its script did not bundle: ${page.librariesMissing}` }
+    : await page.call('libraryPeers');
+  const libraries: Subject[] = [];
+  for (const [name, reason] of Object.entries(libraryStatus)) {
+    if (reason) {
+      log(`  peer ${name}: skipped: ${reason}`);
+      notes.push(`Peer ${name} skipped: ${reason}.`);
+    } else libraries.push(name as Subject);
+  }
+  return libraries;
+}
+
+/** Every case in the page: its rows, the check queries' ids, and whether the kernels agreed. */
+async function runCases(page: SearchSession, configs: CaseConfig[], log: SuiteOptions['log']) {
+  const rows: Row[] = [];
+  const checks: CheckIds = new Map();
+  let identical = true;
+  for (const config of configs) {
+    const result = await page.call('runCase', config);
+    identical &&= result.identical;
+    for (const row of rowsOf(result, checks)) {
+      rows.push(row);
+      log(
+        `  ${String(row.n).padStart(7)} × ${String(row.d).padEnd(4)} k=${row.k}` +
+          `${row.filter === null ? '' : ` filter ${row.filter}`} ${row.impl.padEnd(10)} ` +
+          `median ${row.median_ms} ms  p95 ${row.p95_ms} ms  ${row.gbps} GB/s (${row.runs} runs)`,
+      );
+    }
+  }
+  return { rows, checks, identical };
+}
+
+/** The scan split over 2 workers against one, per size. */
+async function measureSplits(
+  page: SearchSession,
+  quick: boolean,
+  log: SuiteOptions['log'],
+): Promise<SplitResult[]> {
+  const splits: SplitResult[] = [];
+  for (const [n, d] of quick
+    ? [[100_000, 512]]
+    : [
+        [100_000, 512],
+        [1_000_000, 256],
+      ]) {
+    const split = await page.call('measureSplit', n, d, 2);
+    log(
+      `  split over 2 workers ${n} × ${d}: ${round(split.medianMs)} ms vs ${round(split.singleMs)} ms`,
+    );
+    splits.push(split);
+  }
+  return splits;
+}
+
+/** The notes that come before the per-peer ones. */
+function leadingNotes(identical: boolean, splits: SplitResult[]): string[] {
+  const splitGain = splits.map((s) => s.singleMs / s.medianMs);
+  return [
+    `Kernel backends returned identical results on every case's check queries: ${identical}.`,
+    splitGain.every((g) => g < 1.2)
+      ? 'Splitting the scan over 2 workers did not help here (the scan is memory-bound), so ' +
+        'the index stays single-threaded.'
+      : `Splitting the scan over 2 workers gained up to ${round(Math.max(...splitGain))}×: ` +
+        'consider a worker pool over SharedArrayBuffer.',
+    '"min ms" is the least disturbed run: with other processes sharing the memory bus, ' +
+      'medians of the largest catalogs vary most between runs.',
+    `Plain-JS peers and the scalar backend run only up to n × d = 2^27 (≈ 0.1-0.3 s per query);` +
+      ' 1M × 1280 (1.28 GB of codes) runs in WASM memory for the kernels only; hnswlib-wasm up' +
+      ' to 100k × 512 (it is fed one row per call), FAISS up to 1M × 256 (float32 in its process).',
+    'Peers score the dequantised float32 catalog with a float32 query (FAISS, hnswlib-wasm, ' +
+      'js-float32) or an int8 query (js-int8); "top-k overlap" is the share of our top-10 they ' +
+      'return on 3 check queries. hnswlib-wasm runs BruteforceSearch (exact), not its HNSW graph.',
+    'edgevec 0.9.0 was considered and left out: its JavaScript flat index takes binary vectors' +
+      ' only (float vectors go to its approximate HNSW index), so it has no exact float search.',
+  ];
 }
 
 export const searchSuite: BenchSuite = {
