@@ -5,7 +5,9 @@
  * a Blob or buffer of its size, its decoded size or the model input's size.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { build } from 'esbuild';
 import sharp from 'sharp';
 import {
   afterSearch,
@@ -19,26 +21,7 @@ import {
   waitReady,
   type RequestWatch,
 } from './fixtures.ts';
-
-interface PhotoNeedles {
-  /** Byte strings to look for in every stored Blob and buffer. */
-  bytes: number[][];
-  /** Substrings to look for in every stored string (the base64 a data: URL would hold). */
-  text: string[];
-  /** Sizes no stored Blob or buffer may have: the file, its RGBA pixels, the model input. */
-  sizes: number[];
-}
-
-interface StorageScan {
-  found: string[];
-  databases: string[];
-  records: number;
-  caches: string[];
-  responses: number;
-  opfsFiles: number;
-  webStorageKeys: number;
-  bytesScanned: number;
-}
+import type { PhotoNeedles, StorageScan, StorageScanGlobal } from './storage-scan.page.ts';
 
 /** A shopper's photo no other file has: a catalog photo re-encoded, with a unique comment. */
 async function privatePhoto(id: string) {
@@ -66,115 +49,24 @@ async function privatePhoto(id: string) {
   };
 }
 
-/** Reads everything the origin stores, in the page, and reports where any needle turns up. */
-function scanStorage(page: Page, needles: PhotoNeedles): Promise<StorageScan> {
-  return page.evaluate(async (needles) => {
-    const scan: StorageScan = {
-      found: [],
-      databases: [],
-      records: 0,
-      caches: [],
-      responses: 0,
-      opfsFiles: 0,
-      webStorageKeys: 0,
-      bytesScanned: 0,
-    };
-    const hasBytes = (data: Uint8Array, needle: number[]) => {
-      for (let i = data.indexOf(needle[0]); i >= 0; i = data.indexOf(needle[0], i + 1)) {
-        let j = 1;
-        while (j < needle.length && data[i + j] === needle[j]) j++;
-        if (j === needle.length) return true;
-      }
-      return false;
-    };
-    const checkBytes = (where: string, data: Uint8Array, type = '') => {
-      scan.bytesScanned += data.byteLength;
-      if (needles.sizes.includes(data.byteLength)) {
-        scan.found.push(`${where}: ${type || 'bytes'} of ${data.byteLength} bytes`);
-      }
-      if (needles.bytes.some((needle) => hasBytes(data, needle))) {
-        scan.found.push(`${where}: the photo's bytes`);
-      }
-    };
-    const visit = async (where: string, value: unknown, depth = 0): Promise<void> => {
-      if (depth > 8 || value === null || value === undefined) return;
-      if (typeof value === 'string') {
-        if (needles.text.some((t) => value.includes(t))) scan.found.push(`${where}: photo text`);
-      } else if (value instanceof Blob) {
-        checkBytes(where, new Uint8Array(await value.arrayBuffer()), value.type || 'Blob');
-      } else if (value instanceof ArrayBuffer) {
-        checkBytes(where, new Uint8Array(value));
-      } else if (ArrayBuffer.isView(value)) {
-        checkBytes(where, new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-      } else if (value instanceof Map) {
-        for (const [k, v] of value) await visit(`${where}[${String(k)}]`, v, depth + 1);
-      } else if (typeof value === 'object') {
-        for (const [k, v] of Object.entries(value)) await visit(`${where}.${k}`, v, depth + 1);
-      }
-    };
+/** The page-side scanner (storage-scan.page.ts), bundled once. */
+let scannerScript: Promise<string> | undefined;
 
-    // Every IndexedDB database, every store, every record (keys too).
-    for (const info of await indexedDB.databases()) {
-      const name = info.name!;
-      scan.databases.push(name);
-      const db = await new Promise<IDBDatabase>((done, fail) => {
-        const open = indexedDB.open(name);
-        open.onsuccess = () => done(open.result);
-        open.onerror = () => fail(open.error);
-      });
-      for (const store of Array.from(db.objectStoreNames)) {
-        const [keys, values] = await new Promise<[IDBValidKey[], unknown[]]>((done, fail) => {
-          const tx = db.transaction(store);
-          const keys = tx.objectStore(store).getAllKeys();
-          const values = tx.objectStore(store).getAll();
-          tx.oncomplete = () => done([keys.result, values.result]);
-          tx.onerror = () => fail(tx.error);
-        });
-        for (let i = 0; i < values.length; i++) {
-          scan.records++;
-          await visit(`indexedDB ${name}/${store}/${String(keys[i])}`, [keys[i], values[i]]);
-        }
-      }
-      db.close();
-    }
-    // Every Cache Storage cache, every response body.
-    for (const name of await caches.keys()) {
-      scan.caches.push(name);
-      const cache = await caches.open(name);
-      for (const request of await cache.keys()) {
-        const response = await cache.match(request);
-        scan.responses++;
-        await visit(`cache ${name} ${request.url}`, request.url);
-        if (response) await visit(`cache ${name} ${request.url}`, await response.blob());
-      }
-    }
-    // The origin private file system.
-    const walk = async (dir: FileSystemDirectoryHandle, path: string): Promise<void> => {
-      for await (const handle of (
-        dir as unknown as { values(): AsyncIterable<FileSystemHandle> }
-      ).values()) {
-        const where = `opfs ${path}/${handle.name}`;
-        if (handle.kind === 'directory') await walk(handle as FileSystemDirectoryHandle, where);
-        else {
-          scan.opfsFiles++;
-          await visit(where, await (handle as FileSystemFileHandle).getFile());
-        }
-      }
-    };
-    await walk(await navigator.storage.getDirectory(), '');
-    // localStorage and sessionStorage.
-    for (const [label, storage] of [
-      ['localStorage', localStorage],
-      ['sessionStorage', sessionStorage],
-    ] as const) {
-      for (let i = 0; i < storage.length; i++) {
-        const key = storage.key(i)!;
-        scan.webStorageKeys++;
-        await visit(`${label} ${key}`, [key, storage.getItem(key)]);
-      }
-    }
-    return scan;
-  }, needles);
+/** Reads everything the origin stores, in the page, and reports where any needle turns up. */
+async function scanStorage(page: Page, needles: PhotoNeedles): Promise<StorageScan> {
+  scannerScript ??= build({
+    entryPoints: [join(import.meta.dirname, 'storage-scan.page.ts')],
+    bundle: true,
+    format: 'iife',
+    write: false,
+    logLevel: 'warning',
+  }).then((result) => result.outputFiles[0].text);
+  // Evaluated, not added as a <script>: the app's CSP allows no inline script.
+  await page.evaluate(await scannerScript);
+  return page.evaluate(
+    (needles) => (globalThis as unknown as StorageScanGlobal).scanStorage(needles),
+    needles,
+  );
 }
 
 /** No request (page, workers, service worker) carried the photo, in its body or its URL. */
