@@ -16,11 +16,14 @@ export interface LargeVisit {
   peakRss: number;
   /** The pictures line once ready: its state ('waiting' = it asks) and text. */
   pictures: { state: string | null; text: string };
-  /** Thumbnail pack bytes sent between ready and the network going quiet without consent. */
+  /** Whole thumbnail packs (200) sent between ready and the network going quiet, unasked. */
   packBytesAfterReady: number;
+  /** Single pictures (206 Range answers) sent meanwhile: on demand, for cards on screen. */
+  rangeBytesAfterReady: number;
 }
 
 const isPack = (t: Transfer) => /\/catalog\/thumbs\/pack-/.test(t.path);
+const sum = (transfers: Transfer[]) => transfers.reduce((total, t) => total + t.bytes, 0);
 
 export async function largeCatalogVisit(
   browser: Browser,
@@ -51,7 +54,8 @@ export async function largeCatalogVisit(
         state: await line.getAttribute('data-state'),
         text: ((await line.textContent()) ?? '').replace(/\s+/g, ' ').trim(),
       },
-      packBytesAfterReady: after.filter(isPack).reduce((sum, t) => sum + t.bytes, 0),
+      packBytesAfterReady: sum(after.filter((t) => isPack(t) && t.whole)),
+      rangeBytesAfterReady: sum(after.filter((t) => isPack(t) && !t.whole)),
     };
   } finally {
     await context.close();

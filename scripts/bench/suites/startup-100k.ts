@@ -27,13 +27,14 @@ async function visits(app: LargeCatalogApp, runs: number, log: (line: string) =>
     for (let v = 0; v < runs; v++) {
       const visit = await largeCatalogVisit(browser, host, 600_000);
       out.push(visit);
-      const bytes = summarise(visit.beforeReady).bytes;
+      const { bytes, wholeTwice } = summarise(visit.beforeReady);
       log(
         `  visit ${v + 1}: ready ${Math.round(visit.readyMs)} ms; before ready ` +
           KINDS.map((k) => `${k} ${MB(bytes[k])}`).join(', ') +
           ` MB; RSS ${MB(visit.rss)} MB (peak ${MB(visit.peakRss)}); pictures line ` +
-          `"${visit.pictures.text}" (${visit.pictures.state}); pack bytes after ready ` +
-          `${visit.packBytesAfterReady}`,
+          `"${visit.pictures.text}" (${visit.pictures.state}); after ready, whole packs ` +
+          `${visit.packBytesAfterReady} B, single pictures ${visit.rangeBytesAfterReady} B; ` +
+          `sent whole twice before ready: ${JSON.stringify(wholeTwice)}`,
       );
     }
     return { out, version: `Chromium ${browser.version()}` };
@@ -98,6 +99,11 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
     rss_mb: MB(median(out.map((v) => v.rss))),
     peak_rss_mb: MB(median(out.map((v) => v.peakRss))),
     pack_mb_after_ready: MB(Math.max(...out.map((v) => v.packBytesAfterReady))),
+    range_mb_after_ready: MB(Math.max(...out.map((v) => v.rangeBytesAfterReady))),
+    // A retried download (a stall on a loaded machine) shows here and inflates the vectors.
+    files_whole_twice_before_ready: Math.max(
+      ...summaries.map((s) => Object.keys(s.wholeTwice).length),
+    ),
   };
   const asked = out.every((v) => v.pictures.state === 'waiting');
   const targets = targetsOf(app, result, asked);
