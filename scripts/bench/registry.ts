@@ -10,6 +10,7 @@ export const suites: Record<string, () => Promise<BenchSuite>> = {
   embed: async () => (await import('./suites/embed.ts')).embedSuite,
   e2e: async () => (await import('./suites/e2e.ts')).e2eSuite,
   startup: async () => (await import('./suites/startup.ts')).startupSuite,
+  'startup-100k': async () => (await import('./suites/startup-100k.ts')).startup100kSuite,
   memory: async () => (await import('./suites/memory.ts')).memorySuite,
   build: async () => (await import('./suites/build.ts')).buildSuite,
 };

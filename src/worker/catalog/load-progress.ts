@@ -14,6 +14,8 @@ export class LoadProgressTracker {
   #inFlight = new Map<CatalogFile, number>();
   #downloaded = 0;
   #read = 0;
+  /** Every obtain not settled yet: a failed load waits for them (see `settled`). */
+  #running = new Set<Promise<unknown>>();
   /** Items in the index so far (reported while indexing). */
   indexed = 0;
 
@@ -24,7 +26,24 @@ export class LoadProgressTracker {
   }
 
   /** Obtains one file through `get`, reporting download or read progress around it. */
-  async obtain<T>(file: CatalogFile, get: (o: ObtainOptions) => Promise<T>): Promise<T> {
+  obtain<T>(file: CatalogFile, get: (o: ObtainOptions) => Promise<T>): Promise<T> {
+    const run = this.#obtain(file, get);
+    // Also marks a failure as handled: a failed load may never await every file.
+    const done = run.catch(() => undefined);
+    this.#running.add(done);
+    void done.then(() => this.#running.delete(done));
+    return run;
+  }
+
+  /**
+   * Resolves once every obtain has settled. A load that failed waits for this before it rejects:
+   * a file still in flight would otherwise report progress after the page shows the error.
+   */
+  async settled(): Promise<void> {
+    while (this.#running.size) await Promise.all(this.#running);
+  }
+
+  async #obtain<T>(file: CatalogFile, get: (o: ObtainOptions) => Promise<T>): Promise<T> {
     let fromNetwork = false;
     const phase = file.phase === 'model' ? 'model' : 'shards';
     const onBytes = (loaded: number) => {
@@ -36,11 +55,14 @@ export class LoadProgressTracker {
       const value = await get({ onBytes });
       if (fromNetwork) this.#downloaded += file.ref.bytes;
       else this.#read += file.ref.bytes;
-      return value;
-    } finally {
       this.#inFlight.delete(file);
       if (fromNetwork) this.#reportDownload(phase, true);
       else this.#reportRead();
+      return value;
+    } catch (error) {
+      // A failed file reports nothing (it used to read as "indexing 0 items"): its error will.
+      this.#inFlight.delete(file);
+      throw error;
     }
   }
 

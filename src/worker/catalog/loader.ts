@@ -134,7 +134,14 @@ async function loadParts(
   const built = runnable.map(async (model) => {
     indexes.set(model.spec.id, await buildIndex(manifest, model, files, source, progress));
   });
-  await Promise.all([opened, items, ...built]);
+  try {
+    await Promise.all([opened, items, ...built]);
+  } catch (error) {
+    // The other files finish first (verified ones are stored, so a retry resumes from them):
+    // nothing of this load may report progress over the error the page is about to show.
+    await progress.settled();
+    throw error;
+  }
   // In manifest order, whichever finished first.
   const ordered = new Map(runnable.map((m) => [m.spec.id, indexes.get(m.spec.id)!]));
   return { items: await items, indexes: ordered };

@@ -1,0 +1,106 @@
+/**
+ * A copy of the built app whose catalog is a large synthetic one, written by the real build's
+ * stages: random unit vectors for each demo model, quantised and sharded by the quantise stage,
+ * then shards, thumbnail packs, picture digests, item table and manifest by the write stage. The
+ * demo items' pictures, colours and fields repeat, so the packs hold real WebP thumbnails and
+ * weigh what a catalog of that size would (100k items: about 600 MB of pictures).
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CatalogManifest, ItemTable } from '../../../src/shared/catalog/manifest.ts';
+import { normalizeVectors } from '../../../src/shared/catalog/quantise.ts';
+import { seededRandom } from '../../../src/shared/search/seeded-random.ts';
+import type { NodeModel } from '../../lib/node-model.ts';
+import type { CatalogPhoto } from '../../catalog/photo-caches.ts';
+import { quantiseModel } from '../../catalog/stages/quantise.ts';
+import { writeCatalog, type Written } from '../../catalog/stages/write.ts';
+
+/** What `npm run catalog` writes by default: 4 MiB shards, 2 MiB thumbnail packs. */
+const SHARD_BYTES = 4 * 1024 * 1024;
+const PACK_BYTES = 2 * 1024 * 1024;
+
+export interface LargeCatalogApp {
+  outDir: string;
+  count: number;
+  /** Each model's id, dimension and shard bytes, in manifest order (the first is the default). */
+  models: { id: string; dim: number; shardBytes: number }[];
+  written: Written;
+}
+
+/** `count` × `dim` Gaussian vectors scaled to unit length: directions spread over the sphere. */
+function randomUnitVectors(count: number, dim: number, seed: number): Float32Array {
+  const random = seededRandom(seed);
+  const out = new Float32Array(count * dim);
+  for (let i = 0; i < out.length; i += 2) {
+    // Box-Muller: two normal deviates from two uniforms.
+    const r = Math.sqrt(-2 * Math.log(1 - random()));
+    const theta = 2 * Math.PI * random();
+    out[i] = r * Math.cos(theta);
+    if (i + 1 < out.length) out[i + 1] = r * Math.sin(theta);
+  }
+  return normalizeVectors(out, dim);
+}
+
+/** The demo catalog's manifest, item table and each item's thumbnail bytes (views, no copies). */
+function demoCatalog(builtDir: string) {
+  const folder = join(builtDir, 'catalog');
+  const manifest = JSON.parse(
+    readFileSync(join(folder, 'manifest.json'), 'utf8'),
+  ) as CatalogManifest;
+  const items = JSON.parse(readFileSync(join(folder, manifest.items.file), 'utf8')) as ItemTable;
+  const packs = manifest.thumbs.packs.map((pack) => readFileSync(join(folder, pack.file)));
+  const thumbs = items.thumbs.map(([pack, at, bytes]) => packs[pack].subarray(at, at + bytes));
+  return { manifest, items, thumbs };
+}
+
+/** Models that only carry a spec and a dimension: the quantise stage reads nothing else. */
+function specOnly(model: CatalogManifest['models'][number]): NodeModel {
+  const unused = () => Promise.reject(new Error('a synthetic catalog embeds nothing'));
+  return { spec: model.spec, dim: model.dim, embedImages: unused, dispose: async () => {} };
+}
+
+/** Writes the app copy (every built file but the catalog is a symlink); removed at exit. */
+export async function writeLargeCatalogApp(
+  builtDir: string,
+  count: number,
+): Promise<LargeCatalogApp> {
+  const outDir = mkdtempSync(join(tmpdir(), 'bench-app-large-'));
+  process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
+  for (const entry of readdirSync(builtDir)) {
+    if (entry !== 'catalog') symlinkSync(join(builtDir, entry), join(outDir, entry));
+  }
+  const demo = demoCatalog(builtDir);
+  const n = demo.items.ids.length;
+  const vectors = demo.manifest.models.map((m, i) => randomUnitVectors(count, m.dim, 101 + i));
+  const photos: CatalogPhoto[] = Array.from({ length: count }, (_, i) => ({
+    file: { id: `synthetic-${String(i).padStart(6, '0')}`, path: '' },
+    hash: '',
+    colour: demo.items.fields.colour[i % n],
+    thumb: demo.thumbs[i % n],
+    vectors: new Map(
+      demo.manifest.models.map((m, k) => [
+        m.spec.id,
+        vectors[k].subarray(i * m.dim, (i + 1) * m.dim),
+      ]),
+    ),
+  }));
+  const fieldNames = Object.keys(demo.items.fields).filter((name) => name !== 'colour');
+  const meta = new Map(
+    photos.map((photo, i) => [
+      photo.file.id,
+      Object.fromEntries(fieldNames.map((name) => [name, demo.items.fields[name][i % n]])),
+    ]),
+  );
+  const quantised = [];
+  for (const model of demo.manifest.models) {
+    quantised.push(await quantiseModel(specOnly(model), photos, SHARD_BYTES));
+  }
+  const written = writeCatalog(join(outDir, 'catalog'), quantised, photos, meta, PACK_BYTES);
+  const models = quantised.map((q) => ({
+    id: q.model.spec.id,
+    dim: q.model.dim,
+    shardBytes: q.shards.reduce((sum, shard) => sum + shard.bytes.byteLength, 0),
+  }));
+  return { outDir, count, models, written };
+}
