@@ -3,6 +3,7 @@ import { resolvePair, withModel, type ModelPair } from '../compare/compare-model
 import { FULL_PHOTO, isFullPhoto, sameRect } from '../crop/crop-geometry.ts';
 import { knownFilters, toggleFilter } from '../filters/filterable-fields.ts';
 import { MAX_K, MIN_K, type ShareState } from '../share/share-state.ts';
+import { DelayedFlag } from '../common/delayed-flag.svelte.ts';
 import type { EnginePort } from '../engine/engine-port.ts';
 import type {
   CatalogItem,
@@ -32,6 +33,9 @@ export type Query =
 
 export const DEFAULT_K = 24;
 
+/** How long a search runs before the page shows it is waiting (spinner, dimmed results). */
+export const SLOW_SEARCH_MS = 300;
+
 /** A photo searched with two models side by side: each model's outcome, left then right. */
 export interface Comparison {
   models: ModelPair;
@@ -57,6 +61,7 @@ export class SearchSession {
   #comparePair = $state.raw<ModelPair | null>(null);
   #comparison = $state.raw<Comparison | null>(null);
   #busy = $state(false);
+  #slow = new DelayedFlag(SLOW_SEARCH_MS);
   #error = $state<string | null>(null);
   #completed = $state(0);
 
@@ -91,6 +96,10 @@ export class SearchSession {
   }
   get busy() {
     return this.#busy;
+  }
+  /** Busy for longer than a shopper notices: only then does the page show that it waits. */
+  get slow() {
+    return this.#slow.on;
   }
   get error() {
     return this.#error;
@@ -266,7 +275,7 @@ export class SearchSession {
     this.#setQuery(null);
     this.#outcome = null;
     this.#comparison = null;
-    this.#busy = false;
+    this.#setBusy(false);
   }
 
   dismissError(): void {
@@ -280,19 +289,24 @@ export class SearchSession {
 
   #begin(): void {
     this.#error = null;
-    this.#busy = true;
+    this.#setBusy(true);
   }
 
   /** A search's answer is on screen. */
   #done(): void {
     this.#completed++;
-    this.#busy = false;
+    this.#setBusy(false);
   }
 
   /** Only the latest search's error reaches here: the engine resolves superseded ones to null. */
   #fail(error: unknown): void {
     this.#error = messageOf(error);
-    this.#busy = false;
+    this.#setBusy(false);
+  }
+
+  #setBusy(busy: boolean): void {
+    this.#busy = busy;
+    this.#slow.want(busy);
   }
 
   #setQuery(query: Query | null): void {
