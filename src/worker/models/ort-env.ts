@@ -2,6 +2,7 @@
 import * as ort from 'onnxruntime-web/wasm';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import { ortWasmBytes } from './ort-wasm-bytes.ts';
+import { timed } from '../catalog/startup-timing.ts';
 
 let threads: number | undefined;
 
@@ -27,7 +28,8 @@ let binary: Promise<void> | undefined;
  */
 export async function loadedOrt(): Promise<{ ort: typeof ort; threads: number }> {
   const configured = configuredOrt();
-  binary ??= ortWasmBytes(new URL(wasmUrl, self.location.href).href).then((bytes) => {
+  const url = new URL(wasmUrl, self.location.href).href;
+  binary ??= timed('ort runtime bytes', () => ortWasmBytes(url)).then((bytes) => {
     if (bytes) ort.env.wasm.wasmBinary = bytes;
   });
   // A failed read (offline) is tried again by the next start, not remembered.
