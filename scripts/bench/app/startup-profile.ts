@@ -2,13 +2,24 @@
  * Where a start's time goes: a cold visit and warm reloads of the built app on the plain static
  * host, each listed as the worker's "lookalike:" User Timing measures and the page's large
  * resource loads, on the page's clock (ms from navigation start), plus the renderer's RSS.
- * Run: `nice -n 10 npx tsx scripts/bench/app/startup-profile.ts [warm reloads, default 3]`.
+ * Run: `nice -n 10 npx tsx scripts/bench/app/startup-profile.ts [warm reloads, default 3]
+ * [trace.json]` (the last reload then also writes a Chromium trace of every process).
  */
 import type { Page } from '@playwright/test';
 import { launchBrowser, newAppContext, readyMs } from './app-page.ts';
 import { buildApp } from './app-server.ts';
 import { rendererMemory } from './cdp-memory.ts';
 import { startMeteredHost } from './metered-host.ts';
+
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8',
+  'v8.wasm',
+  'disabled-by-default-v8.wasm.detailed',
+  'blink.user_timing',
+  'ServiceWorker',
+];
 
 interface Span {
   name: string;
@@ -69,6 +80,7 @@ async function report(label: string, page: Page, ready: number, rss: number | nu
 
 async function main() {
   const reloads = Number(process.argv[2] ?? 3);
+  const trace = process.argv[3];
   const folder = await buildApp((line) => console.log(line));
   const host = await startMeteredHost({ folder });
   const browser = await launchBrowser();
@@ -80,8 +92,12 @@ async function main() {
     await report('cold', page, cold, (await rendererMemory(browser)).rss);
     await host.settled();
     for (let r = 0; r < reloads; r++) {
+      // The last reload is also traced (all processes), for chrome://tracing or Perfetto.
+      const traced = trace && r === reloads - 1;
+      if (traced) await browser.startTracing(page, { path: trace, categories: TRACE_CATEGORIES });
       await page.reload();
       const warm = await readyMs(page);
+      if (traced) await browser.stopTracing();
       await report(`warm ${r + 1}`, page, warm, (await rendererMemory(browser)).rss);
     }
     await context.close();
