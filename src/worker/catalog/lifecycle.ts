@@ -21,6 +21,7 @@ import { LoadReporter } from './load-reporter.ts';
 import { openQueryModel } from '../models/open-query-model.ts';
 import type { QueryModel } from '../models/query-model.ts';
 import { Pictures } from './pictures.ts';
+import { timed } from './startup-timing.ts';
 
 export interface RuntimeEntry {
   sha256: string;
@@ -76,10 +77,12 @@ export class CatalogLifecycle {
     onUpdate: (update: LoadUpdate) => void,
     onSwap: (retired: QueryModel[]) => void,
   ): Promise<ActiveCatalog> {
-    this.#started ??= this.#start(appUrl, onUpdate, onSwap).catch((error: unknown) => {
-      this.#started = undefined;
-      throw error;
-    });
+    this.#started ??= timed('start', () => this.#start(appUrl, onUpdate, onSwap)).catch(
+      (error: unknown) => {
+        this.#started = undefined;
+        throw error;
+      },
+    );
     return this.#started;
   }
 
@@ -96,11 +99,14 @@ export class CatalogLifecycle {
     const manifestUrl = this.#manifestUrl;
 
     try {
-      await this.#idb.ready();
+      await timed('idb open', () => this.#idb.ready());
     } catch (error) {
       this.#source.degrade(error);
     }
-    const stored = this.storage === 'indexeddb' ? await storedManifest(this.#idb) : undefined;
+    const stored =
+      this.storage === 'indexeddb'
+        ? await timed('stored manifest', () => storedManifest(this.#idb))
+        : undefined;
     // With a stored catalog, start from it at once; the manifest only tells whether to update.
     const latest = stored
       ? fetchManifest(manifestUrl, { attempts: 1 }).catch(() => null)
@@ -110,7 +116,9 @@ export class CatalogLifecycle {
     let opening = new Map<string, RuntimeEntry>();
     let loaded: LoadedCatalog;
     try {
-      loaded = await loadCatalog(manifest, context(true, opening), defaultModel(manifest));
+      loaded = await timed('catalog load', () =>
+        loadCatalog(manifest, context(true, opening), defaultModel(manifest)),
+      );
     } catch (error) {
       // A stored catalog this app version cannot read any more: try the server's current one.
       const readable = !(error instanceof CatalogError && error.code === 'format');
@@ -120,7 +128,7 @@ export class CatalogLifecycle {
       opening = new Map();
       loaded = await loadCatalog(manifest, context(true, opening), defaultModel(manifest));
     }
-    const active = await this.#withRuntimes(manifest, loaded, opening);
+    const active = await timed('sessions', () => this.#withRuntimes(manifest, loaded, opening));
     if (manifest !== stored) await this.#activate(manifest);
     this.#current = active;
 

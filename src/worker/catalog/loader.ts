@@ -13,12 +13,13 @@ import { parseItemTable } from '../../shared/catalog/item-table.ts';
 import type { ModelSpec } from '../../shared/model/spec.ts';
 import { FlatIndex } from '../../shared/search/flat-index.ts';
 import { catalogFiles, type CatalogFile } from '../../storage/catalog-files.ts';
-import type { CatalogSource } from '../../storage/catalog-source.ts';
+import type { CatalogSource, ObtainOptions } from '../../storage/catalog-source.ts';
 import { CatalogError } from '../../storage/errors.ts';
 import type { FieldSummary } from '../../engine-api/api-types.ts';
 import { summariseFields } from './field-summary.ts';
 import type { LoadReporter } from './load-reporter.ts';
 import { LoadProgressTracker } from './load-progress.ts';
+import { timed, timedSync } from './startup-timing.ts';
 
 export interface LoadedCatalog {
   manifest: CatalogManifest;
@@ -116,7 +117,7 @@ async function loadParts(
   const files = catalogFiles(manifest, context.manifestUrl, context.appUrl, canRun).filter(wanted);
 
   // Plan first, so progress totals count only what must come over the network.
-  const stored = await Promise.all(files.map((file) => source.has(file)));
+  const stored = await timed('plan', () => Promise.all(files.map((file) => source.has(file))));
   const sum = (wanted: boolean) =>
     files.reduce((total, file, i) => total + (stored[i] === wanted ? file.ref.bytes : 0), 0);
   const progress = new LoadProgressTracker(context.reporter, sum(false), sum(true));
@@ -129,7 +130,7 @@ async function loadParts(
   const parseItems = (b: Uint8Array) =>
     asCatalogError(() => parseItemTable(b, manifest.count, packBytes));
   const items =
-    itemsFile && progress.obtain(itemsFile, (o) => source.bytes(itemsFile, parseItems, o));
+    itemsFile && progress.obtain(itemsFile, (o) => obtainTimed(source, itemsFile, parseItems, o));
   const indexes = new Map<string, FlatIndex>();
   const built = runnable.map(async (model) => {
     indexes.set(model.spec.id, await buildIndex(manifest, model, files, source, progress));
@@ -147,6 +148,17 @@ async function loadParts(
   return { items: await items, indexes: ordered };
 }
 
+/** source.bytes, measured: "obtain <path>" (stored read or download, and parse) and "parse <path>". */
+function obtainTimed<T>(
+  source: CatalogSource,
+  file: CatalogFile,
+  parse: (bytes: Uint8Array) => T,
+  options: ObtainOptions,
+): Promise<T> {
+  const timedParse = (bytes: Uint8Array) => timedSync(`parse ${file.path}`, () => parse(bytes));
+  return timed(`obtain ${file.path}`, () => source.bytes(file, timedParse, options));
+}
+
 /** Obtains one model's files and hands them over as soon as all are here. */
 async function obtainModel(
   model: ManifestModel,
@@ -157,7 +169,9 @@ async function obtainModel(
   const prefix = `models/${model.spec.id}/`;
   const mine = files.filter((f) => f.phase === 'model' && f.modelId === model.spec.id);
   const bytes = await Promise.all(
-    mine.map((file) => progress.obtain(file, (o) => context.source.bytes(file, (b) => b, o))),
+    mine.map((file) =>
+      progress.obtain(file, (o) => obtainTimed(context.source, file, (b) => b, o)),
+    ),
   );
   const modelFiles = new Map(mine.map((file, i) => [file.ref.file.slice(prefix.length), bytes[i]]));
   if (modelFiles.size) context.onModelFiles(model.spec, modelFiles);
@@ -172,16 +186,16 @@ async function buildIndex(
   progress: LoadProgressTracker,
 ): Promise<FlatIndex> {
   const shardFiles = files.filter((f) => f.phase === 'shards' && f.modelId === model.spec.id);
-  const index = FlatIndex.create({ dim: model.dim });
+  const index = timed('kernel create', () => FlatIndex.create({ dim: model.dim }));
   const shards = shardFiles.map((file) =>
-    progress.obtain(file, (o) => source.bytes(file, shardParser(model, file), o)),
+    progress.obtain(file, (o) => obtainTimed(source, file, shardParser(model, file), o)),
   );
   const ready = await index;
   ready.reserve(manifest.count);
-  for (const shard of shards) {
+  for (const [i, shard] of shards.entries()) {
     const { codes, scales, center } = await shard;
     // Copies into WASM memory; the shard's bytes are garbage once this returns.
-    ready.append(codes, scales, center);
+    timedSync(`append ${shardFiles[i].path}`, () => ready.append(codes, scales, center));
     progress.indexed = ready.count;
   }
   if (ready.count !== manifest.count) {

@@ -6,6 +6,7 @@
 import type { ModelSpec } from '../../shared/model/spec.ts';
 import { openOnnxModel } from './onnx-query-model.ts';
 import type { QueryModel } from './query-model.ts';
+import { timed } from '../catalog/startup-timing.ts';
 
 export async function openQueryModel(
   spec: ModelSpec,
@@ -18,5 +19,5 @@ export async function openQueryModel(
   }
   const bytes = files.get(spec.file);
   if (!bytes) throw new Error(`${spec.id}: ${spec.file} was not loaded`);
-  return openOnnxModel(spec, bytes);
+  return timed(`open model ${spec.id}`, () => openOnnxModel(spec, bytes));
 }

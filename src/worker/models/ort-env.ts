@@ -1,7 +1,8 @@
 /** Configures onnxruntime-web once for this worker: self-hosted WASM, threads only when isolated. */
 import * as ort from 'onnxruntime-web/wasm';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
-import { ortWasmBytes } from './ort-wasm-bytes.ts';
+import { cachedRuntime, serveRuntimeFrom } from './ort-runtime-cache.ts';
+import { timed } from '../catalog/startup-timing.ts';
 
 let threads: number | undefined;
 
@@ -19,19 +20,20 @@ export function configuredOrt(): { ort: typeof ort; threads: number } {
   return { ort, threads };
 }
 
-let binary: Promise<void> | undefined;
+let runtime: Promise<void> | undefined;
 
 /**
- * configuredOrt with the runtime's bytes already read (once, through the runtime cache the
- * service worker shares: see ortWasmBytes). Await it before creating a session.
+ * configuredOrt with the runtime in the runtime cache (once, shared with the service worker: see
+ * cachedRuntime), served from there to ONNX Runtime. Await it before creating a session.
  */
 export async function loadedOrt(): Promise<{ ort: typeof ort; threads: number }> {
   const configured = configuredOrt();
-  binary ??= ortWasmBytes(new URL(wasmUrl, self.location.href).href).then((bytes) => {
-    if (bytes) ort.env.wasm.wasmBinary = bytes;
+  const url = new URL(wasmUrl, self.location.href).href;
+  runtime ??= timed('ort runtime cached', () => cachedRuntime(url)).then((cache) => {
+    if (cache) serveRuntimeFrom(cache, url);
   });
   // A failed read (offline) is tried again by the next start, not remembered.
-  binary.catch(() => (binary = undefined));
-  await binary;
+  runtime.catch(() => (runtime = undefined));
+  await runtime;
   return configured;
 }

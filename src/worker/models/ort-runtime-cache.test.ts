@@ -1,7 +1,7 @@
-/** ortWasmBytes with a Cache Storage stand-in: the runtime comes from the network once, then from the cache. */
+/** cachedRuntime and serveRuntimeFrom with a Cache Storage stand-in: the runtime crosses the network once, then ONNX Runtime's fetch is answered from the cache. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RUNTIME_CACHE } from '../../engine-api/runtime-cache.ts';
-import { ortWasmBytes } from './ort-wasm-bytes.ts';
+import { cachedRuntime, serveRuntimeFrom } from './ort-runtime-cache.ts';
 
 const URL_ = 'https://app.example/assets/ort-wasm-simd-threaded-abc.wasm';
 const wasm = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
@@ -22,50 +22,63 @@ function fakeCaches(failPut = false) {
   vi.stubGlobal('caches', {
     open: (name: string) => (names.push(name), Promise.resolve(cache)),
   });
-  return { stored, names };
+  return { stored, names, cache: cache as unknown as Cache };
 }
 
 function fakeFetch(status = 200) {
-  const fetch = vi.fn(() => Promise.resolve(new Response(wasm.slice(), { status })));
+  const fetch = vi.fn((_input: RequestInfo | URL) =>
+    Promise.resolve(new Response(wasm.slice(), { status })),
+  );
   vi.stubGlobal('fetch', fetch);
   return fetch;
 }
 
 afterEach(() => vi.unstubAllGlobals());
 
-describe('ortWasmBytes', () => {
+describe('cachedRuntime', () => {
   it('fetches the runtime once and keeps it in the runtime cache for the next start', async () => {
     const { stored, names } = fakeCaches();
     const fetch = fakeFetch();
-    expect(new Uint8Array((await ortWasmBytes(URL_))!)).toEqual(wasm);
+    expect(await cachedRuntime(URL_)).not.toBeNull();
     expect(names).toEqual([RUNTIME_CACHE]);
     expect(new Uint8Array(stored.get(URL_)!)).toEqual(wasm);
-    expect(new Uint8Array((await ortWasmBytes(URL_))!)).toEqual(wasm);
+    expect(await cachedRuntime(URL_)).not.toBeNull();
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
-  it('still hands over the bytes when the cache cannot keep them', async () => {
-    const { stored } = fakeCaches(true);
+  it('answers null (ONNX Runtime fetches for itself) when the cache cannot keep it, on a failed answer or without Cache Storage', async () => {
+    fakeCaches(true);
     fakeFetch();
-    expect(new Uint8Array((await ortWasmBytes(URL_))!)).toEqual(wasm);
-    expect(stored.size).toBe(0);
-  });
-
-  it('answers null (ONNX Runtime fetches for itself) on a failed answer or without Cache Storage', async () => {
+    expect(await cachedRuntime(URL_)).toBeNull();
     fakeCaches();
     fakeFetch(404);
-    expect(await ortWasmBytes(URL_)).toBeNull();
+    expect(await cachedRuntime(URL_)).toBeNull();
     vi.stubGlobal('caches', undefined);
-    expect(await ortWasmBytes(URL_)).toBeNull();
+    expect(await cachedRuntime(URL_)).toBeNull();
   });
 
   it('rejects with the offline CatalogError when the network is gone', async () => {
     fakeCaches();
     vi.stubGlobal('fetch', () => Promise.reject(new TypeError('Failed to fetch')));
-    await expect(ortWasmBytes(URL_)).rejects.toMatchObject({
+    await expect(cachedRuntime(URL_)).rejects.toMatchObject({
       name: 'CatalogError',
       code: 'offline',
       message: expect.stringMatching(/^Could not download .+\.wasm: the network is unavailable\.$/),
     });
+  });
+});
+
+describe('serveRuntimeFrom', () => {
+  it("answers the runtime's URL from the cache and sends every other fetch to the network", async () => {
+    const { stored, cache } = fakeCaches();
+    stored.set(URL_, new Uint8Array([1, 2, 3]).buffer);
+    const network = fakeFetch();
+    serveRuntimeFrom(cache, URL_);
+    const runtime = await globalThis.fetch(URL_, { credentials: 'same-origin' });
+    expect(new Uint8Array(await runtime.arrayBuffer())).toEqual(new Uint8Array([1, 2, 3]));
+    expect(network).not.toHaveBeenCalled();
+    const other = await globalThis.fetch('https://app.example/catalog/manifest.json');
+    expect(new Uint8Array(await other.arrayBuffer())).toEqual(wasm);
+    expect(network).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,0 +1,73 @@
+/**
+ * ONNX Runtime's .wasm through the runtime cache: fetched once per version, then handed to ONNX
+ * Runtime's own streaming compile as the cached Response, so V8 keeps and reuses its compiled
+ * code (bytes handed over as `wasmBinary` compile from scratch on every start).
+ */
+import { RUNTIME_CACHE } from '../../engine-api/runtime-cache.ts';
+import { CatalogError, isNetworkError } from '../../storage/errors.ts';
+
+function offline(url: string, cause: unknown): CatalogError {
+  const path = new URL(url).pathname.split('/').slice(-2).join('/');
+  return new CatalogError('offline', `Could not download ${path}: the network is unavailable.`, {
+    cause,
+  });
+}
+
+/**
+ * The runtime cache once it holds `url`: kept by an earlier start, or fetched now (a first
+ * visit's worker runs before the service worker controls it, so it fetches itself and the service
+ * worker never has to). Null without Cache Storage, on a failed answer or when the cache cannot
+ * keep it: ONNX Runtime then fetches the file itself, as it would without this. With the network
+ * gone it rejects with the catalog's "offline" error, so the page resumes once back online (ONNX
+ * Runtime's own failed fetch would leave this worker unable to start again).
+ */
+export async function cachedRuntime(url: string): Promise<Cache | null> {
+  let cache: Cache;
+  try {
+    cache = await caches.open(RUNTIME_CACHE);
+    if (await cache.match(url)) return cache;
+  } catch {
+    return null;
+  }
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    if (isNetworkError(error)) throw offline(url, error);
+    throw error;
+  }
+  if (!response.ok) return null;
+  try {
+    // Stored whole before ONNX Runtime reads it: a download cut halfway is an "offline" error
+    // here, not a runtime that failed to start.
+    await cache.put(url, response);
+    return cache;
+  } catch (error) {
+    if (isNetworkError(error)) throw offline(url, error);
+    // A full storage only costs ONNX Runtime its own fetch.
+    return null;
+  }
+}
+
+let served: { cache: Cache; url: string } | undefined;
+
+/**
+ * Answers ONNX Runtime's fetch of `url` (its streaming compile) from `cache`; every other fetch
+ * goes to the network as before. The cached Response carries the compiled-code cache V8 reads.
+ */
+export function serveRuntimeFrom(cache: Cache, url: string): void {
+  if (served) {
+    served = { cache, url };
+    return;
+  }
+  served = { cache, url };
+  const network = globalThis.fetch.bind(globalThis);
+  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const requested = input instanceof Request ? input.url : String(input);
+    if (served && requested === served.url) {
+      const hit = await served.cache.match(served.url);
+      if (hit) return hit;
+    }
+    return network(input, init);
+  };
+}
