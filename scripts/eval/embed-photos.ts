@@ -28,13 +28,10 @@ export async function embedPhotos(
   options: EmbedOptions,
 ): Promise<{ vectors: Float32Array; embedded: number }> {
   const batch = options.batch ?? 16;
-  const key = embedder.cacheKey.slice(0, 16);
-  const cache = new EmbeddingCache(join(options.cache, `${embedder.id}-${key}.bin`), embedder.dim);
+  const file = `${embedder.id}-${embedder.cacheKey.slice(0, 16)}${embedder.cacheTag ?? ''}.bin`;
+  const cache = new EmbeddingCache(join(options.cache, file), embedder.dim);
   const shared = options.catalogCache
-    ? new EmbeddingCache(
-        join(options.catalogCache, 'embeddings', `${embedder.id}-${key}.bin`),
-        embedder.dim,
-      )
+    ? new EmbeddingCache(join(options.catalogCache, 'embeddings', file), embedder.dim)
     : null;
   const vectors = new Float32Array(photos.length * embedder.dim);
   const bar = new ProgressBar(`${options.label ?? 'embedding'} (${embedder.id})`, photos.length);

@@ -2,7 +2,8 @@
  * What the evaluation embeds photos with: a registry model (models/<id>, run exactly as the
  * catalog build runs it) or the colour-histogram baseline. Both take encoded photo bytes.
  */
-import { decodeImageNode, loadNodeModel } from '../lib/node-model.ts';
+import { decodeImageNode, loadNodeModel, type NodeModel } from '../lib/node-model.ts';
+import { viewMeanModel, viewsTag, type ViewName } from '../lib/catalog-views.ts';
 import {
   colourHistogramOf,
   COLOUR_HISTOGRAM_DIM,
@@ -15,23 +16,51 @@ export interface Embedder {
   dim: number;
   /** Changes whenever the embeddings would (model file hash, baseline version). */
   cacheKey: string;
+  /** Appended to cache file names: the catalog views' tag (catalog-views.ts), '' for one view. */
+  cacheTag?: string;
   /** Embeds encoded photos (JPEG, PNG, WebP; EXIF orientation honoured), L2-normalised rows. */
   embed(photos: Uint8Array[]): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
 
-export async function modelEmbedder(id: string): Promise<Embedder> {
-  const model = await loadNodeModel(id);
+function nodeModelEmbedder(model: NodeModel, cacheTag = ''): Embedder {
   return {
-    id,
+    id: model.spec.id,
     name: model.spec.name,
     dim: model.dim,
     cacheKey: model.spec.sha256,
+    cacheTag,
     async embed(photos) {
       const images = await Promise.all(photos.map((bytes) => decodeImageNode(bytes)));
       return model.embedImages(images);
     },
     dispose: () => model.dispose(),
+  };
+}
+
+export async function modelEmbedder(id: string): Promise<Embedder> {
+  return nodeModelEmbedder(await loadNodeModel(id));
+}
+
+/** What embeds queries, and what embeds the catalog (the unit mean of its views, as `npm run catalog` stores). */
+export interface EmbedderPair {
+  query: Embedder;
+  catalog: Embedder;
+  dispose(): Promise<void>;
+}
+
+/** Both sides for an id, sharing one model session; the baseline ignores views. */
+export async function embeddersFor(id: string, views: readonly ViewName[]): Promise<EmbedderPair> {
+  if (id === COLOUR_HISTOGRAM_ID) {
+    const baseline = colourHistogramEmbedder();
+    return { query: baseline, catalog: baseline, dispose: () => baseline.dispose() };
+  }
+  const model = await loadNodeModel(id);
+  const query = nodeModelEmbedder(model);
+  return {
+    query,
+    catalog: nodeModelEmbedder(viewMeanModel(model, views), viewsTag(views)),
+    dispose: () => query.dispose(),
   };
 }
 
@@ -51,11 +80,4 @@ export function colourHistogramEmbedder(): Embedder {
     },
     dispose: () => Promise.resolve(),
   };
-}
-
-/** The embedder for an id: the baseline's id or a model folder under models/. */
-export function embedderFor(id: string): Promise<Embedder> {
-  return id === COLOUR_HISTOGRAM_ID
-    ? Promise.resolve(colourHistogramEmbedder())
-    : modelEmbedder(id);
 }

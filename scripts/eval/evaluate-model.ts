@@ -9,7 +9,7 @@ import { MAX_K } from '../../src/shared/search/flat-index.ts';
 import type { LabelledPhoto } from '../lib/dataset.ts';
 import type { PhotoSource } from '../lib/photo-source.ts';
 import { embedPhotos, type EmbedOptions } from './embed-photos.ts';
-import type { Embedder } from './embedders.ts';
+import type { Embedder, EmbedderPair } from './embedders.ts';
 import type { InstanceSet } from '../lib/instance-queries.ts';
 import { scoreInstances, type InstanceScores } from './instance-scores.ts';
 import { looksAlikePrecisionAt5 } from '../../src/shared/metrics/looks-alike.ts';
@@ -34,13 +34,16 @@ const fromFile = (photo: LabelledPhoto): PhotoSource => ({
   load: async () => new Uint8Array(await readFile(photo.path)),
 });
 
+/** `embedder` embeds both sides, or a pair: queries with one, the catalog (its views) with the other. */
 export async function evaluateModel(
-  embedder: Embedder,
+  embedders: Embedder | Pick<EmbedderPair, 'query' | 'catalog'>,
   set: EvalSet,
   options: EmbedOptions,
 ): Promise<ModelEvaluation> {
+  const { query: embedder, catalog: catalogSide } =
+    'query' in embedders ? embedders : { query: embedders, catalog: embedders };
   const dim = embedder.dim;
-  const catalog = await embedPhotos(embedder, set.catalog.map(fromFile), {
+  const catalog = await embedPhotos(catalogSide, set.catalog.map(fromFile), {
     ...options,
     label: 'catalog',
   });

@@ -15,6 +15,8 @@ export interface EvalReport {
     queries: number;
     query_photographers: number;
     catalog_photographers: number;
+    /** Views whose mean embedding each catalog photo stores (database-side augmentation). */
+    catalog_views: string[];
     /** Per label: photos in the catalog and queries. */
     labels: Record<string, { catalog: number; queries: number }>;
   };
@@ -73,7 +75,8 @@ export function markdownReport(report: EvalReport): string {
     `Split: ${d.split}, seed ${d.seed}, query fraction ${d.query_fraction}: ${d.queries} labelled queries` +
       (d.split === 'photographer'
         ? ` from ${d.query_photographers} photographers; the catalog holds the ${d.catalog} photos of the other ${d.catalog_photographers}.`
-        : `; the catalog holds ${d.catalog} photos.`),
+        : `; the catalog holds ${d.catalog} photos.`) +
+      ` Each catalog photo stores the mean embedding of its views: ${d.catalog_views.join(', ')}.`,
     `Instance retrieval: ${report.instance.queries} evaluation-only camera shots of catalog photos (scripts/eval/eval-only-shots.ts; ${report.instance.sideways} stored sideways with an EXIF orientation tag); a hit is the original. Looks-alike P@5: a result counts when it shares the query's label and its dominant colour family.`,
     '',
     `| model | dim | ${METRICS.map(([name]) => name).join(' | ')} |`,

@@ -1,7 +1,8 @@
 /**
  * `npm run eval -- [--images DIR] [--meta FILE] [--models ID,...] [--split photographer|random]
- * [--query-fraction 0.2] [--seed N] [--instance N] [--json] [--out DIR]`: retrieval quality of
- * every model (and the colour-histogram and chance baselines) through the app's int8 search.
+ * [--query-fraction 0.2] [--seed N] [--instance N] [--views full,centre-80] [--json] [--out DIR]`:
+ * retrieval quality of every model (and the colour-histogram and chance baselines) through the
+ * app's int8 search. The catalog side stores the mean of --views (default: the catalog build's).
  * Markdown (or, with --json, one JSON object) on stdout; files in docs/eval/; progress on stderr.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { MAX_K } from '../../src/shared/search/flat-index.ts';
 import { modelsDir } from '../lib/node-model.ts';
 import { COLOUR_HISTOGRAM_ID } from '../lib/colour-histogram.ts';
 import { loadLabelledPhotos } from '../lib/dataset.ts';
-import { embedderFor } from './embedders.ts';
+import { embeddersFor } from './embedders.ts';
+import { CATALOG_VIEWS, parseViews } from '../lib/catalog-views.ts';
 import { evaluateModel, type ModelEvaluation } from './evaluate-model.ts';
 import { evalShotSet } from './eval-shot-set.ts';
 import { DEFAULT_INSTANCE_QUERIES } from '../lib/instance-queries.ts';
@@ -37,6 +39,7 @@ try {
       'query-fraction': { type: 'string', default: String(DEFAULT_SPLIT.queryFraction) },
       seed: { type: 'string', default: String(DEFAULT_SPLIT.seed) },
       instance: { type: 'string', default: String(DEFAULT_INSTANCE_QUERIES) },
+      views: { type: 'string', default: CATALOG_VIEWS.join(',') },
       json: { type: 'boolean', default: false },
       out: { type: 'string', default: resolve(root, 'docs/eval') },
       cache: { type: 'string', default: resolve(root, '.cache') },
@@ -55,6 +58,12 @@ const seed = Number(args.seed);
 if (!Number.isInteger(seed) || seed < 0) fail('--seed takes a whole number');
 const instanceCount = Number(args.instance);
 if (!Number.isInteger(instanceCount) || instanceCount < 0) fail('--instance takes a whole number');
+let views;
+try {
+  views = parseViews(args.views);
+} catch (error) {
+  fail((error as Error).message);
+}
 const images = resolve(args.images);
 const meta = resolve(args.meta ?? resolve(images, '../images.csv'));
 if (!existsSync(images)) fail(`no photo folder at ${images} (pass --images DIR)`);
@@ -101,15 +110,15 @@ try {
 
   const models: Record<string, ModelEvaluation> = {};
   for (const id of modelIds) {
-    const embedder = await embedderFor(id);
+    const embedders = await embeddersFor(id, views);
     try {
       models[id] = await evaluateModel(
-        embedder,
+        embedders,
         { catalog: set.catalog, queries: set.queries, instance, colours },
         options,
       );
     } finally {
-      await embedder.dispose();
+      await embedders.dispose();
     }
     log(
       `eval: ${id} P@5 ${models[id].p_at_5.toFixed(3)}, mAP@10 ${models[id].map_at_10.toFixed(3)}`,
@@ -153,6 +162,7 @@ try {
       queries: set.queries.length,
       query_photographers: set.queryPhotographers.length,
       catalog_photographers: new Set(set.catalog.map((p) => p.photographer)).size,
+      catalog_views: [...views],
       labels: Object.fromEntries([...counts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
     },
     instance: {
