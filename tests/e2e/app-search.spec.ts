@@ -26,7 +26,9 @@ test('an uploaded catalog photo comes back first, and results are sorted by scor
 
   expect(results).toHaveLength(24);
   expect(results[0].id).toBe(id);
-  expect(results[0].score).toBeGreaterThanOrEqual(0.99);
+  // The catalog stores the unit mean of the full photo and its centre 80% (CATALOG_VIEWS), so
+  // the photo's own score is about 0.93, not 1.
+  expect(results[0].score).toBeGreaterThanOrEqual(0.9);
   for (let i = 1; i < results.length; i++) {
     expect(results[i].score).toBeLessThanOrEqual(results[i - 1].score);
   }
