@@ -52,7 +52,8 @@ it('finds a catalog photo first, prints one JSON line per image, and reports a b
   expect(hit.image).toBe(query);
   expect(hit.results).toHaveLength(5);
   expect(hit.results[0].id).toBe(photos[17].replace('.jpg', ''));
-  expect(hit.results[0].score).toBeGreaterThanOrEqual(0.99);
+  // The catalog stores the mean of the full photo and its centre 80%, so its own score is ~0.93.
+  expect(hit.results[0].score).toBeGreaterThanOrEqual(0.9);
   expect(hit.results[0]).toHaveProperty('label');
   expect(hit.results[0]).toHaveProperty('colour');
   const scores = hit.results.map((r: { score: number }) => r.score);

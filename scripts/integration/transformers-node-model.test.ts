@@ -35,6 +35,9 @@ beforeAll(async () => {
     out: join(work, 'catalog'),
     cache: join(work, 'cache'),
     shardBytes: 4 * 1024 * 1024,
+    // The full photo alone: these tests compare the transformers.js path with itself, and a
+    // tiny random fixture's centre crop is far from its full photo (the views are the default's).
+    views: ['full'],
   });
   catalog = await loadCatalog(join(work, 'catalog'));
 });
