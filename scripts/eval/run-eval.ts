@@ -7,7 +7,6 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { summarizeChance } from '../../src/shared/metrics/summary.ts';
 import { MAX_K } from '../../src/shared/search/flat-index.ts';
 import { modelsDir } from '../lib/node-model.ts';
@@ -22,32 +21,25 @@ import { kindOf } from './instance-scores.ts';
 import { photoColours } from './photo-colours.ts';
 import { markdownReport, rounded, writeReport, type EvalReport } from './report.ts';
 import { DEFAULT_SPLIT, splitPhotos, type SplitMode } from '../lib/split.ts';
-import { demoDataset, failWith, repoRoot } from '../lib/cli.ts';
+import { demoDataset, failWith, parseCli, repoRoot } from '../lib/cli.ts';
 
 const root = repoRoot;
 // Annotated, so TypeScript sees that a call never returns.
 const fail: (message: string) => never = failWith('eval');
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      images: { type: 'string', default: demoDataset.images },
-      meta: { type: 'string' },
-      models: { type: 'string' },
-      split: { type: 'string', default: DEFAULT_SPLIT.mode },
-      'query-fraction': { type: 'string', default: String(DEFAULT_SPLIT.queryFraction) },
-      seed: { type: 'string', default: String(DEFAULT_SPLIT.seed) },
-      instance: { type: 'string', default: String(DEFAULT_INSTANCE_QUERIES) },
-      views: { type: 'string', default: CATALOG_VIEWS.join(',') },
-      json: { type: 'boolean', default: false },
-      out: { type: 'string', default: resolve(root, 'docs/eval') },
-      cache: { type: 'string', default: resolve(root, '.cache') },
-    },
-  }).values;
-} catch (error) {
-  fail((error as Error).message);
-}
+const args = parseCli('eval', {
+  images: { type: 'string', default: demoDataset.images },
+  meta: { type: 'string' },
+  models: { type: 'string' },
+  split: { type: 'string', default: DEFAULT_SPLIT.mode },
+  'query-fraction': { type: 'string', default: String(DEFAULT_SPLIT.queryFraction) },
+  seed: { type: 'string', default: String(DEFAULT_SPLIT.seed) },
+  instance: { type: 'string', default: String(DEFAULT_INSTANCE_QUERIES) },
+  views: { type: 'string', default: CATALOG_VIEWS.join(',') },
+  json: { type: 'boolean', default: false },
+  out: { type: 'string', default: resolve(root, 'docs/eval') },
+  cache: { type: 'string', default: resolve(root, '.cache') },
+});
 
 const started = performance.now();
 const split = args.split as SplitMode;

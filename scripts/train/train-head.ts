@@ -10,7 +10,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadLabelledPhotos, type LabelledPhoto } from '../lib/dataset.ts';
 import { DEFAULT_INSTANCE_QUERIES, instanceSet } from '../lib/instance-queries.ts';
 import { deriveSeed } from '../lib/seeded-random.ts';
@@ -22,39 +21,32 @@ import { encodeHeadFile, FASHION_HEAD_FILE, type HeadMeta } from '../lib/head-fi
 import { DEFAULT_HEAD_RECIPE as recipe } from './recipe.ts';
 import { trainHead, type TrainConfig } from './train-loop.ts';
 import { trainingSplit } from './training-split.ts';
-import { demoDataset, failWith, repoRoot } from '../lib/cli.ts';
+import { demoDataset, failWith, parseCli, repoRoot } from '../lib/cli.ts';
 
 const root = repoRoot;
 // Annotated, so TypeScript sees that a call never returns.
 const fail: (message: string) => never = failWith('train');
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      images: { type: 'string', default: demoDataset.images },
-      meta: { type: 'string' },
-      layers: { type: 'string', default: recipe.layers.join(',') },
-      views: { type: 'string', default: recipe.views },
-      'layer-norm': { type: 'boolean', default: recipe.layerNorm },
-      'view-augment': { type: 'boolean', default: recipe.viewAugment },
-      'instance-weight': { type: 'string', default: String(recipe.config.instanceWeight ?? 0) },
-      hidden: { type: 'string', default: String(recipe.config.hidden) },
-      output: { type: 'string', default: String(recipe.config.output) },
-      epochs: { type: 'string', default: String(recipe.config.maxEpochs) },
-      lr: { type: 'string', default: String(recipe.config.lr) },
-      'weight-decay': { type: 'string', default: String(recipe.config.weightDecay) },
-      margin: { type: 'string', default: String(recipe.config.margin) },
-      blend: { type: 'string', default: recipe.blend?.layer ?? 'none' },
-      seed: { type: 'string', default: String(recipe.config.seed) },
-      out: { type: 'string', default: FASHION_HEAD_FILE },
-      cache: { type: 'string', default: resolve(root, '.cache/train') },
-      'no-export': { type: 'boolean', default: false },
-    },
-  }).values;
-} catch (error) {
-  fail((error as Error).message);
-}
+const args = parseCli('train', {
+  images: { type: 'string', default: demoDataset.images },
+  meta: { type: 'string' },
+  layers: { type: 'string', default: recipe.layers.join(',') },
+  views: { type: 'string', default: recipe.views },
+  'layer-norm': { type: 'boolean', default: recipe.layerNorm },
+  'view-augment': { type: 'boolean', default: recipe.viewAugment },
+  'instance-weight': { type: 'string', default: String(recipe.config.instanceWeight ?? 0) },
+  hidden: { type: 'string', default: String(recipe.config.hidden) },
+  output: { type: 'string', default: String(recipe.config.output) },
+  epochs: { type: 'string', default: String(recipe.config.maxEpochs) },
+  lr: { type: 'string', default: String(recipe.config.lr) },
+  'weight-decay': { type: 'string', default: String(recipe.config.weightDecay) },
+  margin: { type: 'string', default: String(recipe.config.margin) },
+  blend: { type: 'string', default: recipe.blend?.layer ?? 'none' },
+  seed: { type: 'string', default: String(recipe.config.seed) },
+  out: { type: 'string', default: FASHION_HEAD_FILE },
+  cache: { type: 'string', default: resolve(root, '.cache/train') },
+  'no-export': { type: 'boolean', default: false },
+});
 
 const whole = (name: string, value: string, min: number) => {
   const n = Number(value);

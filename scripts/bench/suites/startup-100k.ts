@@ -5,7 +5,7 @@
  * the ready time, the renderer's memory (page and search worker) once ready, and whether the
  * app asks before saving pictures beyond the consent threshold instead of starting by itself.
  */
-import { ASK_ABOVE_BYTES } from '../../../src/ui/status/picture-policy.ts';
+import { ASK_ABOVE_BYTES } from '../../../src/shared/catalog/picture-limits.ts';
 import { launchBrowser } from '../app/app-page.ts';
 import { buildApp } from '../app/app-server.ts';
 import { startMeteredHost } from '../app/metered-host.ts';
@@ -13,7 +13,7 @@ import { KINDS, MB, summarise } from '../app/transfer-summary.ts';
 import { suiteSection, table } from '../markdown-report.ts';
 import { median, round } from '../stats.ts';
 import type { BenchSuite, SuiteOptions, SuiteReport, TargetCheck } from '../types.ts';
-import { writeLargeCatalogApp, type LargeCatalogApp } from './startup-100k-catalog.ts';
+import { writeLargeCatalogApp, type LargeCatalogApp } from './startup-100k-app.ts';
 import { largeCatalogVisit, type LargeVisit } from './startup-100k-visit.ts';
 
 /** Tab memory allowed once ready (issue 14, item 7). */
@@ -89,7 +89,7 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
   const runs = quick ? 1 : 3;
   const built = await buildApp(log);
   const started = performance.now();
-  const app = await writeLargeCatalogApp(built, count);
+  const app = writeLargeCatalogApp(built, count);
   const { shards, thumbs, items } = app.written.bytes;
   log(
     `  synthetic catalog: ${count} items, ${app.models.map((m) => `${m.id} ${m.dim}-d`).join(', ')};` +

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ASK_ABOVE_BYTES, pictureSaving } from './picture-policy.ts';
+import { ASK_ABOVE_BYTES } from '../../shared/catalog/picture-limits.ts';
+import { pictureSaving } from './picture-policy.ts';
 
 describe('pictureSaving', () => {
   const mb = 1024 * 1024;

@@ -3,8 +3,7 @@
  * shopper's go: Save-Data, a metered or slow connection, or a catalog whose pictures are large.
  */
 
-/** Above this many bytes of pictures, saving them all is asked for, never started alone. */
-export const ASK_ABOVE_BYTES = 200 * 1024 * 1024;
+import { ASK_ABOVE_BYTES } from '../../shared/catalog/picture-limits.ts';
 
 /** The part of the Network Information API read here (Chromium; absent elsewhere). */
 export interface ConnectionHints {

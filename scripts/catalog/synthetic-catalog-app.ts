@@ -1,20 +1,20 @@
 /**
- * A copy of the built app whose catalog is a large synthetic one, written by the real build's
+ * A copy of the built app whose catalog is a large synthetic one (the startup bench's 100k case), written by the real build's
  * stages: random unit vectors for each demo model, quantised and sharded by the quantise stage,
  * then shards, thumbnail packs, picture digests, item table and manifest by the write stage. The
  * demo items' pictures, colours and fields repeat, so the packs hold real WebP thumbnails and
  * weigh what a catalog of that size would (100k items: about 600 MB of pictures).
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { CatalogManifest, ItemTable } from '../../../src/shared/catalog/manifest.ts';
-import { normalizeVectors } from '../../../src/shared/catalog/quantise.ts';
-import { seededRandom } from '../../../src/shared/search/seeded-random.ts';
-import type { NodeModel } from '../../lib/node-model.ts';
-import type { CatalogPhoto } from '../../catalog/photo-caches.ts';
-import { quantiseModel } from '../../catalog/stages/quantise.ts';
-import { writeCatalog, type Written } from '../../catalog/stages/write.ts';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CatalogManifest, ItemTable } from '../../src/shared/catalog/manifest.ts';
+import { normalizeVectors } from '../../src/shared/catalog/quantise.ts';
+import { seededRandom } from '../../src/shared/search/seeded-random.ts';
+import type { NodeModel } from '../lib/node-model.ts';
+import type { CatalogPhoto } from './photo-caches.ts';
+import { quantiseModel } from './stages/quantise.ts';
+import { writeCatalog, type Written } from './stages/write.ts';
 
 /** What `npm run catalog` writes by default: 4 MiB shards, 2 MiB thumbnail packs. */
 const SHARD_BYTES = 4 * 1024 * 1024;
@@ -60,13 +60,13 @@ function specOnly(model: CatalogManifest['models'][number]): NodeModel {
   return { spec: model.spec, dim: model.dim, embedImages: unused, dispose: async () => {} };
 }
 
-/** Writes the app copy (every built file but the catalog is a symlink); removed at exit. */
+/** Writes the app copy into `outDir` (every built file but the catalog is a symlink). */
 export async function writeLargeCatalogApp(
   builtDir: string,
+  outDir: string,
   count: number,
 ): Promise<LargeCatalogApp> {
-  const outDir = mkdtempSync(join(tmpdir(), 'bench-app-large-'));
-  process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
+  mkdirSync(outDir, { recursive: true });
   for (const entry of readdirSync(builtDir)) {
     if (entry !== 'catalog') symlinkSync(join(builtDir, entry), join(outDir, entry));
   }
@@ -103,4 +103,18 @@ export async function writeLargeCatalogApp(
     shardBytes: q.shards.reduce((sum, shard) => sum + shard.bytes.byteLength, 0),
   }));
   return { outDir, count, models, written };
+}
+
+// Command line (the bench runs it as a child, so pipelines stay apart): prints the result as JSON.
+// npx tsx scripts/catalog/synthetic-catalog-app.ts --built dist --out /tmp/app --count 100000
+if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
+  const { values } = parseArgs({
+    options: { built: { type: 'string' }, out: { type: 'string' }, count: { type: 'string' } },
+  });
+  if (!values.built || !values.out || !values.count) {
+    console.error('synthetic-catalog-app: needs --built DIR --out DIR --count N');
+    process.exit(2);
+  }
+  const app = await writeLargeCatalogApp(values.built, values.out, Number(values.count));
+  console.log(JSON.stringify(app));
 }
