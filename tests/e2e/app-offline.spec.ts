@@ -10,6 +10,7 @@ import {
   upload,
   waitReady,
 } from './fixtures.ts';
+import { SELF_MATCH_MIN } from './self-match.ts';
 
 test('offline reload reaches ready and a search still works', async ({ page, context }) => {
   await page.goto('./');
@@ -44,7 +45,7 @@ test('offline reload reaches ready and a search still works', async ({ page, con
   const id = catalog.ids[11];
   const results = await afterSearch(page, () => upload(page, catalogPhoto(id).path));
   expect(results[0].id).toBe(id);
-  expect(results[0].score).toBeGreaterThanOrEqual(0.99);
+  expect(results[0].score).toBeGreaterThanOrEqual(SELF_MATCH_MIN);
   expect(fromNetwork, 'responses that came from the network while offline').toEqual([]);
   context.off('response', onResponse);
   await context.setOffline(false);

@@ -9,6 +9,7 @@ import {
   servedCatalog,
   storedState,
 } from './engine-support.ts';
+import { SELF_MATCH_MIN } from './self-match.ts';
 
 test('first visit downloads every catalog file once with progress, verifies and stores it', async ({
   page,
@@ -43,7 +44,7 @@ test('first visit downloads every catalog file once with progress, verifies and 
   const id = items.ids[Math.floor(items.ids.length / 2)];
   const results = await searchWithPhoto(page, `${photos}/${id}.jpg`);
   expect(results[0].id).toBe(id);
-  expect(results[0].score).toBeGreaterThanOrEqual(0.99);
+  expect(results[0].score).toBeGreaterThanOrEqual(SELF_MATCH_MIN);
   const scores = results.map((r) => r.score);
   expect(scores).toEqual([...scores].sort((a, b) => b - a));
 });

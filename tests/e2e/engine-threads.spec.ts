@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures.ts';
 import { expectReady, photos, searchWithPhoto, servedCatalog } from './engine-support.ts';
+import { SELF_MATCH_MIN } from './self-match.ts';
 
 // Each page comes from the network here, so its headers are the ones this spec serves.
 test.use({ serviceWorkers: 'block' });
@@ -40,7 +41,7 @@ test('without COOP/COEP (a plain static host) it runs single-threaded, without e
   const { items } = await servedCatalog(page);
   const results = await searchWithPhoto(page, `${photos}/${items.ids[1]}.jpg`);
   expect(results[0].id).toBe(items.ids[1]);
-  expect(results[0].score).toBeGreaterThanOrEqual(0.99);
+  expect(results[0].score).toBeGreaterThanOrEqual(SELF_MATCH_MIN);
   await expect(page.getByTestId('latency')).toContainText('1 thread ');
   expect(errors).toEqual([]);
 });
