@@ -163,9 +163,11 @@ export class CatalogLifecycle {
       .filter((id) => inUse.has(id));
     const loaded = await loadCatalog(manifest, context(false, opening), ids);
     const active = await this.#withRuntimes(manifest, loaded, opening);
-    await this.#activate(manifest);
+    // Searches use the new catalog from here on; storing the pointer and collecting the old
+    // files (thousands of stored pictures to look at) need not hold them back.
     const old = this.#current;
     this.#current = active;
+    await this.#activate(manifest);
     const kept = new Set([...active.runtimes.values()].map((entry) => entry.runtime));
     const retired = [...(old?.runtimes.values() ?? [])].filter((e) => !kept.has(e.runtime));
     return Promise.all(retired.map((entry) => entry.runtime));
