@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { compressedRuntime } from './scripts/vite/compressed-runtime.ts';
 import { contentSecurityPolicyPlugin } from './scripts/vite/content-security-policy.ts';
 import { serveModels } from './scripts/vite/serve-models.ts';
 import { transformersOnAppOrt } from './scripts/vite/transformers-ort.ts';
@@ -49,6 +50,7 @@ export default defineConfig({
     svelte(),
     serveModels(),
     transformersOnAppOrt(),
+    compressedRuntime(),
     // A strict CSP: <meta> in index.html, header in dev and preview.
     contentSecurityPolicyPlugin(),
     VitePWA({
@@ -94,7 +96,8 @@ export default defineConfig({
           '**/*.{js,css,html,wasm,svg}',
           ...(precacheModels ? DEMO_MODEL_IDS.map((id) => `models/${id}/*`) : []),
         ],
-        globIgnores: ['catalog/**'],
+        // transformers.js chunks are cached when first used (src/sw.ts), not precached.
+        globIgnores: ['catalog/**', 'assets/transformers*'],
         maximumFileSizeToCacheInBytes: precacheLimit,
       },
     }),

@@ -10,7 +10,9 @@ import {
   createHandlerBoundToURL,
   precacheAndRoute,
 } from 'workbox-precaching';
+import { ExpirationPlugin } from 'workbox-expiration';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { CacheFirst } from 'workbox-strategies';
 import { isRuntimeWasm } from './engine-api/runtime-cache.ts';
 import { dropOtherRuntimes, keepRuntime, runtimeResponse } from './sw-runtime-cache.ts';
 import {
@@ -69,6 +71,15 @@ self.addEventListener('install', (event) => {
   if (self.registration.active) event.waitUntil(keepRuntime(runtimeUrls));
 });
 self.addEventListener('activate', (event) => event.waitUntil(dropOtherRuntimes(runtimeUrls)));
+// transformers.js (0.46 MB) runs only for a CLIP-family model, which downloads when picked: its
+// chunks are kept the first time they load instead of being precached for every visitor.
+registerRoute(
+  ({ url }) => url.origin === scope.origin && /\/assets\/transformers[^/]*\.js$/.test(url.pathname),
+  new CacheFirst({
+    cacheName: 'lookalike-transformers-v1',
+    plugins: [new ExpirationPlugin({ maxEntries: 4 })],
+  }),
+);
 // Any navigation inside the scope gets the app shell, online or not.
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
 

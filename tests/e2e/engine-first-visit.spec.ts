@@ -16,10 +16,20 @@ test('first visit downloads every catalog file once with progress, verifies and 
   context,
 }) => {
   const requests = logRequests(context);
+  const withServiceWorker: string[] = [];
+  context.on('request', (request) => withServiceWorker.push(new URL(request.url()).pathname));
   const statuses = await recordStatus(page);
   await page.goto('./');
   await expectReady(page);
   const { manifest, items, files } = await servedCatalog(page);
+
+  // Once the service worker has precached the shell: the runtime crossed the network once,
+  // compressed, and nothing loaded transformers.js, which only a CLIP-family model runs.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  const runtime = withServiceWorker.filter((path) => /\/ort-wasm[^/]*\.wasm/.test(path));
+  expect(runtime).toHaveLength(1);
+  expect(runtime[0]).toMatch(/\.wasm\.gz$/);
+  expect(withServiceWorker.filter((path) => path.includes('/transformers'))).toEqual([]);
 
   // Progress was visible: bytes and percent while downloading.
   const seen = await statuses();

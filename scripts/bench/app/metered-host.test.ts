@@ -26,6 +26,7 @@ describe('kindOf', () => {
     expect(kindOf('/catalog/mobilenet-v2/shard-000-f4498a997d0f.bin')).toBe('vectors');
     expect(kindOf('/models/mobilenet-v2/model.onnx')).toBe('model');
     expect(kindOf('/assets/ort-wasm-simd-threaded-DcHrbrbl.wasm')).toBe('runtime');
+    expect(kindOf('/assets/ort-wasm-simd-threaded-DcHrbrbl.wasm.gz')).toBe('runtime');
     expect(kindOf('/assets/index-BwmKhRnU.js')).toBe('shell');
     expect(kindOf('/')).toBe('shell');
   });

@@ -10,7 +10,7 @@ export function kindOf(path: string): Kind {
   if (/\/catalog\/(items\/|manifest\.json$)/.test(path)) return 'items';
   if (/\/catalog\/[^/]+\//.test(path)) return 'vectors';
   if (/\/models\//.test(path)) return 'model';
-  if (/\.wasm$/.test(path)) return 'runtime';
+  if (/\.wasm(\.gz)?$/.test(path)) return 'runtime';
   return 'shell';
 }
 

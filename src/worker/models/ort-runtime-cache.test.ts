@@ -1,4 +1,5 @@
 /** cachedRuntime and serveRuntimeFrom with a Cache Storage stand-in: the runtime crosses the network once, then ONNX Runtime's fetch is answered from the cache. */
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RUNTIME_CACHE } from '../../engine-api/runtime-cache.ts';
 import { cachedRuntime, serveRuntimeFrom } from './ort-runtime-cache.ts';
@@ -25,25 +26,66 @@ function fakeCaches(failPut = false) {
   return { stored, names, cache: cache as unknown as Cache };
 }
 
-function fakeFetch(status = 200) {
-  const fetch = vi.fn((_input: RequestInfo | URL) =>
-    Promise.resolve(new Response(wasm.slice(), { status })),
-  );
+/**
+ * A host serving the runtime at URL_ with `status`, and the compressed copies in `copies` (by
+ * suffix, with their headers); any other copy is a 404.
+ */
+function fakeFetch(
+  status = 200,
+  copies: Record<string, { body: Uint8Array; headers?: HeadersInit }> = {},
+) {
+  const fetch = vi.fn((input: RequestInfo | URL) => {
+    const url = String(input);
+    const copy = Object.entries(copies).find(([suffix]) => url === URL_ + suffix)?.[1];
+    if (copy) return Promise.resolve(new Response(copy.body.slice(), { headers: copy.headers }));
+    if (url !== URL_) return Promise.resolve(new Response('', { status: 404 }));
+    return Promise.resolve(new Response(wasm.slice(), { status }));
+  });
   vi.stubGlobal('fetch', fetch);
   return fetch;
 }
+
+const fetched = (fetch: ReturnType<typeof fakeFetch>) => fetch.mock.calls.map(([u]) => String(u));
 
 afterEach(() => vi.unstubAllGlobals());
 
 describe('cachedRuntime', () => {
   it('fetches the runtime once and keeps it in the runtime cache for the next start', async () => {
     const { stored, names } = fakeCaches();
-    const fetch = fakeFetch();
+    const fetch = fakeFetch(200, { '.gz': { body: gzipSync(wasm) } });
     expect(await cachedRuntime(URL_)).not.toBeNull();
     expect(names).toEqual([RUNTIME_CACHE]);
     expect(new Uint8Array(stored.get(URL_)!)).toEqual(wasm);
     expect(await cachedRuntime(URL_)).not.toBeNull();
     expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('fetches the gzip copy and keeps the runtime decompressed', async () => {
+    const { stored } = fakeCaches();
+    const fetch = fakeFetch(200, { '.gz': { body: gzipSync(wasm) } });
+    expect(await cachedRuntime(URL_)).not.toBeNull();
+    expect(new Uint8Array(stored.get(URL_)!)).toEqual(wasm);
+    expect(fetched(fetch)).toEqual([`${URL_}.gz`]);
+  });
+
+  it('keeps a copy the host sent with Content-Encoding as the browser decoded it', async () => {
+    const { stored } = fakeCaches();
+    fakeFetch(200, { '.gz': { body: wasm, headers: { 'Content-Encoding': 'gzip' } } });
+    expect(await cachedRuntime(URL_)).not.toBeNull();
+    expect(new Uint8Array(stored.get(URL_)!)).toEqual(wasm);
+  });
+
+  it('fetches the .wasm itself where the host has no copy (404 or an index.html)', async () => {
+    const { stored } = fakeCaches();
+    let fetch = fakeFetch();
+    expect(await cachedRuntime(URL_)).not.toBeNull();
+    expect(fetched(fetch)).toEqual([`${URL_}.gz`, URL_]);
+    expect(new Uint8Array(stored.get(URL_)!)).toEqual(wasm);
+    fakeCaches();
+    const page = new TextEncoder().encode('<!doctype html>');
+    fetch = fakeFetch(200, { '.gz': { body: page, headers: { 'Content-Type': 'text/html' } } });
+    expect(await cachedRuntime(URL_)).not.toBeNull();
+    expect(fetched(fetch)).toEqual([`${URL_}.gz`, URL_]);
   });
 
   it('answers null (ONNX Runtime fetches for itself) when the cache cannot keep it, on a failed answer or without Cache Storage', async () => {
@@ -78,7 +120,7 @@ describe('serveRuntimeFrom', () => {
     expect(new Uint8Array(await runtime.arrayBuffer())).toEqual(new Uint8Array([1, 2, 3]));
     expect(network).not.toHaveBeenCalled();
     const other = await globalThis.fetch('https://app.example/catalog/manifest.json');
-    expect(new Uint8Array(await other.arrayBuffer())).toEqual(wasm);
-    expect(network).toHaveBeenCalledTimes(1);
+    expect(other.status).toBe(404);
+    expect(fetched(network)).toEqual(['https://app.example/catalog/manifest.json']);
   });
 });

@@ -3,7 +3,7 @@
  * Runtime's own streaming compile as the cached Response, so V8 keeps and reuses its compiled
  * code (bytes handed over as `wasmBinary` compile from scratch on every start).
  */
-import { RUNTIME_CACHE } from '../../engine-api/runtime-cache.ts';
+import { fetchRuntime, RUNTIME_CACHE } from '../../engine-api/runtime-cache.ts';
 import { CatalogError, isNetworkError } from '../../storage/errors.ts';
 
 function offline(url: string, cause: unknown): CatalogError {
@@ -31,7 +31,7 @@ export async function cachedRuntime(url: string): Promise<Cache | null> {
   }
   let response: Response;
   try {
-    response = await fetch(url);
+    response = await fetchRuntime(url);
   } catch (error) {
     if (isNetworkError(error)) throw offline(url, error);
     throw error;
