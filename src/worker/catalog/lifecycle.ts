@@ -19,6 +19,7 @@ import {
 } from './loader.ts';
 import { LoadReporter } from './load-reporter.ts';
 import { openQueryModel } from '../models/open-query-model.ts';
+import { warmUpOrt } from '../models/ort-warm-up.ts';
 import type { QueryModel } from '../models/query-model.ts';
 import { Pictures } from './pictures.ts';
 import { timed } from './startup-timing.ts';
@@ -92,6 +93,8 @@ export class CatalogLifecycle {
     onSwap: (retired: QueryModel[]) => void,
   ): Promise<ActiveCatalog> {
     this.#appUrl = appUrl;
+    // The runtime starts while the catalog is read; every demo model runs on it.
+    void warmUpOrt();
     const reporter = new LoadReporter(onUpdate);
     reporter.report('loading', { phase: 'manifest', loadedBytes: 0, totalBytes: 0 });
     const context = (withProgress: boolean, opening: Map<string, RuntimeEntry>) =>
