@@ -7,6 +7,7 @@ import { compressedRuntime } from './scripts/vite/compressed-runtime.ts';
 import { contentSecurityPolicyPlugin } from './scripts/vite/content-security-policy.ts';
 import { serveModels } from './scripts/vite/serve-models.ts';
 import { transformersOnAppOrt } from './scripts/vite/transformers-ort.ts';
+import { isRuntimeWasm, RUNTIME_COPY_SUFFIX } from './src/engine-api/runtime-cache.ts';
 import { DEMO_MODEL_IDS } from './src/shared/model/default-models.ts';
 import { SHARE_TARGET_ACTION, SHARE_TARGET_FIELD } from './src/ui/share/share-target.ts';
 
@@ -50,7 +51,7 @@ export default defineConfig({
     svelte(),
     serveModels(),
     transformersOnAppOrt(),
-    compressedRuntime(),
+    compressedRuntime(isRuntimeWasm, RUNTIME_COPY_SUFFIX),
     // A strict CSP: <meta> in index.html, header in dev and preview.
     contentSecurityPolicyPlugin(),
     VitePWA({

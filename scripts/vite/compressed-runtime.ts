@@ -5,18 +5,18 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
-import { isRuntimeWasm, RUNTIME_COPY_SUFFIX } from '../../src/engine-api/runtime-cache.ts';
 
-export function compressedRuntime(): Plugin {
+/** `isRuntime` picks the runtime by URL path; the copy is named its file name + `suffix`. */
+export function compressedRuntime(isRuntime: (path: string) => boolean, suffix: string): Plugin {
   return {
     name: 'lookalike:compressed-runtime',
     apply: 'build',
     generateBundle(_options, bundle) {
       for (const asset of Object.values(bundle)) {
-        if (asset.type !== 'asset' || !isRuntimeWasm(`/${asset.fileName}`)) continue;
+        if (asset.type !== 'asset' || !isRuntime(`/${asset.fileName}`)) continue;
         this.emitFile({
           type: 'asset',
-          fileName: asset.fileName + RUNTIME_COPY_SUFFIX,
+          fileName: asset.fileName + suffix,
           source: gzipSync(asset.source, { level: 9 }),
         });
       }
