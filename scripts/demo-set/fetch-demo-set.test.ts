@@ -8,7 +8,7 @@ import {
   readFileSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { photosOf, readManifest, type DemoSetManifest } from './demo-set-manifest.ts';
 import { DemoSetError, fetchDemoSet } from './fetch-demo-set.ts';
 import { makeManifest, writeManifest } from './make-manifest.ts';
+import { startLocalServer, type LocalServer } from '../lib/local-server.ts';
 
 const COMMIT = 'abcdef0123456789abcdef0123456789abcdef01';
 const REPO = 'someone/clothing-dataset';
@@ -71,16 +72,15 @@ function serve(req: IncomingMessage, res: ServerResponse) {
   res.end(body);
 }
 
-let server: Server;
+let server: LocalServer;
 let base: string;
 const quiet = () => {};
 
 beforeAll(async () => {
-  server = createServer(serve);
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startLocalServer(serve);
+  base = server.base;
 });
-afterAll(() => new Promise<void>((done) => server.close(() => done())));
+afterAll(() => server.close());
 beforeEach(() => {
   seen.length = 0;
   faults.dropOnce.clear();

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseModelSpec } from '../../src/shared/catalog/validate-manifest.ts';
 import { familyFiles, type RegistryEntry } from '../../src/shared/model/registry.ts';
 import { DownloadError } from '../lib/download-file.ts';
+import { startLocalServer, type LocalServer } from '../lib/local-server.ts';
 import { fetchModel } from './fetch-model.ts';
 import { buildClipFixture } from './make-clip-fixture.ts';
 import { buildDinov2Fixture } from './make-dinov2-fixture.ts';
@@ -79,15 +79,14 @@ function serve(req: IncomingMessage, res: import('node:http').ServerResponse) {
   res.end(bytes.subarray(start));
 }
 
-let server: Server;
+let server: LocalServer;
 let base: string;
 
 beforeAll(async () => {
-  server = createServer(serve);
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startLocalServer(serve);
+  base = server.base;
 });
-afterAll(() => new Promise<void>((done) => server.close(() => done())));
+afterAll(() => server.close());
 beforeEach(() => {
   faults.dropOnce.clear();
   faults.corrupt.clear();

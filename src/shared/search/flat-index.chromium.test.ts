@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSearchPage, type SearchSession } from './suites/search-session.ts';
+import { openSearchPage, type SearchSession } from '../../../scripts/bench/suites/search-session.ts';
 
 // Node 20 cannot run relaxed SIMD correctly (see backend-support.ts), so the relaxed kernel's
-// exactness is tested where it runs: Debian's Chromium, through the search benchmark's page.
+// exactness is tested where it runs: Debian's Chromium, through the search benchmark's page
+// (scripts/bench/suites/search-page.ts, which the bench's own exactness check also uses).
 describe('search kernels in Chromium', () => {
   let session: SearchSession;
   beforeAll(async () => {
