@@ -1,16 +1,16 @@
 /**
- * A copy of the built app whose catalog is a large synthetic one (the startup bench's 100k case), written by the real build's
- * stages: random unit vectors for each demo model, quantised and sharded by the quantise stage,
+ * A copy of the built app whose catalog is a large synthetic one (the startup bench's 100k case),
+ * written by the real build's stages: random unit vectors for each demo model, quantised and sharded by the quantise stage,
  * then shards, thumbnail packs, picture digests, item table and manifest by the write stage. The
  * demo items' pictures, colours and fields repeat, so the packs hold real WebP thumbnails and
  * weigh what a catalog of that size would (100k items: about 600 MB of pictures).
  */
 import { mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CatalogManifest, ItemTable } from '../../src/shared/catalog/manifest.ts';
 import { normalizeVectors } from '../../src/shared/catalog/quantise.ts';
 import { seededRandom } from '../../src/shared/search/seeded-random.ts';
+import { failWith, parseCli } from '../lib/cli.ts';
 import type { NodeModel } from '../lib/node-model.ts';
 import type { CatalogPhoto } from './photo-caches.ts';
 import { quantiseModel } from './stages/quantise.ts';
@@ -108,12 +108,15 @@ export async function writeLargeCatalogApp(
 // Command line (the bench runs it as a child, so pipelines stay apart): prints the result as JSON.
 // npx tsx scripts/catalog/synthetic-catalog-app.ts --built dist --out /tmp/app --count 100000
 if (process.argv[1] && resolve(process.argv[1]) === import.meta.filename) {
-  const { values } = parseArgs({
-    options: { built: { type: 'string' }, out: { type: 'string' }, count: { type: 'string' } },
+  // Annotated, so TypeScript sees that a call never returns.
+  const fail: (message: string) => never = failWith('synthetic-catalog-app');
+  const values = parseCli('synthetic-catalog-app', {
+    built: { type: 'string' },
+    out: { type: 'string' },
+    count: { type: 'string' },
   });
   if (!values.built || !values.out || !values.count) {
-    console.error('synthetic-catalog-app: needs --built DIR --out DIR --count N');
-    process.exit(2);
+    fail('needs --built DIR --out DIR --count N');
   }
   const app = await writeLargeCatalogApp(values.built, values.out, Number(values.count));
   console.log(JSON.stringify(app));

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSearchPage, type SearchSession } from '../../../scripts/bench/suites/search-session.ts';
+import {
+  openSearchPage,
+  type SearchSession,
+} from '../../../scripts/bench/suites/search-session.ts';
 
 // Node 20 cannot run relaxed SIMD correctly (see backend-support.ts), so the relaxed kernel's
 // exactness is tested where it runs: Debian's Chromium, through the search benchmark's page

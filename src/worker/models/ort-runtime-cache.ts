@@ -1,7 +1,8 @@
 /**
- * ONNX Runtime's .wasm through the runtime cache: fetched once per version, then handed to ONNX
- * Runtime's own streaming compile as the cached Response, so V8 keeps and reuses its compiled
- * code (bytes handed over as `wasmBinary` compile from scratch on every start).
+ * ONNX Runtime's .wasm through the runtime cache: fetched once per version (as its gzip copy where
+ * the host has one), then handed to ONNX Runtime's own streaming compile as the cached Response.
+ * A Response fetched whole keeps V8's compiled-code cache; one decompressed here has no URL, so it
+ * compiles afresh each start, the price of a 3.7 MB first download (docs/startup.md).
  */
 import { fetchRuntime, RUNTIME_CACHE } from '../../engine-api/runtime-cache.ts';
 import { CatalogError, isNetworkError } from '../../storage/errors.ts';
@@ -53,7 +54,7 @@ let served: { cache: Cache; url: string } | undefined;
 
 /**
  * Answers ONNX Runtime's fetch of `url` (its streaming compile) from `cache`; every other fetch
- * goes to the network as before. The cached Response carries the compiled-code cache V8 reads.
+ * goes to the network as before.
  */
 export function serveRuntimeFrom(cache: Cache, url: string): void {
   if (served) {
