@@ -1,5 +1,6 @@
 /** Phone and desktop layouts (screenshots into test-results/), keyboard use and labelled controls. */
 import { unnamedControls } from './a11y.ts';
+import { pictureDrawn } from './catalog-pictures.ts';
 import {
   afterSearch,
   catalogPhoto,
@@ -26,7 +27,9 @@ for (const { name, viewport } of layouts) {
 
     const catalog = await servedCatalog(page.request, page.url());
     await afterSearch(page, () => upload(page, catalogPhoto(catalog.ids[9]).path));
-    await expect(page.getByTestId('result').first().getByRole('img')).toBeVisible();
+    await expect
+      .poll(() => pictureDrawn(page.getByTestId('result').first().getByTestId('thumb')))
+      .toBe(true);
     // Nothing sticks out sideways.
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,

@@ -41,9 +41,9 @@ test('an uploaded catalog photo comes back first, and results are sorted by scor
   await expect(first).toContainText(label);
   const percent = `${Math.round(results[0].score * 100)}%`;
   await expect(first).toContainText(percent);
-  await expect(first.getByRole('img')).toHaveAttribute('alt', `${label}, ${percent} similar`);
+  await expect(first.getByRole('img')).toHaveAccessibleName(`${label}, ${percent} similar`);
   for (const img of await page.getByTestId('result').getByRole('img').all()) {
-    await expect(img).toHaveAttribute('alt', /^.+, \d{1,3}% similar$/);
+    await expect(img).toHaveAccessibleName(/^.+, \d{1,3}% similar$/);
   }
 
   // The latency breakdown and the session stats are shown.

@@ -1,7 +1,7 @@
 /** The served demo catalog's files read from disk, and a catalog picture to search with. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import type { CatalogManifest, ItemTable } from '../../src/shared/catalog/manifest.ts';
 
 const catalogDir = resolve(import.meta.dirname, '../../public/catalog');
@@ -37,3 +37,21 @@ export const pictureStates = (page: Page) =>
         card.querySelector('[data-testid="thumb"]')!.getAttribute('data-picture'),
       ),
     );
+
+/**
+ * Whether a thumbnail (`data-testid="thumb"`) shows its picture: its canvas is displayed and
+ * holds varied, opaque pixels (a decoded photo, not a blank or single-colour canvas).
+ */
+export const pictureDrawn = (thumb: Locator) =>
+  thumb.evaluate((el) => {
+    const canvas = el.querySelector('canvas');
+    if (!canvas || getComputedStyle(canvas).display === 'none' || canvas.width === 0) return false;
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    const values = new Set<number>();
+    let opaque = 0;
+    for (let i = 0; i < data.length; i += 4 * 31) {
+      if (data[i + 3] === 255) opaque++;
+      values.add(data[i]);
+    }
+    return opaque > 0 && values.size > 16;
+  });

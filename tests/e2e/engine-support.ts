@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { expect, type BrowserContext, type Page } from '@playwright/test';
 import type { CatalogManifest, ItemTable } from '../../src/shared/catalog/manifest.ts';
+import { pictureDrawn } from './catalog-pictures.ts';
 
 export const photos = resolve(import.meta.dirname, '../../../shared/datasets/clothing/images');
 
@@ -119,10 +120,7 @@ export async function searchWithPhoto(page: Page, path: string) {
   const results = page.getByTestId('result');
   await expect(results.first()).toBeVisible({ timeout: 30_000 });
   // The best match's thumbnail, served from the stored pack, actually decodes.
-  const thumb = results.first().locator('img').first();
-  await expect
-    .poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
-    .toBeGreaterThan(0);
+  await expect.poll(() => pictureDrawn(results.first().getByTestId('thumb'))).toBe(true);
   return results.evaluateAll((nodes) =>
     nodes.map((node) => ({
       id: node.getAttribute('data-id') ?? '',

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import type { BrowserContext, Page, Route } from '@playwright/test';
 import { createServer } from 'vite';
 import { contentSecurityPolicy } from '../../scripts/vite/content-security-policy.ts';
+import { pictureDrawn } from './catalog-pictures.ts';
 import {
   afterSearch,
   catalogPhoto,
@@ -145,10 +146,9 @@ test('a full visit causes no CSP violation in the page, its workers or the servi
   const id = catalog.ids[17];
   let results = await afterSearch(page, () => upload(page, catalogPhoto(id).path));
   expect(results[0].id).toBe(id);
-  await expect(page.getByTestId('result').first().locator('img')).toHaveJSProperty(
-    'complete',
-    true,
-  );
+  await expect
+    .poll(() => pictureDrawn(page.getByTestId('result').first().getByTestId('thumb')))
+    .toBe(true);
   const box = page.getByTestId('crop-box');
   await afterSearch(page, async () => {
     await box.focus();

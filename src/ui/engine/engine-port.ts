@@ -56,8 +56,8 @@ export interface EnginePort {
   moreLikeThis(item: number | string, options: SearchOptions): Promise<SearchOutcome | null>;
   /** Drops the search in flight (its call resolves to null), e.g. on "Start over". */
   cancel(): void;
-  /** The item's thumbnail as an object URL, held until `releaseThumbnail(index)`. */
-  thumbnailUrl(index: number): Promise<string>;
+  /** The item's decoded thumbnail, held until `releaseThumbnail(index)`: draw it, never close it. */
+  thumbnail(index: number): Promise<ImageBitmap>;
   releaseThumbnail(index: number): void;
   item(index: number): CatalogItem;
   indexOf(id: string): number | null;

@@ -1,14 +1,14 @@
 /**
  * The page's search engine: owns the search worker, mirrors its loading state in runes, checks
  * query files, keeps only the latest search (a superseded one resolves to null), caches
- * thumbnail URLs and keeps the session's latency statistics.
+ * decoded thumbnails and keeps the session's latency statistics.
  */
 import { proxy, transfer, type Remote } from 'comlink';
 import { registerAbortTransfer, releaseAbortSignal } from '../../engine-api/abort-transfer.ts';
 import type { CatalogSnapshot, ItemColumns } from '../../engine-api/api-types.ts';
 import { MAX_QUERY_BYTES, tooLargeMessage } from '../../engine-api/limits.ts';
 import type { SearchApi } from '../../worker/search.worker.ts';
-import { ThumbnailUrls } from '../common/thumbnail-urls.ts';
+import { ThumbnailPool } from '../common/thumbnail-pool.ts';
 import { browserConnection, pictureSaving } from '../status/picture-policy.ts';
 import type {
   CatalogInfo,
@@ -61,7 +61,10 @@ export class SearchEngine {
   #started: Promise<void> | undefined;
   #items: ItemColumns | null = null;
   #indexById: Map<string, number> | null = null;
-  #thumbs = new ThumbnailUrls((index) => this.#readyApi().thumbnail(index));
+  #thumbs = new ThumbnailPool(
+    async (index) => createImageBitmap(await this.#readyApi().thumbnail(index)),
+    (bitmap: ImageBitmap) => bitmap.close(),
+  );
   /**
    * The search in flight. "Only the latest search counts" lives here and nowhere else: the page
    * alone knows the order the shopper asked in, and when an answer arrives whether a newer call
@@ -261,10 +264,10 @@ export class SearchEngine {
   }
 
   /**
-   * An object URL of the item's thumbnail, shared by every card showing it; release it when the
-   * card goes. A bounded number of released URLs is kept for cards that come back.
+   * The item's decoded thumbnail, shared by every card showing it; release it when the card goes
+   * (draw it, never close it). A bounded number of released ones is kept for cards that come back.
    */
-  thumbnailUrl(index: number): Promise<string> {
+  thumbnail(index: number): Promise<ImageBitmap> {
     return this.#thumbs.acquire(index);
   }
 
@@ -304,7 +307,7 @@ export class SearchEngine {
     return order.slice(0, want);
   }
 
-  /** Stops the worker and frees the thumbnail URLs. */
+  /** Stops the worker and frees the thumbnails. */
   dispose(): void {
     window.removeEventListener('online', this.#resume);
     this.cancel();

@@ -86,7 +86,7 @@ class FakeEngine implements EnginePort {
   modelLoaded = () => true;
   loadModel = () => Promise.resolve();
   savePictures = () => {};
-  thumbnailUrl = () => Promise.resolve('blob:thumb');
+  thumbnail = () => Promise.reject(new Error('no pictures in this test'));
   releaseThumbnail = () => {};
   item(index: number): CatalogItem {
     if (index < 0 || index >= 3) throw new RangeError(`The catalog has no item at ${index}.`);
