@@ -285,6 +285,13 @@ function loadTargets(load: LoadRun): TargetCheck[] {
       pass: load.heap_growth_mb < 10,
     },
     {
+      name: `renderer RSS growth over ${load.queries} searches`,
+      target: '≤ 50 MB',
+      value: load.rss_growth_mb,
+      unit: 'MB',
+      pass: load.rss_growth_mb <= 50,
+    },
+    {
       name: 'p95 latency, last 100 vs first 100 searches',
       target: '≤ 1.25× (stable)',
       value: load.p95_drift,
