@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { labelRerankerFor, searchWithLabels } from '../src/shared/search/label-rerank.ts';
 import { loadCatalog } from './lib/load-catalog.ts';
 import { decodeImageNode, loadNodeModel } from './lib/node-model.ts';
 import { searchTextNode } from './lib/text-search-node.ts';
@@ -53,6 +54,7 @@ if (model.spec.sha256 !== entry.spec.sha256) {
 }
 const index = catalog.indexes.get(entry.spec.id)!;
 const fields = Object.keys(catalog.items.fields);
+const reranker = labelRerankerFor(catalog.items);
 
 type Row = { id: string; score: number } & Record<string, unknown>;
 const rowsOf = (indices: Int32Array, scores: Float32Array): Row[] =>
@@ -97,7 +99,9 @@ async function searchImages(images: string[]): Promise<number> {
     try {
       const decoded = await decodeImageNode(resolve(image));
       const vector = await model.embedImages([decoded]);
-      const { indices, scores } = index.search(vector, k);
+      const { indices, scores } = searchWithLabels(reranker, k, (depth) =>
+        index.search(vector, depth),
+      );
       const results = rowsOf(indices, scores);
       if (values.json) console.log(JSON.stringify({ image, results }));
       else printRows(image, results);

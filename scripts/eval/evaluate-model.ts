@@ -14,6 +14,7 @@ import type { InstanceSet } from '../lib/instance-queries.ts';
 import { scoreInstances, type InstanceScores } from './instance-scores.ts';
 import { looksAlikePrecisionAt5 } from '../../src/shared/metrics/looks-alike.ts';
 import { buildSearchIndex } from './search-index.ts';
+import { LabelReranker, searchWithLabels } from '../../src/shared/search/label-rerank.ts';
 
 export interface ModelEvaluation extends RetrievalSummary, InstanceScores {
   name: string;
@@ -65,16 +66,20 @@ export async function evaluateModel(
   for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
   // The kernel returns at most MAX_K results, so MRR counts a first hit up to rank MAX_K.
   const depth = Math.min(MAX_K, labels.length);
-  const top = set.queries.map(
-    (_, q) => index.search(queries.vectors.subarray(q * dim, (q + 1) * dim), depth).indices,
+  // The app's ranking: the index's top candidates, re-ordered by the neighbours' label vote.
+  const reranker = new LabelReranker(labels);
+  const search = (vector: Float32Array, k: number) =>
+    searchWithLabels(reranker, k, (depth) => index.search(vector, depth)).indices;
+  const top = set.queries.map((_, q) =>
+    search(queries.vectors.subarray(q * dim, (q + 1) * dim), depth),
   );
   const rankings = set.queries.map((query, q) => ({
     label: query.label,
     ranked: Array.from(top[q], (i) => labels[i] === query.label),
     totalRelevant: counts.get(query.label) ?? 0,
   }));
-  const cameraTop = set.instance.originals.map(
-    (_, q) => index.search(camera.vectors.subarray(q * dim, (q + 1) * dim), 5).indices,
+  const cameraTop = set.instance.originals.map((_, q) =>
+    search(camera.vectors.subarray(q * dim, (q + 1) * dim), 5),
   );
   return {
     name: embedder.name,

@@ -2,6 +2,7 @@
  * A text query over a catalog loaded in Node, as the app answers it: the text tower's embedding
  * when the model has one, else a keyword filter ranked by the matches' centroid.
  */
+import { labelRerankerFor, searchWithLabels } from '../../src/shared/search/label-rerank.ts';
 import { CentroidSearch } from '../../src/shared/search/centroid-search.ts';
 import { buildFilterMask, isConstrained } from '../../src/shared/search/filter.ts';
 import type { SearchResult } from '../../src/shared/search/flat-index.ts';
@@ -28,7 +29,10 @@ export async function searchTextNode(
   if (!index) throw new Error(`the catalog has no index for ${model.spec.id}`);
   if (model.embedTexts) {
     const vector = await model.embedTexts([text]);
-    return { ...index.search(vector, k), keywords: null };
+    const hits = searchWithLabels(labelRerankerFor(catalog.items), k, (depth) =>
+      index.search(vector, depth),
+    );
+    return { ...hits, keywords: null };
   }
   const keywords = parseTextQuery(text, buildKeywordVocabulary(catalog.items.fields));
   // Without a filter there is nothing to rank by: no words named a catalog value.

@@ -3,6 +3,7 @@
  * crop, embed, rank) in one call each, word searches, "more like this" and thumbnails. Catalog
  * loading and updates live in CatalogLifecycle; every search ends in the one ranking path, #rank.
  */
+import { labelRerankerFor, searchWithLabels } from '../shared/search/label-rerank.ts';
 import type { RgbaImage } from '../shared/preprocess/rgba-image.ts';
 import { combineQuery } from '../shared/search/combine-query.ts';
 import { MAX_K, type FlatIndex, type SearchResult } from '../shared/search/flat-index.ts';
@@ -297,10 +298,11 @@ export class SearchService {
       this.#filters.forget(index);
     } else {
       this.#filters.apply(items, index, options.filters);
-      hits =
+      hits = searchWithLabels(labelRerankerFor(items), options.k, (depth) =>
         'vector' in by
-          ? index.search(by.vector, options.k, { filter: true })
-          : index.searchByIndex(by.item, options.k, { filter: true, exclude: by.item });
+          ? index.search(by.vector, depth, { filter: true })
+          : index.searchByIndex(by.item, depth, { filter: true, exclude: by.item }),
+      );
     }
     return toResults(catalog, hits.indices, hits.scores);
   }
