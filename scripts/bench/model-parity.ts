@@ -5,7 +5,7 @@
  * `npx tsx scripts/bench/model-parity.ts --models mobilenet-v2-fashion,mobilenet-v2-fashion-int8
  * [--photos 32] [--runs 60] [--profile]`. --profile prints onnxruntime-web's per-op share.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -98,6 +98,7 @@ try {
   }
 } finally {
   await session.close();
+  unlinkSync(tensorsFile);
 }
 
 const node = new Map<string, Float32Array[]>();
