@@ -21,7 +21,7 @@ import { loadNodeModel } from './lib/node-model.ts';
 import { demoDataset, repoRoot } from './lib/cli.ts';
 import { scoreCandidate, type CandidateScores } from './train/float-scores.ts';
 import { DEFAULT_HEAD_RECIPE } from './train/recipe.ts';
-import { trainingSplit } from './train/training-split.ts';
+import { trainingSplit } from './lib/training-split.ts';
 import { viewEmbeddings } from './train/view-embeddings.ts';
 
 const { values: args } = parseArgs({

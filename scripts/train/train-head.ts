@@ -20,7 +20,7 @@ import { chooseBlend, scoreBlends } from './choose-blend.ts';
 import { encodeHeadFile, FASHION_HEAD_FILE, type HeadMeta } from '../lib/head-file.ts';
 import { DEFAULT_HEAD_RECIPE as recipe } from './recipe.ts';
 import { trainHead, type TrainConfig } from './train-loop.ts';
-import { trainingSplit } from './training-split.ts';
+import { trainingSplit } from '../lib/training-split.ts';
 import { demoDataset, failWith, parseCli, repoRoot } from '../lib/cli.ts';
 
 const root = repoRoot;

@@ -21,8 +21,11 @@ export function defaultModel(): string | null {
   }
 }
 
-/** A bench page that runs each configuration in a fresh worker (one ort runtime each). */
-export function openEmbedPage(): Promise<BrowserSession> {
+/**
+ * A bench page that runs each configuration in a fresh worker (one ort runtime each); `files`
+ * serves more (URL path → file).
+ */
+export function openEmbedPage(files: Record<string, string> = {}): Promise<BrowserSession> {
   return openBenchPage({
     main: resolve(import.meta.dirname, 'embed-page.ts'),
     extra: { 'embed-worker': resolve(import.meta.dirname, 'embed-worker.ts') },
@@ -33,6 +36,7 @@ export function openEmbedPage(): Promise<BrowserSession> {
         root,
         'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm',
       ),
+      ...files,
     },
   });
 }
@@ -42,7 +46,10 @@ export function runEmbed(
   session: BrowserSession,
   model: string,
   photos: string[],
-  settings: Pick<EmbedConfig, 'threads' | 'warmup' | 'runs'>,
+  settings: Pick<
+    EmbedConfig,
+    'threads' | 'warmup' | 'runs' | 'tensorsUrl' | 'embeddings' | 'profile'
+  >,
 ): Promise<EmbedResult> {
   const config: EmbedConfig = {
     specUrl: `/models/${model}/model.json`,

@@ -8,6 +8,12 @@ export interface EmbedConfig {
   threads: number;
   warmup: number;
   runs: number;
+  /** Preprocessed tensors (float32, one image after another) to use instead of the photos. */
+  tensorsUrl?: string;
+  /** Return each photo's (or tensor's) embedding too. */
+  embeddings?: boolean;
+  /** Run once more with ORT's profiler, which prints its JSON events on the worker's console. */
+  profile?: boolean;
 }
 
 export interface EmbedResult {
@@ -24,6 +30,8 @@ export interface EmbedResult {
   times: number[];
   /** Preprocessing (decoded photo → tensor) per photo, ms: the query path's other worker stage. */
   preprocessMs: number[];
+  /** With config.embeddings: one embedding per photo or tensor, in order. */
+  embeddings?: number[][];
 }
 
 /** What the page puts on globalThis. */

@@ -23,9 +23,11 @@ async function run(config: EmbedConfig): Promise<EmbedResult> {
   const modelUrl = new URL(spec.file, new URL(config.specUrl, self.location.href));
   const modelBytes = new Uint8Array(await (await fetch(modelUrl)).arrayBuffer());
   const preprocessor = new ImagePreprocessor(spec.input);
-  const tensors: Float32Array[] = [];
+  const tensors: Float32Array[] = config.tensorsUrl
+    ? await fetchTensors(config.tensorsUrl, spec)
+    : [];
   const preprocessMs: number[] = [];
-  for (const url of config.photoUrls) {
+  for (const url of config.tensorsUrl ? [] : config.photoUrls) {
     const image = await decodeImageBlob(await (await fetch(url)).blob());
     const tensor = createTensorBuffer(spec.input, 1);
     const t0 = performance.now();
@@ -43,7 +45,11 @@ async function run(config: EmbedConfig): Promise<EmbedResult> {
     await embedder.embed(tensors[r % tensors.length], 1);
     times.push(performance.now() - t0);
   }
+  const embeddings = config.embeddings
+    ? await Promise.all(tensors.map(async (t) => Array.from(await embedder.embed(t, 1))))
+    : undefined;
   await embedder.dispose();
+  if (config.profile) await profile(modelBytes, tensors, config.runs);
   return {
     modelId: spec.id,
     runtime: spec.runtime,
@@ -54,7 +60,37 @@ async function run(config: EmbedConfig): Promise<EmbedResult> {
     sessionMs,
     times,
     preprocessMs,
+    embeddings,
   };
+}
+
+/** Tensors written by Node's preprocessing, so both runtimes see the very same input. */
+async function fetchTensors(url: string, spec: ModelSpec): Promise<Float32Array[]> {
+  const all = new Float32Array(await (await fetch(url)).arrayBuffer());
+  const length = createTensorBuffer(spec.input, 1).length;
+  return Array.from({ length: all.length / length }, (_, i) =>
+    all.slice(i * length, (i + 1) * length),
+  );
+}
+
+/** `runs` profiled runs in a session of its own; endProfiling prints the events. */
+async function profile(
+  modelBytes: Uint8Array,
+  tensors: Float32Array[],
+  runs: number,
+): Promise<void> {
+  const session = await ort.InferenceSession.create(modelBytes, {
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    enableProfiling: true,
+  });
+  const size = Math.round(Math.sqrt(tensors[0].length / 3));
+  for (let r = 0; r < runs; r++) {
+    const feed = new ort.Tensor('float32', tensors[r % tensors.length], [1, 3, size, size]);
+    await session.run({ [session.inputNames[0]]: feed });
+  }
+  session.endProfiling();
+  await session.release();
 }
 
 if (!(self as unknown as { name: string }).name.startsWith('em-pthread')) {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadLabelledPhotos, NON_LABELS } from '../lib/dataset.ts';
-import { DEFAULT_SPLIT, splitPhotos } from '../lib/split.ts';
+import { loadLabelledPhotos, NON_LABELS } from './dataset.ts';
+import { DEFAULT_SPLIT, splitPhotos } from './split.ts';
 import { trainingSplit } from './training-split.ts';
 
 const shared = resolve(import.meta.dirname, '../../../shared/datasets/clothing');

@@ -3,9 +3,9 @@
  * same seed) first, then validation photographers carved from the evaluation's catalog side.
  * Training and validation never see a photographer the evaluation queries with.
  */
-import { NON_LABELS, type LabelledPhoto } from '../lib/dataset.ts';
-import { deriveSeed } from '../lib/seeded-random.ts';
-import { splitPhotos, type Split, type SplitOptions } from '../lib/split.ts';
+import { NON_LABELS, type LabelledPhoto } from './dataset.ts';
+import { deriveSeed } from './seeded-random.ts';
+import { splitPhotos, type Split, type SplitOptions } from './split.ts';
 
 export interface TrainingSplit {
   /** The evaluation's split, exactly as `npm run eval` makes it. */
