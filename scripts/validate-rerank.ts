@@ -1,0 +1,153 @@
+/**
+ * `npx tsx scripts/validate-rerank.ts [--model ID]`: scores settings of the soft category-aware
+ * re-ranking (src/shared/search/label-rerank.ts) on the validation split only: the validation
+ * photographers' queries over the whole validation catalog (each photo stored as the mean of the
+ * build's views), and camera queries of validation-catalog photos from the training-side
+ * generator. Never touches the evaluation queries or the evaluation-only shots. Exact float
+ * search of the top 100, then the app's re-ranker. Markdown table on stdout.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { averagePrecisionAtK, precisionAtK } from '../src/shared/metrics/retrieval.ts';
+import { looksAlikePrecisionAt5 } from '../src/shared/metrics/looks-alike.ts';
+import { MAX_K } from '../src/shared/search/layout.ts';
+import {
+  LABEL_RERANK,
+  LabelReranker,
+  searchWithLabels,
+  type LabelRerankOptions,
+} from '../src/shared/search/label-rerank.ts';
+import { embedPhotos } from './eval/embed-photos.ts';
+import { embeddersFor } from './eval/embedders.ts';
+import { photoColours } from './eval/photo-colours.ts';
+import { CATALOG_VIEWS } from './lib/catalog-views.ts';
+import { demoDataset, parseCli, repoRoot } from './lib/cli.ts';
+import { loadLabelledPhotos } from './lib/dataset.ts';
+import { instanceSet } from './lib/instance-queries.ts';
+import { deriveSeed } from './lib/seeded-random.ts';
+import { DEFAULT_SPLIT } from './lib/split.ts';
+import { trainingSplit } from './lib/training-split.ts';
+import { searchAll } from './train/float-scores.ts';
+import { DEFAULT_HEAD_RECIPE } from './train/recipe.ts';
+
+const args = parseCli('validate-rerank', {
+  model: { type: 'string', default: 'mobilenet-v2-fashion' },
+  images: { type: 'string', default: demoDataset.images },
+  cache: { type: 'string', default: resolve(repoRoot, '.cache') },
+});
+const images = resolve(args.images);
+const cache = resolve(args.cache);
+
+const photos = loadLabelledPhotos({ images, meta: resolve(images, '../images.csv') });
+const split = trainingSplit(photos, DEFAULT_SPLIT);
+const camera = instanceSet(
+  split.valCatalog,
+  DEFAULT_HEAD_RECIPE.instanceQueries,
+  deriveSeed(DEFAULT_SPLIT.seed, 'validation'),
+);
+const options = { cache: resolve(cache, 'eval'), catalogCache: cache };
+const fromFile = (path: string) => ({ load: async () => new Uint8Array(await readFile(path)) });
+const pair = await embeddersFor(args.model, CATALOG_VIEWS);
+const dim = pair.query.dim;
+const embed = async (
+  side: 'query' | 'catalog',
+  sources: { load(): Promise<Uint8Array> }[],
+  label: string,
+) => (await embedPhotos(pair[side], sources, { ...options, label })).vectors;
+const queries = await embed(
+  'query',
+  split.valQueries.map((p) => fromFile(p.path)),
+  'validation queries',
+);
+const cameraQueries = await embed('query', camera.queries, 'validation camera queries');
+const catalog = await embed(
+  'catalog',
+  split.valCatalog.map((p) => fromFile(p.path)),
+  'validation catalog',
+);
+await pair.dispose();
+
+const labels = split.valCatalog.map((p) => p.label);
+const queryLabels = split.valQueries.map((p) => p.label);
+const colours = {
+  catalog: await photoColours(
+    split.valCatalog.map((p) => p.path),
+    options.cache,
+  ),
+  queries: await photoColours(
+    split.valQueries.map((p) => p.path),
+    options.cache,
+  ),
+};
+const counts = new Map<string, number>();
+for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+
+/** Exact float top 100 of every query row, as the index would hand them to the re-ranker. */
+function candidates(vectors: Float32Array) {
+  return searchAll(vectors, catalog, dim, MAX_K).map((indices, q) => {
+    const query = vectors.subarray(q * dim, (q + 1) * dim);
+    const scores = Float32Array.from(indices, (i) => {
+      let dot = 0;
+      for (let j = 0; j < dim; j++) dot += query[j] * catalog[i * dim + j];
+      return dot;
+    });
+    return { indices: Int32Array.from(indices), scores };
+  });
+}
+const queryHits = candidates(queries);
+const cameraHits = candidates(cameraQueries);
+
+function score(settings: LabelRerankOptions | null) {
+  const reranker = settings && new LabelReranker(labels, settings);
+  const rank = (hits: (typeof queryHits)[number], k: number) =>
+    Array.from(
+      searchWithLabels(reranker, k, (depth) => ({
+        indices: hits.indices.subarray(0, depth),
+        scores: hits.scores.subarray(0, depth),
+      })).indices,
+    );
+  let p5 = 0;
+  let map = 0;
+  let mrr = 0;
+  const tops = queryHits.map((hits, q) => {
+    const ranked = rank(hits, MAX_K);
+    const relevant = ranked.map((i) => labels[i] === queryLabels[q]);
+    p5 += precisionAtK(relevant, 5);
+    map += averagePrecisionAtK(relevant.slice(0, 10), 10, counts.get(queryLabels[q]) ?? 0);
+    const first = relevant.indexOf(true);
+    if (first >= 0) mrr += 1 / (first + 1);
+    return ranked.slice(0, 10);
+  });
+  let r1 = 0;
+  let r5 = 0;
+  cameraHits.forEach((hits, q) => {
+    const top = rank(hits, 5);
+    if (top[0] === camera.originals[q]) r1++;
+    if (top.includes(camera.originals[q])) r5++;
+  });
+  const looksAlike = looksAlikePrecisionAt5(
+    tops,
+    { labels: queryLabels, colours: colours.queries },
+    { labels, colours: colours.catalog },
+  );
+  const m = queryHits.length;
+  const c = cameraHits.length;
+  return [p5 / m, looksAlike, map / m, mrr / m, r1 / c, r5 / c].map((x) => x.toFixed(3));
+}
+
+console.log(
+  `Validation split: ${queryLabels.length} queries, ${cameraHits.length} camera queries, ${labels.length} catalog photos (${args.model}, views ${CATALOG_VIEWS.join('+')}).\n`,
+);
+console.log(
+  '| re-ranking | val P@5 | looks-alike P@5 | mAP@10 | MRR | instance R@1 | instance R@5 |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log(`| none | ${score(null).join(' | ')} |`);
+for (const temperature of [0.02, 0.05, 0.2, 1]) {
+  for (const weight of [0.03, 0.05, 0.1]) {
+    const settings = { ...LABEL_RERANK, temperature, weight };
+    const chosen = temperature === LABEL_RERANK.temperature && weight === LABEL_RERANK.weight;
+    const name = `T ${temperature}, weight ${weight}${chosen ? ' (chosen)' : ''}`;
+    console.log(`| ${name} | ${score(settings).join(' | ')} |`);
+  }
+}
