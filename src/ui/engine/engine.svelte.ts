@@ -9,6 +9,7 @@ import type { CatalogSnapshot, ItemColumns } from '../../engine-api/api-types.ts
 import { MAX_QUERY_BYTES, tooLargeMessage } from '../../engine-api/limits.ts';
 import type { SearchApi } from '../../worker/search.worker.ts';
 import { ThumbnailPool } from '../common/thumbnail-pool.ts';
+import { IdleGate } from './idle-gate.ts';
 import { browserConnection, pictureSaving } from '../status/picture-policy.ts';
 import type {
   CatalogInfo,
@@ -61,8 +62,15 @@ export class SearchEngine {
   #started: Promise<void> | undefined;
   #items: ItemColumns | null = null;
   #indexById: Map<string, number> | null = null;
+  /** Searches in flight: result pictures are read and decoded only between them. */
+  #searching = new IdleGate();
   #thumbs = new ThumbnailPool(
-    async (index) => createImageBitmap(await this.#readyApi().thumbnail(index)),
+    async (index) => {
+      await this.#searching.idle();
+      const blob = await this.#readyApi().thumbnail(index);
+      await this.#searching.idle();
+      return createImageBitmap(blob);
+    },
     (bitmap: ImageBitmap) => bitmap.close(),
   );
   /**
@@ -251,6 +259,7 @@ export class SearchEngine {
     this.cancel();
     const controller = new AbortController();
     this.#inFlight = controller;
+    const done = this.#searching.enter();
     try {
       const outcome = await run(this.#readyApi(), controller.signal);
       return controller.signal.aborted ? null : outcome;
@@ -258,6 +267,7 @@ export class SearchEngine {
       if (controller.signal.aborted) return null;
       throw error;
     } finally {
+      done();
       releaseAbortSignal(controller.signal);
       if (this.#inFlight === controller) this.#inFlight = null;
     }
