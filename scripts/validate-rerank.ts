@@ -19,7 +19,7 @@ import {
 } from '../src/shared/search/label-rerank.ts';
 import { embedPhotos } from './eval/embed-photos.ts';
 import { embeddersFor } from './eval/embedders.ts';
-import { photoColours } from './eval/photo-colours.ts';
+import { sideColours } from './eval/photo-colours.ts';
 import { CATALOG_VIEWS } from './lib/catalog-views.ts';
 import { demoDataset, parseCli, repoRoot } from './lib/cli.ts';
 import { loadLabelledPhotos } from './lib/dataset.ts';
@@ -69,16 +69,7 @@ await pair.dispose();
 
 const labels = split.valCatalog.map((p) => p.label);
 const queryLabels = split.valQueries.map((p) => p.label);
-const colours = {
-  catalog: await photoColours(
-    split.valCatalog.map((p) => p.path),
-    options.cache,
-  ),
-  queries: await photoColours(
-    split.valQueries.map((p) => p.path),
-    options.cache,
-  ),
-};
+const colours = await sideColours(split.valCatalog, split.valQueries, options.cache);
 const counts = new Map<string, number>();
 for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
 

@@ -49,3 +49,21 @@ export async function photoColours(paths: readonly string[], cacheDir: string): 
   }
   return out;
 }
+
+/** Colour families of an evaluation's two sides, as looks-alike P@5 reads them. */
+export async function sideColours(
+  catalog: readonly { path: string }[],
+  queries: readonly { path: string }[],
+  cacheDir: string,
+): Promise<{ catalog: string[]; queries: string[] }> {
+  return {
+    catalog: await photoColours(
+      catalog.map((p) => p.path),
+      cacheDir,
+    ),
+    queries: await photoColours(
+      queries.map((p) => p.path),
+      cacheDir,
+    ),
+  };
+}

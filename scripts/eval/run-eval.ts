@@ -18,7 +18,7 @@ import { evaluateModel, type ModelEvaluation } from './evaluate-model.ts';
 import { evalShotSet } from './eval-shot-set.ts';
 import { DEFAULT_INSTANCE_QUERIES } from '../lib/instance-queries.ts';
 import { kindOf } from './instance-scores.ts';
-import { photoColours } from './photo-colours.ts';
+import { sideColours } from './photo-colours.ts';
 import { markdownReport, rounded, writeReport, type EvalReport } from './report.ts';
 import { DEFAULT_SPLIT, splitPhotos, type SplitMode } from '../lib/split.ts';
 import { demoDataset, failWith, parseCli, repoRoot } from '../lib/cli.ts';
@@ -85,16 +85,7 @@ try {
   if (!set.queries.length) fail('the split left no labelled query');
   const options = { cache: resolve(args.cache, 'eval'), catalogCache: resolve(args.cache) };
   const instance = evalShotSet(set.catalog, instanceCount, seed, options.cache);
-  const colours = {
-    catalog: await photoColours(
-      set.catalog.map((p) => p.path),
-      options.cache,
-    ),
-    queries: await photoColours(
-      set.queries.map((p) => p.path),
-      options.cache,
-    ),
-  };
+  const colours = await sideColours(set.catalog, set.queries, options.cache);
   log(
     `eval: ${photos.length} photos; catalog ${set.catalog.length}, ${set.queries.length} queries, ` +
       `${instance.originals.length} camera queries; models ${modelIds.join(', ')}`,

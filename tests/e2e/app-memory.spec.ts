@@ -1,4 +1,5 @@
 /** Repeated photo searches in one page: the renderer keeps no decoded copy of each query photo or result picture. */
+import { canvasHoldsPhoto } from './catalog-pictures.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Browser } from '@playwright/test';
 import {
@@ -66,18 +67,5 @@ test('40 searches of different photos leave no decoded photo or picture behind, 
 
   // The photo itself is on screen: opaque, varied pixels in the canvas.
   const canvas = page.getByRole('img', { name: 'Your photo' }).locator('canvas');
-  await expect
-    .poll(() =>
-      canvas.evaluate((el: HTMLCanvasElement) => {
-        const { data } = el.getContext('2d')!.getImageData(0, 0, el.width, el.height);
-        const values = new Set<number>();
-        let opaque = 0;
-        for (let i = 0; i < data.length; i += 4 * 97) {
-          if (data[i + 3] === 255) opaque++;
-          values.add(data[i]);
-        }
-        return opaque > 0 && values.size > 16;
-      }),
-    )
-    .toBe(true);
+  await expect.poll(() => canvasHoldsPhoto(canvas)).toBe(true);
 });

@@ -38,15 +38,11 @@ export const pictureStates = (page: Page) =>
       ),
     );
 
-/**
- * Whether a thumbnail (`data-testid="thumb"`) shows its picture: its canvas is displayed and
- * holds varied, opaque pixels (a decoded photo, not a blank or single-colour canvas).
- */
-export const pictureDrawn = (thumb: Locator) =>
-  thumb.evaluate((el) => {
-    const canvas = el.querySelector('canvas');
-    if (!canvas || getComputedStyle(canvas).display === 'none' || canvas.width === 0) return false;
-    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+/** Whether a canvas holds varied, opaque pixels: a decoded photo, not a blank or one-colour canvas. */
+export const canvasHoldsPhoto = (canvas: Locator) =>
+  canvas.evaluate((el: HTMLCanvasElement) => {
+    if (el.width === 0 || el.height === 0) return false;
+    const { data } = el.getContext('2d')!.getImageData(0, 0, el.width, el.height);
     const values = new Set<number>();
     let opaque = 0;
     for (let i = 0; i < data.length; i += 4 * 31) {
@@ -55,3 +51,10 @@ export const pictureDrawn = (thumb: Locator) =>
     }
     return opaque > 0 && values.size > 16;
   });
+
+/** Whether a thumbnail (`data-testid="thumb"`) shows its picture: its canvas is displayed and holds it. */
+export async function pictureDrawn(thumb: Locator): Promise<boolean> {
+  const canvas = thumb.locator('canvas');
+  const shown = await canvas.evaluate((el) => getComputedStyle(el).display !== 'none');
+  return shown && (await canvasHoldsPhoto(canvas));
+}
