@@ -13,11 +13,8 @@ import type {
   SearchOutcome,
 } from '../engine-api/api-types.ts';
 import { SearchService } from './search-service.ts';
-import { warmUpOrt } from './models/ort-warm-up.ts';
 
 const service = new SearchService();
-// The runtime starts as soon as this script runs, before the page's first call arrives.
-void warmUpOrt();
 
 /** A camera frame's preview goes to the page by transfer, not by copy. */
 function withPreview<T extends { photo: { preview?: Blob | ImageBitmap } }>(answer: T): T {
