@@ -34,6 +34,8 @@ const { values: args } = parseArgs({
     'no-views': { type: 'boolean', default: false },
     /** The model's last N dims are an in-graph colour term built at weight 1: sweep its weight. */
     'colour-tail': { type: 'string', default: '0' },
+    /** The weights the colour tail is swept over (comma-separated). */
+    'tail-weights': { type: 'string', default: '0,0.2,0.25,0.3,0.35,0.4,0.5' },
   },
 });
 const images = resolve(args.images);
@@ -194,7 +196,7 @@ function reweighted(vectors: Float32Array, tail: number, w: number): Float32Arra
 }
 const tail = Number(args['colour-tail']);
 if (tail) {
-  for (const w of [0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5]) {
+  for (const w of args['tail-weights'].split(',').map(Number)) {
     results.push([
       `in-graph colour term x${w}`,
       1,

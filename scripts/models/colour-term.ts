@@ -1,21 +1,36 @@
 /**
- * A colour term inside the model graph: a soft 8x8x8 RGB histogram of the middle of the input
- * (pixels in [0, 1], NCHW), L2-normalised. Concatenated beside the embedding it makes results
- * share the query's colours as well as its kind, and it survives the blur, rescaling and crops
- * that throw the backbone off. It costs ~0.6 M multiplications, against MobileNetV2's ~300 M.
+ * A colour term inside the model graph: a soft bins x bins x bins RGB histogram of the middle
+ * of the input (pixels in [0, 1], NCHW), L2-normalised. Concatenated beside the embedding it
+ * makes results share the query's colours as well as its kind, and it survives the blur,
+ * rescaling and crops that throw the backbone off. It costs at most ~0.6 M multiplications
+ * (8 bins), against MobileNetV2's ~300 M.
  */
 import { attr, type OnnxGraph } from '../lib/onnx-graph.ts';
 
 /**
- * Weight of the colour term beside the fashion model's unit head and raw parts (0: none, the
- * model as before). Validation favours 0.25-0.3 (docs/training.md); it stays 0 until
- * `npm run eval` confirms it on the evaluation shots.
+ * Weight of the colour term beside the fashion model's unit head and raw parts (0: none). 0.4
+ * is the largest that kept validation P@5 with 4 bins; `npm run eval` confirmed it (instance
+ * R@1 +0.047, P@5 held; docs/training.md).
  */
-export const FASHION_COLOUR_WEIGHT = 0;
+export const FASHION_COLOUR_WEIGHT = 0.4;
 
-/** Bins per channel (the joint histogram has BINS^3 entries). */
-export const COLOUR_BINS = 8;
-export const COLOUR_TERM_DIM = COLOUR_BINS ** 3;
+/**
+ * Default bins per channel (the joint histogram has bins^3 entries). 4 (64 dims) did as well as
+ * 8 (512 dims) on validation, for an eighth of the embedding growth.
+ */
+export const COLOUR_BINS = 4;
+
+/** A colour term's weight beside the other parts and its bins per channel. */
+export interface ColourTerm {
+  weight: number;
+  bins: number;
+}
+export const FASHION_COLOUR: ColourTerm = { weight: FASHION_COLOUR_WEIGHT, bins: COLOUR_BINS };
+
+/** Dimensions the term adds: one per joint bin. */
+export const colourTermDim = (bins: number) => bins ** 3;
+
+// POOL and CENTRAL are spatial (which pixels are counted), independent of the bin count.
 /** The input is averaged in POOL x POOL blocks first: the count, not the detail, matters. */
 const POOL = 4;
 /** Share of each side kept around the centre, where the garment usually is. */
@@ -23,8 +38,8 @@ const CENTRAL = 0.6;
 
 const i64 = (...values: number[]) => BigInt64Array.from(values.map(BigInt));
 
-/** Appends the histogram of `pixels` ([N, 3, size, size]); returns its [N, 512] unit rows. */
-export function appendColourHistogram(graph: OnnxGraph, pixels: string, size: number): string {
+/** Appends the histogram of `pixels` ([N, 3, size, size]); returns its [N, bins^3] unit rows. */
+export function appendColourHistogram(graph: OnnxGraph, pixels: string, size: number, bins = COLOUR_BINS): string {
   const pooledSide = Math.floor(size / POOL);
   const from = Math.floor((pooledSide * (1 - CENTRAL)) / 2);
   const to = pooledSide - from;
@@ -43,14 +58,14 @@ export function appendColourHistogram(graph: OnnxGraph, pixels: string, size: nu
     ],
     'colour_middle',
   );
-  // Triangular memberships of each channel value in BINS evenly spaced centres (sum to 1).
+  // Triangular memberships of each channel value in `bins` evenly spaced centres (sum to 1).
   const x = graph.node('Unsqueeze', [middle, graph.initializer('colour_unsq', [1], i64(2))], 'colour_x');
-  const centres = Float32Array.from({ length: COLOUR_BINS }, (_, k) => k / (COLOUR_BINS - 1));
-  const c = graph.initializer('colour_centres', [1, 1, COLOUR_BINS, 1, 1], centres);
+  const centres = Float32Array.from({ length: bins }, (_, k) => k / (bins - 1));
+  const c = graph.initializer('colour_centres', [1, 1, bins, 1, 1], centres);
   const distance = graph.node('Abs', [graph.node('Sub', [x, c], 'colour_diff')], 'colour_dist');
   const scaled = graph.node(
     'Mul',
-    [distance, graph.initializer('colour_spread', [], Float32Array.of(COLOUR_BINS - 1))],
+    [distance, graph.initializer('colour_spread', [], Float32Array.of(bins - 1))],
     'colour_scaled',
   );
   const membership = graph.node(
@@ -72,7 +87,7 @@ export function appendColourHistogram(graph: OnnxGraph, pixels: string, size: nu
     );
     return graph.node('Reshape', [one, graph.initializer(`colour_c${i}_shape`, [6], i64(...shape))], `colour_c${i}_r`);
   };
-  const B = COLOUR_BINS;
+  const B = bins;
   const r = channel(0, [0, B, 1, 1, side, side]);
   const g = channel(1, [0, 1, B, 1, side, side]);
   const b = channel(2, [0, 1, 1, B, side, side]);

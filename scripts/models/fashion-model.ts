@@ -19,26 +19,37 @@ import {
 } from '../lib/mobilenet-model.ts';
 import { loadNsfwjsMobilenet, type KerasModel } from '../lib/nsfwjs-mobilenet.ts';
 import { attr, type OnnxGraph } from '../lib/onnx-graph.ts';
-import { appendColourHistogram, COLOUR_TERM_DIM, FASHION_COLOUR_WEIGHT } from './colour-term.ts';
+import { appendColourHistogram, colourTermDim, FASHION_COLOUR, type ColourTerm } from './colour-term.ts';
 import { quantiseColumns } from './quantise-columns.ts';
 
 const { onnx } = onnxProto;
 
 export const FASHION_ID = 'mobilenet-v2-fashion';
 /** Bump when the export changes embeddings in a way the source hash cannot see. */
-const EXPORT_VERSION = '1.1.0';
+const EXPORT_VERSION = '1.2.0';
 const PAIR_NAME = 'pixels_with_mirror';
 
-/** Hash of the head weights, the backbone's sources and this exporter. */
-export function fashionSourceHash(headBytes: Uint8Array = readFileSync(FASHION_HEAD_FILE)): string {
+/** Hash of the head weights, the backbone's sources, this exporter and the colour term. */
+export function fashionSourceHash(
+  headBytes: Uint8Array = readFileSync(FASHION_HEAD_FILE),
+  colour: ColourTerm = FASHION_COLOUR,
+): string {
   const { meta } = decodeHeadFile(headBytes);
-  return createHash('sha256')
+  const hash = createHash('sha256')
     .update(headBytes)
     .update(mobilenetSourceHash({ ...DEFAULT_MOBILENET_OPTIONS, layers: meta.layers }))
     .update(readFileSync(import.meta.filename))
     .update(readFileSync(join(import.meta.dirname, '../lib/head-file.ts')))
     .update(EXPORT_VERSION)
     .digest('hex');
+  // A colour term changes the embedding: its code, weight and bins join the hash.
+  return colour.weight
+    ? createHash('sha256')
+        .update(hash)
+        .update(readFileSync(join(import.meta.dirname, 'colour-term.ts')))
+        .update(`${colour.weight} ${colour.bins}`)
+        .digest('hex')
+    : hash;
 }
 
 type Head = ReturnType<typeof decodeHeadFile>['head'];
@@ -82,7 +93,7 @@ function appendHead(
   head: Head,
   meta: HeadMeta,
   size: number,
-  colourWeight: number,
+  colour: ColourTerm,
 ): string {
   const { input, hidden, output } = head.shape;
   const { l2, pairMean } = ops(graph);
@@ -109,11 +120,12 @@ function appendHead(
   const weight = graph.initializer('raw_weight', [], Float32Array.of(meta.blend.weight));
   raw = graph.node('Mul', [raw, weight], 'raw_weighted');
   const parts = [h, raw];
-  if (colourWeight) {
+  if (colour.weight) {
     // The pixels input carries [photos; mirrors] by then: both halves give the same histogram.
-    const colour = pairMean(appendColourHistogram(graph, INPUT_NAME, size), COLOUR_TERM_DIM, 'colour_averaged');
-    const w = graph.initializer('colour_weight', [], Float32Array.of(colourWeight));
-    parts.push(graph.node('Mul', [colour, w], 'colour_weighted'));
+    const histogram = appendColourHistogram(graph, INPUT_NAME, size, colour.bins);
+    const averaged = pairMean(histogram, colourTermDim(colour.bins), 'colour_averaged');
+    const w = graph.initializer('colour_weight', [], Float32Array.of(colour.weight));
+    parts.push(graph.node('Mul', [averaged, w], 'colour_weighted'));
   }
   return l2(graph.node('Concat', parts, 'blended', { axis: attr.int(1) }), EMBEDDING_NAME);
 }
@@ -150,7 +162,7 @@ function mirrorInput(model: InstanceType<typeof onnx.ModelProto>, slice: string[
 export function convertFashion(
   headBytes: Uint8Array = readFileSync(FASHION_HEAD_FILE),
   keras: KerasModel = loadNsfwjsMobilenet(),
-  colourWeight: number = FASHION_COLOUR_WEIGHT,
+  colour: ColourTerm = FASHION_COLOUR,
 ): ConvertedModel {
   const { head, meta } = decodeHeadFile(headBytes);
   const base = convertMobilenet({ ...DEFAULT_MOBILENET_OPTIONS, layers: meta.layers }, keras).spec;
@@ -177,21 +189,14 @@ export function convertFashion(
       ]
     : [];
   const pooled = meta.layers.map((layer) => `${layer}_pooled`);
-  const embedding = appendHead(graph, pooled, layerDims, head, meta, base.input.size, colourWeight);
+  const embedding = appendHead(graph, pooled, layerDims, head, meta, base.input.size, colour);
   const outDim =
     head.shape.output +
     (meta.blend ? layerDims[meta.layers.indexOf(meta.blend.layer)] : 0) +
-    (meta.blend && colourWeight ? COLOUR_TERM_DIM : 0);
+    (meta.blend && colour.weight ? colourTermDim(colour.bins) : 0);
   graph.output(embedding, 'float32', ['batch', outDim]);
 
-  // A colour term changes the embedding: its weight and code join the hash.
-  const sourceHash = colourWeight
-    ? createHash('sha256')
-        .update(fashionSourceHash(headBytes))
-        .update(readFileSync(join(import.meta.dirname, 'colour-term.ts')))
-        .update(String(colourWeight))
-        .digest('hex')
-    : fashionSourceHash(headBytes);
+  const sourceHash = fashionSourceHash(headBytes, colour);
   const provenance = [
     ...base.provenance.filter((line) => !line.startsWith('Embedding:')),
     `Embedding: global average pool of ${meta.layers.join(', ')} (${dim} features)` +
@@ -200,8 +205,8 @@ export function convertFashion(
       `, standardised, then a ${head.shape.hidden ? `${dim}-${head.shape.hidden}-${head.shape.output} ReLU MLP` : `linear ${dim}->${head.shape.output} projection`} (weight matrices stored as uint8 codes per output column), L2-normalised` +
       (meta.blend
         ? `; concatenated with the unit pooled ${meta.blend.layer} times ${meta.blend.weight}` +
-          (colourWeight
-            ? ` and a soft 8x8x8 RGB histogram of the central 60% times ${colourWeight}`
+          (colour.weight
+            ? ` and a soft ${colour.bins}x${colour.bins}x${colour.bins} RGB histogram of the central 60% times ${colour.weight}`
             : '') +
           ', L2-normalised.'
         : '.'),
