@@ -183,3 +183,37 @@ describe('SearchEngine: refusals', () => {
     expect(engine.status).toBe('ready');
   });
 });
+
+describe('SearchEngine: result pictures', () => {
+  it('reads and decodes a picture only once no search is in flight, and shares it', async () => {
+    const { engine, api, held } = await readyEngine();
+    const bitmap = { width: 2, height: 2, close: vi.fn() };
+    const decode = vi.fn((_blob: Blob) => Promise.resolve(bitmap));
+    vi.stubGlobal('createImageBitmap', decode);
+    vi.stubGlobal('window', { addEventListener: vi.fn(), removeEventListener: vi.fn() });
+    api.thumbnail.mockImplementation(() => Promise.resolve(new Blob([new Uint8Array(4)])));
+    const flush = () => new Promise((done) => setTimeout(done, 0));
+
+    const search = engine.searchPhoto(file, null, options);
+    const picture = engine.thumbnail(1);
+    await flush();
+    // The search has the worker and the cores to itself.
+    expect(api.thumbnail).not.toHaveBeenCalled();
+    expect(decode).not.toHaveBeenCalled();
+
+    held[0].resolve(answer(1));
+    await search;
+    expect(await picture).toBe(bitmap);
+    expect(await engine.thumbnail(1)).toBe(bitmap);
+    expect(api.thumbnail).toHaveBeenCalledTimes(1);
+    expect(decode).toHaveBeenCalledTimes(1);
+
+    // Released by both cards, it stays pooled; the engine's end closes it.
+    engine.releaseThumbnail(1);
+    engine.releaseThumbnail(1);
+    expect(bitmap.close).not.toHaveBeenCalled();
+    engine.dispose();
+    await flush();
+    expect(bitmap.close).toHaveBeenCalledTimes(1);
+  });
+});
