@@ -69,7 +69,10 @@ export class SearchEngine {
       await this.#searching.idle();
       const blob = await this.#readyApi().thumbnail(index);
       await this.#searching.idle();
-      return createImageBitmap(blob);
+      return createImageBitmap(blob, {
+        premultiplyAlpha: 'premultiply',
+        colorSpaceConversion: 'none',
+      });
     },
     (bitmap: ImageBitmap) => bitmap.close(),
   );
