@@ -27,7 +27,7 @@ import { instanceSet } from './lib/instance-queries.ts';
 import { deriveSeed } from './lib/seeded-random.ts';
 import { DEFAULT_SPLIT } from './lib/split.ts';
 import { trainingSplit } from './lib/training-split.ts';
-import { searchAll } from './train/float-scores.ts';
+import { searchAllScored } from './train/float-scores.ts';
 import { DEFAULT_HEAD_RECIPE } from './train/recipe.ts';
 
 const args = parseCli('validate-rerank', {
@@ -73,20 +73,9 @@ const colours = await sideColours(split.valCatalog, split.valQueries, options.ca
 const counts = new Map<string, number>();
 for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
 
-/** Exact float top 100 of every query row, as the index would hand them to the re-ranker. */
-function candidates(vectors: Float32Array) {
-  return searchAll(vectors, catalog, dim, MAX_K).map((indices, q) => {
-    const query = vectors.subarray(q * dim, (q + 1) * dim);
-    const scores = Float32Array.from(indices, (i) => {
-      let dot = 0;
-      for (let j = 0; j < dim; j++) dot += query[j] * catalog[i * dim + j];
-      return dot;
-    });
-    return { indices: Int32Array.from(indices), scores };
-  });
-}
-const queryHits = candidates(queries);
-const cameraHits = candidates(cameraQueries);
+// Exact float top 100 of every query row, as the index would hand them to the re-ranker.
+const queryHits = searchAllScored(queries, catalog, dim, MAX_K);
+const cameraHits = searchAllScored(cameraQueries, catalog, dim, MAX_K);
 
 function score(settings: LabelRerankOptions | null) {
   const reranker = settings && new LabelReranker(labels, settings);

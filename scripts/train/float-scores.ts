@@ -19,16 +19,16 @@ export interface ScoredSide {
   colours: readonly string[];
 }
 
-/** Top `k` catalog rows by dot product for every query row. */
-export function searchAll(
+/** Top `k` catalog rows by dot product for every query row, best first, with their scores. */
+export function searchAllScored(
   queries: Float32Array,
   catalog: Float32Array,
   dim: number,
   k: number,
-): number[][] {
+): { indices: Int32Array; scores: Float32Array }[] {
   const n = catalog.length / dim;
   const scores = new Float32Array(n);
-  const out: number[][] = [];
+  const out: { indices: Int32Array; scores: Float32Array }[] = [];
   for (let q = 0; q < queries.length / dim; q++) {
     const query = queries.subarray(q * dim, (q + 1) * dim);
     for (let i = 0; i < n; i++) {
@@ -37,9 +37,20 @@ export function searchAll(
       for (let j = 0; j < dim; j++) dot += query[j] * catalog[row + j];
       scores[i] = dot;
     }
-    out.push(topK(scores, k));
+    const top = topK(scores, k);
+    out.push({ indices: Int32Array.from(top), scores: Float32Array.from(top, (i) => scores[i]) });
   }
   return out;
+}
+
+/** Top `k` catalog rows by dot product for every query row. */
+export function searchAll(
+  queries: Float32Array,
+  catalog: Float32Array,
+  dim: number,
+  k: number,
+): number[][] {
+  return searchAllScored(queries, catalog, dim, k).map((hits) => Array.from(hits.indices));
 }
 
 export function scoreCandidate(
