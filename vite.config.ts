@@ -8,6 +8,9 @@ import { contentSecurityPolicyPlugin } from './scripts/vite/content-security-pol
 import { serveModels } from './scripts/vite/serve-models.ts';
 import { transformersOnAppOrt } from './scripts/vite/transformers-ort.ts';
 import { isRuntimeWasm, RUNTIME_COPY_SUFFIX } from './src/engine-api/runtime-cache.ts';
+
+/** The WebGPU build of ONNX Runtime: its JS chunk and its .wasm, fetched by GPU devices only. */
+const ON_DEMAND_ASSETS = ['assets/ort.webgpu*', 'assets/ort-wasm-simd-threaded.asyncify*'];
 import { DEMO_MODEL_IDS } from './src/shared/model/default-models.ts';
 import { SHARE_TARGET_ACTION, SHARE_TARGET_FIELD } from './src/ui/share/share-target.ts';
 
@@ -97,13 +100,15 @@ export default defineConfig({
           '**/*.{js,css,html,wasm,svg}',
           ...(precacheModels ? DEMO_MODEL_IDS.map((id) => `models/${id}/*`) : []),
         ],
-        // transformers.js chunks are cached when first used (src/sw.ts), not precached.
-        globIgnores: ['catalog/**', 'assets/transformers*'],
+        // transformers.js and the WebGPU runtime (JS and .wasm) run on some devices only: cached
+        // when first used (src/sw.ts, src/worker/models/webgpu-ort.ts), not precached.
+        globIgnores: ['catalog/**', 'assets/transformers*', ...ON_DEMAND_ASSETS],
         maximumFileSizeToCacheInBytes: precacheLimit,
       },
     }),
   ],
-  worker: { format: 'es' },
+  // The search worker is bundled with its own plugins: it is where transformers.js loads.
+  worker: { format: 'es', plugins: () => [transformersOnAppOrt()] },
   server: { headers: isolation },
   preview: { headers: isolation },
   build: { target: 'es2022', chunkSizeWarningLimit: 1024 },

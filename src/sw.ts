@@ -80,6 +80,15 @@ registerRoute(
     plugins: [new ExpirationPlugin({ maxEntries: 4 })],
   }),
 );
+// The same for the WebGPU build's JS (0.12 MB), which only devices with a GPU load; its .wasm
+// is kept by the search worker (src/worker/models/webgpu-ort.ts).
+registerRoute(
+  ({ url }) => url.origin === scope.origin && /\/assets\/ort\.webgpu[^/]*\.js$/.test(url.pathname),
+  new CacheFirst({
+    cacheName: 'lookalike-webgpu-js-v1',
+    plugins: [new ExpirationPlugin({ maxEntries: 2 })],
+  }),
+);
 // Any navigation inside the scope gets the app shell, online or not.
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
 

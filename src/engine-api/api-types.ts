@@ -117,9 +117,22 @@ export interface KeywordReading {
   leftover: string[];
 }
 
+/**
+ * Whether the query model may run on the GPU (WebGPU): 'auto' uses a hardware adapter when it
+ * agrees with WASM and beats it on the device; 'off' never; 'force' uses any adapter, software
+ * ones (SwiftShader) included, however slow (tests, diagnosis). The page's `?gpu=` sets it.
+ */
+export type GpuPreference = 'auto' | 'off' | 'force';
+
+/** What ran a search's model: WebGPU on an adapter, or WASM (with why WebGPU does not run). */
+export type EmbedBackend =
+  { kind: 'webgpu'; adapter: string } | { kind: 'wasm'; threads: number; whyNotGpu: string | null };
+
 export interface SearchOutcome {
   results: ResultItem[];
   timings: Timings;
+  /** The backend that embedded the query; absent when no model ran (stored vectors, keywords). */
+  embeddedOn?: EmbedBackend;
   /** Set when a text query was answered by keyword filters rather than a text embedding. */
   keywords?: KeywordReading;
 }

@@ -11,6 +11,7 @@ import type { TextQuery } from '../shared/search/text-query.ts';
 import type {
   CatalogInfo,
   CatalogSnapshot,
+  GpuPreference,
   LoadUpdate,
   PhotoComparison,
   PhotoOutcome,
@@ -63,22 +64,35 @@ export class SearchService {
   #filters = new IndexFilters();
   #keywords = new KeywordSearch();
   #saving: Promise<PictureProgress> | undefined;
+  #gpu: GpuPreference = 'auto';
 
   /**
    * Loads the catalog and models once (`appUrl`: the page's base URL; a failed start may be
    * retried). `onCatalogChange` gets the new snapshot after a background update swapped in.
+   * After "ready", each loaded model tries WebGPU as `gpu` allows, searching on WASM meanwhile.
    */
   async start(
     appUrl: string,
     onUpdate: (update: LoadUpdate) => void,
     onCatalogChange: (snapshot: CatalogSnapshot) => void,
+    gpu: GpuPreference = 'auto',
   ): Promise<CatalogSnapshot> {
+    this.#gpu = gpu;
     await this.#catalogs.start(appUrl, onUpdate, (retired) => {
       onCatalogChange(this.#snapshot());
       // Disposed in turn after any query still using them.
       void this.#exclusive(() => Promise.all(retired.map((model) => model.dispose())));
+      this.#accelerate();
     });
+    this.#accelerate();
     return this.#snapshot();
+  }
+
+  /** Lets every loaded model try its faster backend (once each; a model's own attempt). */
+  #accelerate(): void {
+    for (const entry of this.#catalogs.current?.runtimes.values() ?? []) {
+      void entry.runtime.then((model) => model.accelerate(this.#gpu)).catch(() => undefined);
+    }
   }
 
   #snapshot(): CatalogSnapshot {
@@ -219,8 +233,9 @@ export class SearchService {
    * Loads another model (its files, shards and session) so searches can use it; `onUpdate`
    * gets its download progress. Searches with loaded models run meanwhile.
    */
-  loadModel(modelId: string, onUpdate?: (update: LoadUpdate) => void): Promise<void> {
-    return this.#catalogs.ensureModel(modelId, onUpdate);
+  async loadModel(modelId: string, onUpdate?: (update: LoadUpdate) => void): Promise<void> {
+    await this.#catalogs.ensureModel(modelId, onUpdate);
+    this.#accelerate();
   }
 
   /**
@@ -272,7 +287,8 @@ export class SearchService {
         embed: t2 - t1,
         search: t3 - t2,
       };
-      return { results, timings: { ...timings, total: t3 - run.since } };
+      const embeddedOn = model.backend();
+      return { results, timings: { ...timings, total: t3 - run.since }, embeddedOn };
     });
   }
 
@@ -314,7 +330,7 @@ export class SearchService {
     const modelId = options.modelId ?? catalog.indexes.keys().next().value!;
     const known = catalog.manifest.models.some((m) => m.spec.id === modelId && canRun(m));
     // A model not loaded yet downloads now (the page shows its progress through loadModel).
-    if (known && !catalog.indexes.has(modelId)) await this.#catalogs.ensureModel(modelId);
+    if (known && !catalog.indexes.has(modelId)) await this.loadModel(modelId);
     const index = catalog.indexes.get(modelId);
     if (!index) throw new EngineError(`The catalog has no model ${modelId}.`);
     return { modelId, index };

@@ -3,6 +3,7 @@ import { expose, transfer } from 'comlink';
 import { registerAbortTransfer, releaseAbortSignal } from '../engine-api/abort-transfer.ts';
 import type {
   CatalogSnapshot,
+  GpuPreference,
   LoadUpdate,
   PhotoComparison,
   PhotoOutcome,
@@ -30,11 +31,11 @@ const api = {
    * `onCatalogChange` fires when a newer catalog finished downloading in the background.
    */
   start(
-    options: { appUrl: string },
+    options: { appUrl: string; gpu?: GpuPreference },
     onUpdate: (update: LoadUpdate) => void,
     onCatalogChange: (snapshot: CatalogSnapshot) => void,
   ): Promise<CatalogSnapshot> {
-    return service.start(options.appUrl, onUpdate, onCatalogChange);
+    return service.start(options.appUrl, onUpdate, onCatalogChange, options.gpu);
   },
 
   /**

@@ -16,6 +16,10 @@ test('cross-origin isolated, ONNX Runtime runs with threads', async ({ page }) =
   await expect(page.getByTestId('latency')).toContainText(
     `${threads} ${threads === 1 ? 'thread' : 'threads'}`,
   );
+  // No GPU here (this browser runs without --enable-unsafe-webgpu): WASM, and the panel says why.
+  const backend = page.getByTestId('embed-backend');
+  await expect(backend).toHaveAttribute('data-backend', 'wasm');
+  await expect(backend).toContainText('no GPU adapter is available');
 });
 
 test('without COOP/COEP (a plain static host) it runs single-threaded, without errors', async ({

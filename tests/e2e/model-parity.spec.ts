@@ -29,7 +29,8 @@ import { createOnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
 import { fixturesDir, makeExifFixtures } from '../fixtures/make-exif-fixtures.ts';
-import type { DecodeOutcome, ParityApi } from './model-parity.worker.ts';
+import { chromiumFlags, chromiumPath } from './chromium.ts';
+import type { Backend, DecodeOutcome, ParityApi } from './model-parity.worker.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const datasetImages = resolve(root, '../shared/datasets/clothing/images');
@@ -86,8 +87,10 @@ const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 type Harness = Remote<ParityApi>;
 const harness = (page: Page) =>
   ({
-    init: (threads: number) =>
-      page.evaluate((n) => (window as unknown as { harness: Harness }).harness.init(n), threads),
+    init: (backend: Backend) =>
+      page.evaluate((b) => (window as unknown as { harness: Harness }).harness.init(b), backend),
+    hasGpuAdapter: () =>
+      page.evaluate(() => (window as unknown as { harness: Harness }).harness.hasGpuAdapter()),
     embedUrl: (url: string) =>
       page.evaluate((u) => (window as unknown as { harness: Harness }).harness.embedUrl(u), url),
     decodeUrl: (url: string) =>
@@ -104,6 +107,13 @@ let dir: string;
 const nodeVectors = new Map<string, Float32Array>();
 
 test.describe.configure({ mode: 'serial' });
+// WebGPU on whatever adapter this browser has: here, without a GPU, SwiftShader's software one.
+test.use({
+  launchOptions: {
+    executablePath: chromiumPath,
+    args: [...chromiumFlags, '--enable-unsafe-webgpu'],
+  },
+});
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
@@ -175,11 +185,13 @@ test.afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function openHarness(page: Page, threads: number) {
+async function openHarness(page: Page, backend: number | 'webgpu') {
   await page.goto(`${origin}/index.html`);
   await page.waitForFunction(() => 'harness' in window);
   const h = harness(page);
-  const info = await h.init(threads);
+  const info = await h.init(
+    backend === 'webgpu' ? { kind: 'webgpu' } : { kind: 'wasm', threads: backend },
+  );
   return { h, info };
 }
 
@@ -241,10 +253,26 @@ test('huge images are decoded downscaled; undecodable ones throw ImageDecodeErro
 
 test('two WASM threads (cross-origin isolated) embed the photos as Node does', async ({ page }) => {
   const { h, info } = await openHarness(page, 2);
-  expect(info).toEqual({ crossOriginIsolated: true, numThreads: 2 });
+  expect(info).toEqual({ crossOriginIsolated: true, numThreads: 2, adapter: null });
   for (const photo of photos) {
     const url = `/photos/${photo}`;
     const { vector } = await h.embedUrl(url);
     expect(cosine(vector, nodeVectors.get(url)!), url).toBeGreaterThanOrEqual(0.999);
+  }
+});
+
+test("on WebGPU (this browser's adapter) the photos embed as Node does", async ({ page }) => {
+  // A software adapter runs a photo in seconds: the first run compiles every shader.
+  test.setTimeout(300_000);
+  await page.goto(`${origin}/index.html`);
+  await page.waitForFunction(() => 'harness' in window);
+  test.skip(!(await harness(page).hasGpuAdapter()), 'this browser has no WebGPU adapter');
+  const { h, info } = await openHarness(page, 'webgpu');
+  for (const photo of photos) {
+    const url = `/photos/${photo}`;
+    const { vector } = await h.embedUrl(url);
+    const c = cosine(vector, nodeVectors.get(url)!);
+    console.log(`node vs WebGPU (${info.adapter}) ${url}: cosine ${c.toFixed(6)}`);
+    expect(c, url).toBeGreaterThanOrEqual(0.999);
   }
 });

@@ -4,6 +4,7 @@
  */
 import { expose } from 'comlink';
 import * as ort from 'onnxruntime-web/wasm';
+import * as ortGpu from 'onnxruntime-web/webgpu';
 import { createOnnxEmbedder, type OnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
 import { decodeImageBlob } from '../../src/shared/preprocess/decode-browser.ts';
@@ -12,12 +13,18 @@ import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preproce
 
 let session: Promise<{ embedder: OnnxEmbedder; preprocessor: ImagePreprocessor }> | undefined;
 
-async function load(threads: number) {
-  ort.env.wasm.numThreads = threads;
-  ort.env.wasm.wasmPaths = new URL('/ort/', self.location.href).href;
+/** Where the model runs: WASM with a thread count, or WebGPU on the browser's first adapter. */
+export type Backend = { kind: 'wasm'; threads: number } | { kind: 'webgpu' };
+
+async function load(backend: Backend) {
+  const runtime = backend.kind === 'webgpu' ? ortGpu : ort;
+  runtime.env.wasm.numThreads = backend.kind === 'wasm' ? backend.threads : 1;
+  runtime.env.wasm.wasmPaths = new URL('/ort/', self.location.href).href;
   const spec = (await (await fetch('/model/model.json')).json()) as ModelSpec;
   const bytes = new Uint8Array(await (await fetch(`/model/${spec.file}`)).arrayBuffer());
-  const embedder = await createOnnxEmbedder(ort, bytes, spec);
+  const embedder = await createOnnxEmbedder(runtime, bytes, spec, {
+    executionProviders: [backend.kind],
+  });
   return { embedder, preprocessor: new ImagePreprocessor(spec.input) };
 }
 
@@ -40,14 +47,24 @@ export type DecodeOutcome =
   | { ok: false; name: string; reason: string; message: string };
 
 const api = {
-  /** Loads the model with `threads` WASM threads (once per worker). */
-  async init(threads: number): Promise<{ crossOriginIsolated: boolean; numThreads: number }> {
-    session ??= load(threads);
+  /** Loads the model on `backend` (once per worker). */
+  async init(
+    backend: Backend,
+  ): Promise<{ crossOriginIsolated: boolean; numThreads: number; adapter: string | null }> {
+    session ??= load(backend);
     await session;
+    const device = backend.kind === 'webgpu' ? await ortGpu.env.webgpu.device : null;
     return {
       crossOriginIsolated: self.crossOriginIsolated,
       numThreads: ort.env.wasm.numThreads ?? 0,
+      adapter: device ? `${device.adapterInfo.vendor} ${device.adapterInfo.architecture}` : null,
     };
+  },
+
+  /** Whether this worker's browser offers any WebGPU adapter (software ones included). */
+  async hasGpuAdapter(): Promise<boolean> {
+    const gpu = (self.navigator as WorkerNavigator & { gpu?: GPU }).gpu;
+    return Boolean(await gpu?.requestAdapter());
   },
 
   /** Decodes, preprocesses and embeds the photo at `url`. */

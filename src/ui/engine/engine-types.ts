@@ -5,6 +5,7 @@ import type { Timings } from '../../engine-api/api-types.ts';
 // The worker's API defines the data crossing the boundary; the page re-exports it from here.
 export type {
   CatalogInfo,
+  EmbedBackend,
   EngineErrorName,
   EngineStatus,
   FieldSummary,

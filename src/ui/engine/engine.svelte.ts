@@ -9,6 +9,7 @@ import type { CatalogSnapshot, ItemColumns } from '../../engine-api/api-types.ts
 import { MAX_QUERY_BYTES, tooLargeMessage } from '../../engine-api/limits.ts';
 import type { SearchApi } from '../../worker/search.worker.ts';
 import { ThumbnailPool } from '../common/thumbnail-pool.ts';
+import { gpuPreference } from './gpu-preference.ts';
 import { IdleGate } from './idle-gate.ts';
 import { browserConnection, pictureSaving } from '../status/picture-policy.ts';
 import type {
@@ -115,7 +116,7 @@ export class SearchEngine {
     navigator.storage?.persist?.().catch(() => false);
     const api = this.#connect();
     const snapshot = await api.start(
-      { appUrl: document.baseURI },
+      { appUrl: document.baseURI, gpu: gpuPreference(location.search) },
       proxy(({ status, progress }) => {
         if (this.status === 'ready') return;
         this.status = status;

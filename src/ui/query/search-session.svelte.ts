@@ -377,7 +377,8 @@ export class SearchSession {
         this.#comparison = { models: models!, outcomes: [answer.outcomes[0], answer.outcomes[1]] };
       } else {
         // The photo's part of the answer is the query's, above.
-        this.#outcome = { results: answer.results, timings: answer.timings };
+        const { results, timings, embeddedOn } = answer;
+        this.#outcome = { results, timings, ...(embeddedOn && { embeddedOn }) };
       }
       this.#done();
     } catch (error) {

@@ -123,4 +123,17 @@ describe('serveRuntimeFrom', () => {
     expect(other.status).toBe(404);
     expect(fetched(network)).toEqual(['https://app.example/catalog/manifest.json']);
   });
+
+  it('answers each runtime (WASM, WebGPU) from its own cache', async () => {
+    const wasmCache = fakeCaches().cache;
+    const gpu = fakeCaches();
+    const GPU_URL = 'https://app.example/assets/ort-wasm-simd-threaded.asyncify-def.wasm';
+    gpu.stored.set(GPU_URL, new Uint8Array([4, 5]).buffer);
+    const network = fakeFetch();
+    serveRuntimeFrom(wasmCache, URL_);
+    serveRuntimeFrom(gpu.cache, GPU_URL);
+    const runtime = await globalThis.fetch(GPU_URL);
+    expect(new Uint8Array(await runtime.arrayBuffer())).toEqual(new Uint8Array([4, 5]));
+    expect(network).not.toHaveBeenCalled();
+  });
 });

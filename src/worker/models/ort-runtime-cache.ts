@@ -20,12 +20,13 @@ function offline(url: string, cause: unknown): CatalogError {
  * worker never has to). Null without Cache Storage, on a failed answer or when the cache cannot
  * keep it: ONNX Runtime then fetches the file itself, as it would without this. With the network
  * gone it rejects with the catalog's "offline" error, so the page resumes once back online (ONNX
- * Runtime's own failed fetch would leave this worker unable to start again).
+ * Runtime's own failed fetch would leave this worker unable to start again). `cacheName` is the
+ * cache shared with the service worker unless a runtime keeps one of its own (the WebGPU one).
  */
-export async function cachedRuntime(url: string): Promise<Cache | null> {
+export async function cachedRuntime(url: string, cacheName = RUNTIME_CACHE): Promise<Cache | null> {
   let cache: Cache;
   try {
-    cache = await caches.open(RUNTIME_CACHE);
+    cache = await caches.open(cacheName);
     if (await cache.match(url)) return cache;
   } catch {
     return null;
@@ -50,25 +51,22 @@ export async function cachedRuntime(url: string): Promise<Cache | null> {
   }
 }
 
-let served: { cache: Cache; url: string } | undefined;
+/** The runtimes ONNX Runtime's fetch is answered for, by URL. */
+const served = new Map<string, Cache>();
+let answering: typeof fetch | undefined;
 
 /**
  * Answers ONNX Runtime's fetch of `url` (its streaming compile) from `cache`; every other fetch
- * goes to the network as before.
+ * goes to the network as before. Each runtime (WASM, WebGPU) is served by its own call.
  */
 export function serveRuntimeFrom(cache: Cache, url: string): void {
-  if (served) {
-    served = { cache, url };
-    return;
-  }
-  served = { cache, url };
+  served.set(url, cache);
+  if (globalThis.fetch === answering) return;
   const network = globalThis.fetch.bind(globalThis);
-  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  answering = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const requested = input instanceof Request ? input.url : String(input);
-    if (served && requested === served.url) {
-      const hit = await served.cache.match(served.url);
-      if (hit) return hit;
-    }
-    return network(input, init);
+    const hit = await served.get(requested)?.match(requested);
+    return hit ?? network(input, init);
   };
+  globalThis.fetch = answering;
 }

@@ -2,6 +2,7 @@
  * What a query model offers the search service, whichever runtime runs it (onnxruntime-web or
  * transformers.js), and the one place that turns a runtime's embedder into it.
  */
+import type { EmbedBackend, GpuPreference } from '../../engine-api/api-types.ts';
 import type { ModelSpec } from '../../shared/model/spec.ts';
 import type { CropRect, RgbaImage } from '../../shared/preprocess/rgba-image.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../../shared/preprocess/to-tensor.ts';
@@ -17,6 +18,10 @@ export interface QueryModel {
    * service reads words as keyword filters (DINOv2 and other image-only models).
    */
   embedText?(text: string): Promise<Float32Array>;
+  /** What ran the last image embed (before any, what runs the next). */
+  backend(): EmbedBackend;
+  /** Tries a faster backend (WebGPU) for the image tower, once; never rejects. */
+  accelerate(preference: GpuPreference): Promise<void>;
   /** Frees the sessions' WASM memory; the model is unusable afterwards. */
   dispose(): Promise<void>;
 }
@@ -25,6 +30,8 @@ export interface QueryModel {
 export interface Towers {
   embedImage(tensor: Float32Array): Promise<Float32Array>;
   embedText?(text: string): Promise<Float32Array>;
+  backend(): EmbedBackend;
+  accelerate?(preference: GpuPreference): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -37,6 +44,8 @@ export function queryModel(spec: ModelSpec, towers: Towers): QueryModel {
     spec,
     preprocess: (image, crop) => preprocessor.toTensor(image, tensor, 0, crop),
     embed: () => towers.embedImage(tensor),
+    backend: () => towers.backend(),
+    accelerate: (preference) => towers.accelerate?.(preference) ?? Promise.resolve(),
     dispose: () => towers.dispose(),
   };
   const { embedText } = towers;

@@ -1,6 +1,7 @@
 /** A query model on transformers.js (same onnxruntime-web): image tower and any text tower. */
 import type { ModelSpec } from '../../shared/model/spec.ts';
 import { createTransformersEmbedder } from '../../shared/model/transformers-embedder.ts';
+import { configuredOrt } from './ort-env.ts';
 import { queryModel, type QueryModel } from './query-model.ts';
 import { forgetModelFiles, provideModelFiles, transformersFor } from './transformers-env.ts';
 
@@ -16,6 +17,12 @@ export async function openTransformersModel(
     return queryModel(spec, {
       embedImage: (tensor) => embedder.embedImages(tensor, 1),
       embedText: spec.towers.text ? (text) => embedder.embedTexts([text]) : undefined,
+      // transformers.js runs on the app's WASM runtime (scripts/vite/transformers-ort.ts).
+      backend: () => ({
+        kind: 'wasm',
+        threads: configuredOrt().threads,
+        whyNotGpu: 'WebGPU runs the ONNX models only',
+      }),
       dispose: () => embedder.dispose(),
     });
   } finally {
