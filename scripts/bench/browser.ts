@@ -88,8 +88,14 @@ function serve(
   return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
 }
 
-/** Opens the bundle in a fresh headless Chromium; waits until it sets globalThis.benchReady. */
-export async function openBenchPage(files: BundleFiles): Promise<BrowserSession> {
+/**
+ * Opens the bundle in a fresh headless Chromium; waits until it sets globalThis.benchReady.
+ * `webgpu` exposes WebGPU (here SwiftShader's software adapter, the only one without a GPU).
+ */
+export async function openBenchPage(
+  files: BundleFiles,
+  options: { webgpu?: boolean } = {},
+): Promise<BrowserSession> {
   const served = new Map<string, { type: string; body: string }>([
     [
       '/',
@@ -119,7 +125,11 @@ export async function openBenchPage(files: BundleFiles): Promise<BrowserSession>
     browser = await chromium.launch({
       executablePath: chromiumPath,
       // expose-gc: suites free one subject's gigabyte before building the next.
-      args: [...chromiumFlags, '--js-flags=--expose-gc'],
+      args: [
+        ...chromiumFlags,
+        '--js-flags=--expose-gc',
+        ...(options.webgpu ? ['--enable-unsafe-webgpu'] : []),
+      ],
     });
     const page = await browser.newPage();
     const errors: string[] = [];

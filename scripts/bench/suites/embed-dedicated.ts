@@ -25,20 +25,31 @@ export function defaultModel(): string | null {
  * A bench page that runs each configuration in a fresh worker (one ort runtime each); `files`
  * serves more (URL path → file).
  */
-export function openEmbedPage(files: Record<string, string> = {}): Promise<BrowserSession> {
-  return openBenchPage({
-    main: resolve(import.meta.dirname, 'embed-page.ts'),
-    extra: { 'embed-worker': resolve(import.meta.dirname, 'embed-worker.ts') },
-    files: {
-      '/models/': modelsDir,
-      '/photos/': photosDir,
-      '/ort-wasm-simd-threaded.wasm': resolve(
-        root,
-        'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm',
-      ),
-      ...files,
+export function openEmbedPage(
+  files: Record<string, string> = {},
+  options: { webgpu?: boolean } = {},
+): Promise<BrowserSession> {
+  return openBenchPage(
+    {
+      main: resolve(import.meta.dirname, 'embed-page.ts'),
+      extra: { 'embed-worker': resolve(import.meta.dirname, 'embed-worker.ts') },
+      files: {
+        '/models/': modelsDir,
+        '/photos/': photosDir,
+        '/ort-wasm-simd-threaded.wasm': resolve(
+          root,
+          'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm',
+        ),
+        // The WebGPU build's runtime (its JS glue is in the bundle).
+        '/ort-wasm-simd-threaded.asyncify.wasm': resolve(
+          root,
+          'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm',
+        ),
+        ...files,
+      },
     },
-  });
+    options,
+  );
 }
 
 /** `model` on `photos` (names in the shared set, used in turn) in a fresh worker of `session`. */
@@ -48,7 +59,7 @@ export function runEmbed(
   photos: string[],
   settings: Pick<
     EmbedConfig,
-    'threads' | 'warmup' | 'runs' | 'tensorsUrl' | 'embeddings' | 'profile'
+    'threads' | 'warmup' | 'runs' | 'tensorsUrl' | 'embeddings' | 'profile' | 'backend'
   >,
 ): Promise<EmbedResult> {
   const config: EmbedConfig = {

@@ -11,5 +11,12 @@ function run(config: EmbedConfig): Promise<EmbedResult> {
   }).finally(() => worker.terminate());
 }
 
-const page: EmbedBenchPage = { run };
+async function gpuAdapter(): Promise<string | null> {
+  const adapter = await (navigator as Navigator & { gpu?: GPU }).gpu?.requestAdapter();
+  if (!adapter) return null;
+  const { vendor, architecture, isFallbackAdapter } = adapter.info;
+  return `${vendor} ${architecture}${isFallbackAdapter ? ', software' : ''}`;
+}
+
+const page: EmbedBenchPage = { run, gpuAdapter };
 Object.assign(globalThis, { embedBench: page, benchReady: true });

@@ -14,6 +14,8 @@ export interface EmbedConfig {
   embeddings?: boolean;
   /** Run once more with ORT's profiler, which prints its JSON events on the worker's console. */
   profile?: boolean;
+  /** 'webgpu': ORT's WebGPU build on the browser's first adapter (default: the WASM build). */
+  backend?: 'wasm' | 'webgpu';
 }
 
 export interface EmbedResult {
@@ -23,6 +25,8 @@ export interface EmbedResult {
   threads: number;
   /** ort.env.wasm.numThreads as onnxruntime-web kept it. */
   ortThreads: number;
+  /** 'wasm', or 'webgpu (vendor architecture)' with the adapter that ran it. */
+  backend: string;
   crossOriginIsolated: boolean;
   /** Session creation (model bytes to ready session), ms. */
   sessionMs: number;
@@ -37,4 +41,6 @@ export interface EmbedResult {
 /** What the page puts on globalThis. */
 export interface EmbedBenchPage {
   run(config: EmbedConfig): Promise<EmbedResult>;
+  /** The browser's WebGPU adapter ('vendor architecture, software'), or null without one. */
+  gpuAdapter(): Promise<string | null>;
 }

@@ -3,7 +3,7 @@
  * a fixed thread count, timing embed() on real preprocessed photos. ort's own thread workers
  * start from this same script (named em-pthread…) and must not take the benchmark's messages.
  */
-import * as ort from 'onnxruntime-web/wasm';
+import * as wasmOrt from 'onnxruntime-web/wasm';
 import { createOnnxEmbedder } from '../../../src/shared/model/onnx-embedder.ts';
 import type { ModelSpec } from '../../../src/shared/model/spec.ts';
 import { decodeImageBlob } from '../../../src/shared/preprocess/decode-browser.ts';
@@ -11,10 +11,18 @@ import { createTensorBuffer, ImagePreprocessor } from '../../../src/shared/prepr
 import type { EmbedConfig, EmbedResult } from './embed-protocol.ts';
 
 async function run(config: EmbedConfig): Promise<EmbedResult> {
+  const gpu = config.backend === 'webgpu';
+  // Imported only when asked: each build's glue answers ORT's thread workers, which start from
+  // this same script, so two builds evaluated at once would both take their messages.
+  const gpuOrt = gpu ? await import('onnxruntime-web/webgpu') : null;
+  const ort = gpuOrt ?? wasmOrt;
   // One session per worker: numThreads is read once, when the WASM runtime starts.
   ort.env.wasm.numThreads = config.threads;
   ort.env.wasm.wasmPaths = {
-    wasm: new URL('/ort-wasm-simd-threaded.wasm', self.location.href).href,
+    wasm: new URL(
+      gpu ? '/ort-wasm-simd-threaded.asyncify.wasm' : '/ort-wasm-simd-threaded.wasm',
+      self.location.href,
+    ).href,
   };
   const spec = (await (await fetch(config.specUrl)).json()) as ModelSpec;
   // A transformers.js model's image tower is an ONNX graph that transformers.js runs on this
@@ -36,7 +44,10 @@ async function run(config: EmbedConfig): Promise<EmbedResult> {
     tensors.push(tensor);
   }
   const started = performance.now();
-  const embedder = await createOnnxEmbedder(ort, modelBytes, runnable, { threads: config.threads });
+  const embedder = await createOnnxEmbedder(ort, modelBytes, runnable, {
+    threads: config.threads,
+    ...(gpu ? { executionProviders: ['webgpu'] } : {}),
+  });
   const sessionMs = performance.now() - started;
   for (let w = 0; w < config.warmup; w++) await embedder.embed(tensors[w % tensors.length], 1);
   const times: number[] = [];
@@ -50,7 +61,11 @@ async function run(config: EmbedConfig): Promise<EmbedResult> {
     : undefined;
   await embedder.dispose();
   if (config.profile) await profile(modelBytes, tensors, config.runs);
+  const device = gpuOrt ? await gpuOrt.env.webgpu.device : null;
   return {
+    backend: device
+      ? `webgpu (${device.adapterInfo.vendor} ${device.adapterInfo.architecture})`
+      : 'wasm',
     modelId: spec.id,
     runtime: spec.runtime,
     dim: spec.output.dim,
@@ -79,14 +94,14 @@ async function profile(
   tensors: Float32Array[],
   runs: number,
 ): Promise<void> {
-  const session = await ort.InferenceSession.create(modelBytes, {
+  const session = await wasmOrt.InferenceSession.create(modelBytes, {
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
     enableProfiling: true,
   });
   const size = Math.round(Math.sqrt(tensors[0].length / 3));
   for (let r = 0; r < runs; r++) {
-    const feed = new ort.Tensor('float32', tensors[r % tensors.length], [1, 3, size, size]);
+    const feed = new wasmOrt.Tensor('float32', tensors[r % tensors.length], [1, 3, size, size]);
     await session.run({ [session.inputNames[0]]: feed });
   }
   session.endProfiling();

@@ -8,11 +8,12 @@ import { installedModels, samplePhotos } from '../paths.ts';
 import { median, p95, round } from '../stats.ts';
 import type { BenchSuite, Machine, SuiteOptions, SuiteReport, TargetCheck } from '../types.ts';
 import { defaultModel, openEmbedPage, runEmbed } from './embed-dedicated.ts';
-import type { EmbedResult } from './embed-protocol.ts';
+import type { EmbedBenchPage, EmbedResult } from './embed-protocol.ts';
 
 interface Row {
   model: string;
   runtime: string;
+  backend: string;
   dim: number;
   threads: number;
   p50_ms: number;
@@ -27,6 +28,7 @@ interface Row {
 const rowOf = (model: string, r: EmbedResult): Row => ({
   model,
   runtime: r.runtime,
+  backend: r.backend,
   dim: r.dim,
   threads: r.ortThreads,
   p50_ms: round(median(r.times)),
@@ -42,10 +44,11 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
   const { log, quick } = options;
   const models = installedModels();
   if (!models.length) throw new Error('no models in models/: run `npm run models`');
-  const { rows, isolated, version } = await measureModels(models, quick, log);
-  const machine = { ...options.machine, browser: version };
   // The target is the app's query model: the demo catalog's first model (others are listed).
   const main = defaultModel() ?? models[0];
+  const { rows, isolated, version } = await measureModels(models, quick, log);
+  const gpu = await measureGpu(main, quick, log);
+  const machine = { ...options.machine, browser: version };
   const targets: TargetCheck[] = rows
     .filter((r) => r.threads === 2 && r.model === main)
     .map((r) => ({
@@ -66,8 +69,14 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
     `The target applies to the app's query model (${main}, the demo catalog's first); the` +
       ' other installed models are listed for comparison.',
     'The machine is shared: with other work on its 2 cores, the 2-thread runs suffer most.',
+    gpu.row
+      ? `The webgpu row: ORT's WebGPU build (ort-wasm-simd-threaded.asyncify) on the browser's` +
+        ` adapter (${gpu.adapter}; Chromium with --enable-unsafe-webgpu), ${gpu.row.runs} runs` +
+        ' after 1 warm-up run that compiles the shaders. The app uses it only where it agrees with' +
+        ' WASM and beats it on the device (docs/latency.md): a software adapter never does.'
+      : 'No WebGPU row: this browser offers no WebGPU adapter, even with --enable-unsafe-webgpu.',
   ];
-  return embedReport(machine, rows, targets, notes);
+  return embedReport(machine, gpu.row ? [...rows, gpu.row] : rows, targets, notes);
 }
 
 /** Every model at 1 and 2 threads, each in a fresh worker of one page. */
@@ -99,6 +108,31 @@ async function measureModels(models: string[], quick: boolean, log: SuiteOptions
   return { rows, isolated, version: session.version };
 }
 
+/** The app's query model on WebGPU, in a browser that exposes whatever adapter it has. */
+async function measureGpu(model: string, quick: boolean, log: SuiteOptions['log']) {
+  const session = await openEmbedPage({}, { webgpu: true });
+  try {
+    const adapter = await session.page.evaluate(() =>
+      (globalThis as unknown as { embedBench: EmbedBenchPage }).embedBench.gpuAdapter(),
+    );
+    if (!adapter) return { adapter, row: null };
+    // A software adapter takes seconds a run: few runs.
+    const result = await runEmbed(session, model, samplePhotos(8), {
+      threads: 1,
+      warmup: 1,
+      runs: quick ? 2 : 5,
+      backend: 'webgpu',
+    });
+    const row = rowOf(model, result);
+    log(
+      `  ${model} on ${row.backend}: p50 ${row.p50_ms} ms (${row.runs} runs; session ${row.session_ms} ms)`,
+    );
+    return { adapter, row };
+  } finally {
+    await session.close();
+  }
+}
+
 function embedReport(
   machine: Machine,
   rows: Row[],
@@ -121,6 +155,7 @@ function embedReport(
         [
           'model',
           'runtime',
+          'backend',
           'dim',
           'threads',
           'p50 ms',
@@ -134,6 +169,7 @@ function embedReport(
         rows.map((r) => [
           r.model,
           r.runtime,
+          r.backend,
           r.dim,
           r.threads,
           r.p50_ms,
