@@ -1,9 +1,12 @@
 /**
- * `npx tsx scripts/validate-descriptors.ts [--model ID] [--images DIR] [--meta FILE]`:
- * scores descriptor candidates that need no training on the validation split only (validation
- * photographers' queries over the validation catalog, camera queries from the training-side
- * generator): database-side view averaging and catalog centring. Never touches the evaluation
- * queries, photographers or the evaluation-only shot generator. Markdown table on stdout.
+ * `npx tsx scripts/validate-descriptors.ts [--model ID] [--images DIR] [--meta FILE]
+ * [--catalog-sample N] [--no-views] [--colour-tail N --tail-weights LIST]
+ * [--whitening [--whitening-seeds 1,2] [--whitening-tail 64] [--whitening-sweep placement,blend,fine,wide|all]]`:
+ * scores descriptor candidates on the validation split only (validation photographers' queries
+ * over the validation catalog, camera queries from the training-side generator): database-side
+ * view averaging, a colour term's weight, and whitening learned from training pairs (photo,
+ * camera view; scripts/lib/whitening-pairs.ts). Never touches the evaluation queries,
+ * photographers or the evaluation-only shot generator. Markdown table on stdout.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -23,6 +26,15 @@ import { scoreCandidate, type CandidateScores } from './train/float-scores.ts';
 import { DEFAULT_HEAD_RECIPE } from './train/recipe.ts';
 import { trainingSplit } from './lib/training-split.ts';
 import { viewEmbeddings } from './train/view-embeddings.ts';
+import { CATALOG_VIEWS } from './lib/catalog-views.ts';
+import { pairDescriptors, pairPhotos, type DescriptorPairs } from './lib/whitening-pairs.ts';
+import {
+  scoreWhiteningVariants,
+  WHITENING_BLENDS,
+  WHITENING_FINE,
+  WHITENING_VARIANTS,
+  WHITENING_WIDE,
+} from './train/whitening-candidates.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -36,6 +48,14 @@ const { values: args } = parseArgs({
     'colour-tail': { type: 'string', default: '0' },
     /** The weights the colour tail is swept over (comma-separated). */
     'tail-weights': { type: 'string', default: '0,0.2,0.25,0.3,0.35,0.4,0.5' },
+    /** Score learned-whitening variants (whitening-candidates.ts) against none. */
+    whitening: { type: 'boolean', default: false },
+    /** Camera views per training photo for the pairs: one per seed. */
+    'whitening-seeds': { type: 'string', default: '1' },
+    /** The model's colour tail (last N dims), for the variants that keep it out of the whitening. */
+    'whitening-tail': { type: 'string', default: '64' },
+    /** Which variants: placement (WHITENING_VARIANTS), blend, fine, or all (comma-separated). */
+    'whitening-sweep': { type: 'string', default: 'all' },
   },
 });
 const images = resolve(args.images);
@@ -117,6 +137,28 @@ const perView = await viewEmbeddings(
   resolve(cache, 'views'),
 );
 console.error(`validate: views ready in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+// Whitening: training pairs, and the catalog's build views (the full photo is embedded above).
+let whitening: { pairs: DescriptorPairs; views: Float32Array[] } | undefined;
+if (args.whitening) {
+  const seeds = args['whitening-seeds'].split(',').map(Number);
+  const pairs = await pairDescriptors(
+    model,
+    pairPhotos(split, DEFAULT_HEAD_RECIPE.instanceQueries),
+    seeds,
+    resolve(cache, 'whitening'),
+  );
+  const others = CATALOG_VIEWS.filter((v) => v !== 'full');
+  const more = await viewEmbeddings(
+    model,
+    valCatalog.map((p) => p.path),
+    others,
+    resolve(cache, 'views'),
+  );
+  const views = CATALOG_VIEWS.map((v) =>
+    v === 'full' ? embedded.catalog : more[others.indexOf(v)],
+  );
+  whitening = { pairs, views };
+}
 await model.dispose();
 
 const labels = {
@@ -215,6 +257,35 @@ if (tail) {
         dim,
       ),
     ]);
+  }
+}
+
+if (whitening) {
+  const tail = Number(args['whitening-tail']);
+  const sweeps = args['whitening-sweep'].split(',');
+  const SWEEPS = {
+    placement: WHITENING_VARIANTS,
+    blend: WHITENING_BLENDS,
+    fine: WHITENING_FINE,
+    wide: WHITENING_WIDE,
+  };
+  const variants = Object.entries(SWEEPS)
+    .filter(([name]) => sweeps.includes(name) || sweeps.includes('all'))
+    .flatMap(([, list]) => list)
+    .map((v) => ({ ...v, tail: v.tail && tail }));
+  const sides = {
+    catalogViews: whitening.views,
+    queries: embedded.queries,
+    camera: embedded.camera,
+    catalog: { labels: labels.catalog, colours: colours.catalog },
+    queryMeta: { labels: labels.queries, colours: colours.queries },
+    originals,
+    dim,
+  };
+  const pairCount = whitening.pairs.anchors.length / dim;
+  console.error(`validate: ${pairCount} training pairs; catalog views ${CATALOG_VIEWS.join('+')}`);
+  for (const [name, s] of scoreWhiteningVariants(whitening.pairs, sides, variants, console.error)) {
+    results.push([`${name} (views ${CATALOG_VIEWS.join('+')})`, CATALOG_VIEWS.length, s]);
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * `npx tsx scripts/validate-rerank.ts [--model ID]`: scores settings of the soft category-aware
+ * `npx tsx scripts/validate-rerank.ts [--model ID] [--temperatures 0.02,0.05,0.2,1]
+ * [--weights 0.03,0.05,0.1]`: scores settings of the soft category-aware
  * re-ranking (src/shared/search/label-rerank.ts) on the validation split only: the validation
  * photographers' queries over the whole validation catalog (each photo stored as the mean of the
  * build's views), and camera queries of validation-catalog photos from the training-side
@@ -34,7 +35,10 @@ const args = parseCli('validate-rerank', {
   model: { type: 'string', default: 'mobilenet-v2-fashion' },
   images: { type: 'string', default: demoDataset.images },
   cache: { type: 'string', default: resolve(repoRoot, '.cache') },
+  temperatures: { type: 'string', default: '0.02,0.05,0.2,1' },
+  weights: { type: 'string', default: '0.03,0.05,0.1' },
 });
+const list = (text: string) => text.split(',').map(Number);
 const images = resolve(args.images);
 const cache = resolve(args.cache);
 
@@ -123,8 +127,8 @@ console.log(
 );
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 console.log(`| none | ${score(null).join(' | ')} |`);
-for (const temperature of [0.02, 0.05, 0.2, 1]) {
-  for (const weight of [0.03, 0.05, 0.1]) {
+for (const temperature of list(args.temperatures)) {
+  for (const weight of list(args.weights)) {
     const settings = { ...LABEL_RERANK, temperature, weight };
     const chosen = temperature === LABEL_RERANK.temperature && weight === LABEL_RERANK.weight;
     const name = `T ${temperature}, weight ${weight}${chosen ? ' (chosen)' : ''}`;

@@ -6,6 +6,7 @@ import { summarizeChance } from '../../src/shared/metrics/summary.ts';
 import { loadLabelledPhotos } from '../lib/dataset.ts';
 import { colourHistogramEmbedder } from './embedders.ts';
 import { evaluateModel } from './evaluate-model.ts';
+import { LABEL_RERANK, type LabelRerankOptions } from '../../src/shared/search/label-rerank.ts';
 import { instanceSet } from '../lib/instance-queries.ts';
 import { splitPhotos } from '../lib/split.ts';
 import { demoDataset } from '../lib/cli.ts';
@@ -17,7 +18,7 @@ const cache = mkdtempSync(join(tmpdir(), 'eval-'));
 afterAll(() => rmSync(cache, { recursive: true, force: true }));
 
 describe('evaluateModel with the colour-histogram baseline on real photos', () => {
-  const run = async () =>
+  const run = async (rerank: LabelRerankOptions | null = LABEL_RERANK) =>
     evaluateModel(
       colourHistogramEmbedder(),
       {
@@ -36,6 +37,7 @@ describe('evaluateModel with the colour-histogram baseline on real photos', () =
         },
       },
       { cache },
+      rerank,
     );
 
   it('gives identical results twice (the second run from the cache)', async () => {
@@ -65,5 +67,12 @@ describe('evaluateModel with the colour-histogram baseline on real photos', () =
     expect(kinds.crop.recall_at_1).toBe(result.instance_recall_at_1);
     // Colour alone still finds some exact products among ~500 photos.
     expect(result.instance_recall_at_5).toBeGreaterThan(5 / split.catalog.length);
+  });
+
+  it('ranks by the index alone without re-ranking, as a re-ranking of weight 0 does', async () => {
+    const off = await run(null);
+    expect(await run({ ...LABEL_RERANK, weight: 0 })).toEqual(off);
+    // The vote does move results on this set, so the two paths are not the same by accident.
+    expect((await run({ ...LABEL_RERANK, weight: 0.1 })).map_at_10).not.toBe(off.map_at_10);
   });
 });

@@ -14,7 +14,12 @@ import type { InstanceSet } from '../lib/instance-queries.ts';
 import { scoreInstances, type InstanceScores } from './instance-scores.ts';
 import { looksAlikePrecisionAt5 } from '../../src/shared/metrics/looks-alike.ts';
 import { buildSearchIndex } from './search-index.ts';
-import { LabelReranker, searchWithLabels } from '../../src/shared/search/label-rerank.ts';
+import {
+  LABEL_RERANK,
+  LabelReranker,
+  searchWithLabels,
+  type LabelRerankOptions,
+} from '../../src/shared/search/label-rerank.ts';
 
 export interface ModelEvaluation extends RetrievalSummary, InstanceScores {
   name: string;
@@ -35,11 +40,15 @@ const fromFile = (photo: LabelledPhoto): PhotoSource => ({
   load: async () => new Uint8Array(await readFile(photo.path)),
 });
 
-/** `embedder` embeds both sides, or a pair: queries with one, the catalog (its views) with the other. */
+/**
+ * `embedder` embeds both sides, or a pair: queries with one, the catalog (its views) with the other.
+ * `rerank`: the label re-ranking's settings (default: the app's), or null for the index's own order.
+ */
 export async function evaluateModel(
   embedders: Embedder | Pick<EmbedderPair, 'query' | 'catalog'>,
   set: EvalSet,
   options: EmbedOptions,
+  rerank: LabelRerankOptions | null = LABEL_RERANK,
 ): Promise<ModelEvaluation> {
   const { query: embedder, catalog: catalogSide } =
     'query' in embedders ? embedders : { query: embedders, catalog: embedders };
@@ -67,7 +76,7 @@ export async function evaluateModel(
   // The kernel returns at most MAX_K results, so MRR counts a first hit up to rank MAX_K.
   const depth = Math.min(MAX_K, labels.length);
   // The app's ranking: the index's top candidates, re-ordered by the neighbours' label vote.
-  const reranker = new LabelReranker(labels);
+  const reranker = rerank && new LabelReranker(labels, rerank);
   const search = (vector: Float32Array, k: number) =>
     searchWithLabels(reranker, k, (depth) => index.search(vector, depth)).indices;
   const top = set.queries.map((_, q) =>

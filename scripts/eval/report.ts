@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RetrievalSummary } from '../../src/shared/metrics/summary.ts';
 import type { ModelEvaluation } from './evaluate-model.ts';
+import type { LabelRerankOptions } from '../../src/shared/search/label-rerank.ts';
 import { barChart } from './svg-charts.ts';
 
 export interface EvalReport {
@@ -17,6 +18,8 @@ export interface EvalReport {
     catalog_photographers: number;
     /** Views whose mean embedding each catalog photo stores (database-side augmentation). */
     catalog_views: string[];
+    /** The label re-ranking applied to every search (as the app does), or null for none. */
+    label_rerank: LabelRerankOptions | null;
     /** Per label: photos in the catalog and queries. */
     labels: Record<string, { catalog: number; queries: number }>;
   };
@@ -76,7 +79,10 @@ export function markdownReport(report: EvalReport): string {
       (d.split === 'photographer'
         ? ` from ${d.query_photographers} photographers; the catalog holds the ${d.catalog} photos of the other ${d.catalog_photographers}.`
         : `; the catalog holds ${d.catalog} photos.`) +
-      ` Each catalog photo stores the mean embedding of its views: ${d.catalog_views.join(', ')}.`,
+      ` Each catalog photo stores the mean embedding of its views: ${d.catalog_views.join(', ')}.` +
+      (d.label_rerank
+        ? ` Results are re-ranked by their neighbours' labels as in the app (top ${d.label_rerank.votes} vote, temperature ${d.label_rerank.temperature}, weight ${d.label_rerank.weight}).`
+        : ' No label re-ranking: the index order.'),
     `Instance retrieval: ${report.instance.queries} evaluation-only camera shots of catalog photos (scripts/eval/eval-only-shots.ts; ${report.instance.sideways} stored sideways with an EXIF orientation tag); a hit is the original. Looks-alike P@5: a result counts when it shares the query's label and its dominant colour family.`,
     '',
     `| model | dim | ${METRICS.map(([name]) => name).join(' | ')} |`,

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadLabelledPhotos } from '../lib/dataset.ts';
+import { LABEL_RERANK } from '../../src/shared/search/label-rerank.ts';
 
 // A small copy of the shared set (80 photos + its own CSV): the real CLI, end to end, in seconds.
 const root = resolve(import.meta.dirname, '../..');
@@ -27,8 +28,8 @@ writeFileSync(
   ) + '\n',
 );
 
-/** One `npm run eval -- --json` with its own fresh cache and output folder. */
-async function runEval(name: string): Promise<string> {
+/** One `npm run eval -- --json` with its own cache (fresh unless reused) and output folder. */
+async function runEval(name: string, extra: string[] = [], cacheName = name): Promise<string> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [
@@ -36,7 +37,8 @@ async function runEval(name: string): Promise<string> {
       resolve(root, 'scripts/eval/run-eval.ts'),
       ...['--images', images, '--meta', meta, '--models', 'mobilenet-v2,colour-histogram'],
       ...['--instance', '12', '--json'],
-      ...['--cache', join(work, `cache-${name}`), '--out', join(work, `out-${name}`)],
+      ...['--cache', join(work, `cache-${cacheName}`), '--out', join(work, `out-${name}`)],
+      ...extra,
     ],
     { cwd: root, encoding: 'utf8' },
   );
@@ -64,5 +66,22 @@ describe('npm run eval', () => {
     }
     // The files match stdout.
     expect(JSON.parse(readFileSync(join(work, 'out-a', 'results.json'), 'utf8'))).toEqual(report);
+  }, 240_000);
+
+  it('--no-rerank records the index order and leaves every first result where it was', async () => {
+    type Report = {
+      dataset: { label_rerank: object | null };
+      models: Record<string, Record<string, number>>;
+    };
+    // The same cache as run a: its embeddings are reused, only the ranking differs.
+    const on = JSON.parse(await runEval('a')) as Report;
+    const off = JSON.parse(await runEval('c', ['--no-rerank'], 'a')) as Report;
+    expect(on.dataset.label_rerank).toEqual(LABEL_RERANK);
+    expect(off.dataset.label_rerank).toBeNull();
+    for (const id of Object.keys(on.models)) {
+      // The re-ranking never moves the nearest match.
+      expect(off.models[id].p_at_1).toBe(on.models[id].p_at_1);
+      expect(off.models[id].instance_recall_at_1).toBe(on.models[id].instance_recall_at_1);
+    }
   }, 240_000);
 });

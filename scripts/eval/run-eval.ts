@@ -1,8 +1,9 @@
 /**
  * `npm run eval -- [--images DIR] [--meta FILE] [--models ID,...] [--split photographer|random]
- * [--query-fraction 0.2] [--seed N] [--instance N] [--views full,centre-80] [--json] [--out DIR]`:
- * retrieval quality of every model (and the colour-histogram and chance baselines) through the
- * app's int8 search. The catalog side stores the mean of --views (default: the catalog build's).
+ * [--query-fraction 0.2] [--seed N] [--instance N] [--views full,centre-80] [--no-rerank] [--json]
+ * [--out DIR]`: retrieval quality of every model (and the colour-histogram and chance baselines)
+ * through the app's int8 search. The catalog side stores the mean of --views (default: the catalog
+ * build's); results are re-ranked by label as the app does (LABEL_RERANK) unless --no-rerank.
  * Markdown (or, with --json, one JSON object) on stdout; files in docs/eval/; progress on stderr.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { loadLabelledPhotos } from '../lib/dataset.ts';
 import { embeddersFor } from './embedders.ts';
 import { CATALOG_VIEWS, parseViews } from '../lib/catalog-views.ts';
 import { evaluateModel, type ModelEvaluation } from './evaluate-model.ts';
+import { LABEL_RERANK } from '../../src/shared/search/label-rerank.ts';
 import { evalShotSet } from './eval-shot-set.ts';
 import { DEFAULT_INSTANCE_QUERIES } from '../lib/instance-queries.ts';
 import { kindOf } from './instance-scores.ts';
@@ -36,6 +38,7 @@ const args = parseCli('eval', {
   seed: { type: 'string', default: String(DEFAULT_SPLIT.seed) },
   instance: { type: 'string', default: String(DEFAULT_INSTANCE_QUERIES) },
   views: { type: 'string', default: CATALOG_VIEWS.join(',') },
+  'no-rerank': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   out: { type: 'string', default: resolve(root, 'docs/eval') },
   cache: { type: 'string', default: resolve(root, '.cache') },
@@ -75,6 +78,7 @@ function defaultModels(): string[] {
     : [];
   return [...built, COLOUR_HISTOGRAM_ID];
 }
+const rerank = args['no-rerank'] ? null : LABEL_RERANK;
 const modelIds = args.models ? args.models.split(',').map((m) => m.trim()) : defaultModels();
 
 const log = (line: string) => console.error(line);
@@ -99,6 +103,7 @@ try {
         embedders,
         { catalog: set.catalog, queries: set.queries, instance, colours },
         options,
+        rerank,
       );
     } finally {
       await embedders.dispose();
@@ -146,6 +151,7 @@ try {
       query_photographers: set.queryPhotographers.length,
       catalog_photographers: new Set(set.catalog.map((p) => p.photographer)).size,
       catalog_views: [...views],
+      label_rerank: rerank,
       labels: Object.fromEntries([...counts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
     },
     instance: {

@@ -13,7 +13,14 @@ import { initHead } from '../lib/head-weights.ts';
 import { standardisation } from '../train/head.ts';
 import { decodeHeadFile, encodeHeadFile, type HeadMeta } from '../lib/head-file.ts';
 import { FASHION_HEAD_FILE } from '../lib/head-file.ts';
-import { convertFashion, FASHION_ID } from '../models/fashion-model.ts';
+import {
+  committedWhitening,
+  convertFashion,
+  FASHION_ID,
+  fashionSourceHash,
+} from '../models/fashion-model.ts';
+import { decodeWhiteningFile, encodeWhiteningFile } from '../lib/whitening-file.ts';
+import { whitenEmbedding } from '../lib/whitened-embedding.ts';
 import { colourTermDim, FASHION_COLOUR } from '../models/colour-term.ts';
 
 const images = resolve(import.meta.dirname, '../../../shared/datasets/clothing/images');
@@ -137,4 +144,62 @@ describe('the exported fashion model', () => {
       expect(spec.bytes).toBeLessThanOrEqual(4_000_000);
     },
   );
+
+  describe.runIf(existsSync(FASHION_HEAD_FILE))('with a learned whitening appended', () => {
+    const headBytes = () => new Uint8Array(readFileSync(FASHION_HEAD_FILE));
+    /** A random whitening of the committed head's embedding (the check is about the export). */
+    function randomWhitening(tail: number, blend: number, learnedOn: string) {
+      const random = seededRandom(8);
+      const dim = 416 - tail;
+      const out = 12;
+      return encodeWhiteningFile({
+        whitening: {
+          dim,
+          out,
+          mean: Float32Array.from({ length: dim }, () => (random() - 0.5) * 0.05),
+          projection: Float32Array.from({ length: out * dim }, () => random() * 2 - 1),
+        },
+        meta: { tail, tailWeight: tail ? 0.3 : 0, blend, learnedOn, learning: {} },
+      });
+    }
+
+    it('embeds like whitening the unwhitened model in JS (whole, CNN part, appended)', async () => {
+      const head = headBytes();
+      const base = convertFashion(head);
+      const plain = await onnxEmbeddings(base.onnx, base.spec);
+      const learnedOn = fashionSourceHash(head);
+      for (const [tail, blend] of [
+        [0, 0],
+        [64, 0],
+        [0, 0.5],
+      ]) {
+        const bytes = randomWhitening(tail, blend, learnedOn);
+        const { onnx, spec } = convertFashion(head, undefined, undefined, bytes);
+        const { whitening, meta } = decodeWhiteningFile(bytes);
+        const expected = whitenEmbedding(whitening, meta, plain, base.spec.output.dim);
+        expect(spec.output.dim).toBe(expected.length / photos.length);
+        expectSameRows(await onnxEmbeddings(onnx, spec), expected, spec.output.dim);
+      }
+    });
+
+    it('refuses a whitening learned on another model', () => {
+      const bytes = randomWhitening(0, 0, 'f'.repeat(64));
+      expect(() => convertFashion(headBytes(), undefined, undefined, bytes)).toThrow(/another/);
+    });
+
+    it.runIf(committedWhitening() !== null)(
+      'builds the committed whitening within the size budget, like JS',
+      async () => {
+        const head = headBytes();
+        const bytes = committedWhitening()!;
+        const base = convertFashion(head);
+        const { onnx, spec } = convertFashion(head, undefined, undefined, bytes);
+        const { whitening, meta } = decodeWhiteningFile(bytes);
+        const plain = await onnxEmbeddings(base.onnx, base.spec);
+        const expected = whitenEmbedding(whitening, meta, plain, base.spec.output.dim);
+        expectSameRows(await onnxEmbeddings(onnx, spec), expected, spec.output.dim);
+        expect(spec.bytes).toBeLessThanOrEqual(4_000_000);
+      },
+    );
+  });
 });

@@ -39,7 +39,15 @@ export async function loadNodeModel(
 ): Promise<NodeModel> {
   const spec = readModelSpec(id);
   if (spec.runtime === 'transformers') return loadTransformersNodeModel(spec, modelsDir, options);
-  const bytes = readFileSync(resolve(modelsDir, id, spec.file));
+  return onnxNodeModel(spec, readFileSync(resolve(modelsDir, id, spec.file)), options);
+}
+
+/** An ONNX model from its bytes and spec: a built model, or one made in memory and not written. */
+export async function onnxNodeModel(
+  spec: ModelSpec,
+  bytes: Uint8Array,
+  options: { threads?: number; batch?: number } = {},
+): Promise<NodeModel> {
   const embedder: OnnxEmbedder = await createOnnxEmbedder(ort, bytes, spec, {
     threads: options.threads ?? cpus().length,
   });

@@ -14,7 +14,12 @@ import {
 } from '../lib/mobilenet-model.ts';
 import { modelsDir, readModelSpec, writeModel } from './write-model.ts';
 import { FASHION_HEAD_FILE } from '../lib/head-file.ts';
-import { convertFashion, FASHION_ID, fashionSourceHash } from './fashion-model.ts';
+import {
+  committedWhitening,
+  convertFashion,
+  FASHION_ID,
+  fashionSourceHash,
+} from './fashion-model.ts';
 
 interface ModelRecipe {
   id: string;
@@ -29,9 +34,15 @@ const recipes: ModelRecipe[] = [
     build: () => convertMobilenet(DEFAULT_MOBILENET_OPTIONS),
   },
   // The same backbone plus the triplet-trained head (weights committed in models/heads/,
-  // made by `npm run train`; see docs/training.md).
+  // made by `npm run train`; see docs/training.md) and, when committed, its learned whitening.
   ...(existsSync(FASHION_HEAD_FILE)
-    ? [{ id: FASHION_ID, sourceHash: () => fashionSourceHash(), build: () => convertFashion() }]
+    ? [
+        {
+          id: FASHION_ID,
+          sourceHash: () => fashionSourceHash(undefined, undefined, committedWhitening()),
+          build: () => convertFashion(undefined, undefined, undefined, committedWhitening()),
+        },
+      ]
     : []),
 ];
 

@@ -5,7 +5,7 @@
  * and averages their pooled features before the head, exactly as training saw them.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
@@ -21,19 +21,37 @@ import { loadNsfwjsMobilenet, type KerasModel } from '../lib/nsfwjs-mobilenet.ts
 import { attr, type OnnxGraph } from '../lib/onnx-graph.ts';
 import { appendColourHistogram, colourTermDim, FASHION_COLOUR, type ColourTerm } from './colour-term.ts';
 import { quantiseColumns } from './quantise-columns.ts';
+import { decodeWhiteningFile, FASHION_WHITENING_FILE, type WhiteningFile } from '../lib/whitening-file.ts';
+import { appendWhitening, whitenedDim } from './whitening-term.ts';
 
 const { onnx } = onnxProto;
 
 export const FASHION_ID = 'mobilenet-v2-fashion';
 /** Bump when the export changes embeddings in a way the source hash cannot see. */
-const EXPORT_VERSION = '1.2.0';
+const EXPORT_VERSION = '1.3.0';
 const PAIR_NAME = 'pixels_with_mirror';
 
-/** Hash of the head weights, the backbone's sources, this exporter and the colour term. */
+/** The committed whitening (scripts/models/learn-whitening.ts), or null when there is none. */
+export const committedWhitening = (): Uint8Array | null =>
+  existsSync(FASHION_WHITENING_FILE) ? new Uint8Array(readFileSync(FASHION_WHITENING_FILE)) : null;
+
+/** Hash of the head weights, the backbone's sources, this exporter, the colour term and the whitening. */
 export function fashionSourceHash(
   headBytes: Uint8Array = readFileSync(FASHION_HEAD_FILE),
   colour: ColourTerm = FASHION_COLOUR,
+  whiteningBytes: Uint8Array | null = null,
 ): string {
+  const base = unwhitenedSourceHash(headBytes, colour);
+  return whiteningBytes
+    ? createHash('sha256')
+        .update(base)
+        .update(whiteningBytes)
+        .update(readFileSync(join(import.meta.dirname, 'whitening-term.ts')))
+        .digest('hex')
+    : base;
+}
+
+function unwhitenedSourceHash(headBytes: Uint8Array, colour: ColourTerm): string {
   const { meta } = decodeHeadFile(headBytes);
   const hash = createHash('sha256')
     .update(headBytes)
@@ -94,6 +112,7 @@ function appendHead(
   meta: HeadMeta,
   size: number,
   colour: ColourTerm,
+  name: string,
 ): string {
   const { input, hidden, output } = head.shape;
   const { l2, pairMean } = ops(graph);
@@ -111,7 +130,7 @@ function appendHead(
     x = graph.node('MatMul', [x, codedMatrix(graph, 'head_w2', hidden, output, head.w2)], 'head_mm2');
     x = graph.node('Add', [x, graph.initializer('head_b2', [output], head.b2)], 'head_z2');
   }
-  if (!meta.blend) return l2(x, EMBEDDING_NAME);
+  if (!meta.blend) return l2(x, name);
   const h = l2(x, 'head_unit');
   const l = meta.layers.indexOf(meta.blend.layer);
   let raw = pooled[l];
@@ -127,7 +146,20 @@ function appendHead(
     const w = graph.initializer('colour_weight', [], Float32Array.of(colour.weight));
     parts.push(graph.node('Mul', [averaged, w], 'colour_weighted'));
   }
-  return l2(graph.node('Concat', parts, 'blended', { axis: attr.int(1) }), EMBEDDING_NAME);
+  return l2(graph.node('Concat', parts, 'blended', { axis: attr.int(1) }), name);
+}
+
+/** The whitening to append, checked against the model it was learned on. */
+function whiteningFor(bytes: Uint8Array | null, unwhitened: string, dim: number): WhiteningFile | null {
+  if (!bytes) return null;
+  const file = decodeWhiteningFile(bytes);
+  if (file.meta.learnedOn !== unwhitened || file.whitening.dim + file.meta.tail !== dim) {
+    throw new Error(
+      'the whitening was learned on another fashion model (head, colour term or exporter changed): ' +
+        'run npx tsx scripts/models/learn-whitening.ts, or delete models/heads/mobilenet-v2-fashion.whitening.bin',
+    );
+  }
+  return file;
 }
 
 /**
@@ -158,11 +190,12 @@ function mirrorInput(model: InstanceType<typeof onnx.ModelProto>, slice: string[
   ];
 }
 
-/** Builds the fashion model (ONNX bytes + spec) from a head weights file. */
+/** Builds the fashion model (ONNX bytes + spec) from a head weights file (and a whitening file). */
 export function convertFashion(
   headBytes: Uint8Array = readFileSync(FASHION_HEAD_FILE),
   keras: KerasModel = loadNsfwjsMobilenet(),
   colour: ColourTerm = FASHION_COLOUR,
+  whiteningBytes: Uint8Array | null = null,
 ): ConvertedModel {
   const { head, meta } = decodeHeadFile(headBytes);
   const base = convertMobilenet({ ...DEFAULT_MOBILENET_OPTIONS, layers: meta.layers }, keras).spec;
@@ -189,29 +222,19 @@ export function convertFashion(
       ]
     : [];
   const pooled = meta.layers.map((layer) => `${layer}_pooled`);
-  const embedding = appendHead(graph, pooled, layerDims, head, meta, base.input.size, colour);
-  const outDim =
+  const headDim =
     head.shape.output +
     (meta.blend ? layerDims[meta.layers.indexOf(meta.blend.layer)] : 0) +
     (meta.blend && colour.weight ? colourTermDim(colour.bins) : 0);
+  const whitening = whiteningFor(whiteningBytes, unwhitenedSourceHash(headBytes, colour), headDim);
+  const headName = whitening ? 'unwhitened' : EMBEDDING_NAME;
+  let embedding = appendHead(graph, pooled, layerDims, head, meta, base.input.size, colour, headName);
+  if (whitening) embedding = appendWhitening(graph, embedding, whitening, EMBEDDING_NAME);
+  const outDim = whitening ? whitenedDim(whitening) : headDim;
   graph.output(embedding, 'float32', ['batch', outDim]);
 
-  const sourceHash = fashionSourceHash(headBytes, colour);
-  const provenance = [
-    ...base.provenance.filter((line) => !line.startsWith('Embedding:')),
-    `Embedding: global average pool of ${meta.layers.join(', ')} (${dim} features)` +
-      (meta.layerNorm ? ', each L2-normalised' : '') +
-      (average ? ', averaged over the photo and its mirror image (in the graph)' : '') +
-      `, standardised, then a ${head.shape.hidden ? `${dim}-${head.shape.hidden}-${head.shape.output} ReLU MLP` : `linear ${dim}->${head.shape.output} projection`} (weight matrices stored as uint8 codes per output column), L2-normalised` +
-      (meta.blend
-        ? `; concatenated with the unit pooled ${meta.blend.layer} times ${meta.blend.weight}` +
-          (colour.weight
-            ? ` and a soft ${colour.bins}x${colour.bins}x${colour.bins} RGB histogram of the central 60% times ${colour.weight}`
-            : '') +
-          ', L2-normalised.'
-        : '.'),
-    'Head trained by scripts/train/train-head.ts (batch-hard triplet loss on frozen backbone features; protocol in docs/training.md); weights in models/heads/mobilenet-v2-fashion.bin.',
-  ];
+  const sourceHash = fashionSourceHash(headBytes, colour, whiteningBytes);
+  const provenance = fashionProvenance(base.provenance, head, meta, dim, colour, whitening);
   const model = onnx.ModelProto.decode(
     graph.encode({
       producer: 'lookalike scripts/models',
@@ -235,4 +258,40 @@ export function convertFashion(
     provenance,
   };
   return { onnx: bytes, spec };
+}
+
+/** The model's provenance lines: the backbone's, then what this export adds after it. */
+function fashionProvenance(
+  backbone: string[],
+  head: Head,
+  meta: HeadMeta,
+  dim: number,
+  colour: ColourTerm,
+  whitening: WhiteningFile | null,
+): string[] {
+  const average = meta.views === 'average';
+  return [
+    ...backbone.filter((line) => !line.startsWith('Embedding:')),
+    `Embedding: global average pool of ${meta.layers.join(', ')} (${dim} features)` +
+      (meta.layerNorm ? ', each L2-normalised' : '') +
+      (average ? ', averaged over the photo and its mirror image (in the graph)' : '') +
+      `, standardised, then a ${head.shape.hidden ? `${dim}-${head.shape.hidden}-${head.shape.output} ReLU MLP` : `linear ${dim}->${head.shape.output} projection`} (weight matrices stored as uint8 codes per output column), L2-normalised` +
+      (meta.blend
+        ? `; concatenated with the unit pooled ${meta.blend.layer} times ${meta.blend.weight}` +
+          (colour.weight
+            ? ` and a soft ${colour.bins}x${colour.bins}x${colour.bins} RGB histogram of the central 60% times ${colour.weight}`
+            : '') +
+          ', L2-normalised.'
+        : '.'),
+    'Head trained by scripts/train/train-head.ts (batch-hard triplet loss on frozen backbone features; protocol in docs/training.md); weights in models/heads/mobilenet-v2-fashion.bin.',
+    ...(whitening
+      ? [
+          `Whitening learned from matched pairs (training photo, camera-style view) by scripts/models/learn-whitening.ts: ` +
+            (whitening.meta.tail
+              ? `the first ${whitening.whitening.dim} dims become normalise(P (x - mu)) (${whitening.whitening.out} dims, P as uint8 codes per output column), the unit colour tail (${whitening.meta.tail} dims) times ${whitening.meta.tailWeight} beside it, L2-normalised; `
+              : `x becomes normalise(P (x - mu)) (${whitening.whitening.out} dims, P as uint8 codes per output column); `) +
+            'weights in models/heads/mobilenet-v2-fashion.whitening.bin.',
+        ]
+      : []),
+  ];
 }

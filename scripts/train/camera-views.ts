@@ -20,7 +20,7 @@ export async function cameraViews(
   cache: string,
 ): Promise<Uint8Array[]> {
   // The generator's source is part of the key: a changed generator makes new views.
-  const generator = readFileSync(join(import.meta.dirname, '../eval/camera-queries.ts'));
+  const generator = readFileSync(join(import.meta.dirname, '../lib/camera-queries.ts'));
   const version = createHash('sha256').update(generator).digest('hex').slice(0, 12);
   const dir = join(cache, `camera-${version}`);
   mkdirSync(dir, { recursive: true });

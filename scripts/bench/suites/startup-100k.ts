@@ -1,5 +1,5 @@
 /**
- * The startup suite on a large synthetic catalog (100,000 items of the demo models, 416-d
+ * The startup suite on a large synthetic catalog (100,000 items of the demo models, 672-d
  * default; `--quick`: 20,000): a cold visit on the plain static host, the bytes it takes before
  * "ready" by kind (the model, the default model's vectors and the item table; never a picture),
  * the ready time, the renderer's memory (page and search worker) once ready, and whether the

@@ -13,17 +13,18 @@ describe('LabelReranker', () => {
 
   it("lifts a near tie of the neighbours' kind above another kind, keeping each cosine", () => {
     const reranker = new LabelReranker(labels);
-    // The nearest two are dresses; a shirt sits between them by a hair.
+    // The nearest two are dresses; a shirt sits between them by a hair (a tenth of the weight).
+    const hair = LABEL_RERANK.weight / 10;
     const out = reranker.rerank(
       hits([
         [0, 0.8],
-        [1, 0.79],
-        [2, 0.78],
+        [1, 0.8 - hair],
+        [2, 0.8 - 2 * hair],
       ]),
       3,
     );
     expect(Array.from(out.indices)).toEqual([0, 2, 1]);
-    expect(Array.from(out.scores)).toEqual([0.8, 0.78, 0.79].map(Math.fround));
+    expect(Array.from(out.scores)).toEqual([0.8, 0.8 - 2 * hair, 0.8 - hair].map(Math.fround));
   });
 
   it('keeps the nearest match first, whatever kind the others vote for', () => {
