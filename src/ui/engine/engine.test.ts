@@ -87,7 +87,7 @@ describe('SearchEngine: loading', () => {
     const { engine, api } = await readyEngine();
     await engine.start();
     expect(api.start).toHaveBeenCalledTimes(1);
-    expect(api.start.mock.calls[0][0]).toEqual({ appUrl: 'http://app.test/' });
+    expect(api.start.mock.calls[0][0]).toEqual({ appUrl: 'http://app.test/', gpu: 'auto' });
     expect(engine.status).toBe('ready');
     expect(engine.info?.version).toBe('v1');
     expect(engine.item(1)).toEqual({ index: 1, id: 'y', fields: { label: 'Shirt' } });
