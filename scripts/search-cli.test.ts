@@ -1,4 +1,4 @@
-import { rerankedOrder } from '../src/shared/search/label-rerank.ts';
+import { instanceFirstOrder } from '../src/shared/search/label-rerank.ts';
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,8 +58,9 @@ it('finds a catalog photo first, prints one JSON line per image, and reports a b
   expect(hit.results[0]).toHaveProperty('label');
   expect(hit.results[0]).toHaveProperty('colour');
   const scores = hit.results.map((r: { score: number }) => r.score);
-  // The nearest first; after it the neighbours' kind vote lifts a result by at most its weight.
-  expect(rerankedOrder(scores)).toBe(true);
+  // The best instance match among the nearest first; after it the neighbours' kind vote lifts a
+  // result by at most its weight.
+  expect(instanceFirstOrder(scores)).toBe(true);
   expect(miss.image).toBe(bad);
   expect(miss.error).toMatch(/image|decode|format|unsupported/i);
 });

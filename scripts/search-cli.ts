@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { instanceQueryFor } from '../src/shared/search/instance-first.ts';
 import { labelRerankerFor, searchWithLabels } from '../src/shared/search/label-rerank.ts';
 import { loadCatalog } from './lib/load-catalog.ts';
 import { decodeImageNode, loadNodeModel } from './lib/node-model.ts';
@@ -55,6 +56,8 @@ if (model.spec.sha256 !== entry.spec.sha256) {
 const index = catalog.indexes.get(entry.spec.id)!;
 const fields = Object.keys(catalog.items.fields);
 const reranker = labelRerankerFor(catalog.items);
+// The catalog's copy of the spec, as the app reads it.
+const spec = entry.spec;
 
 type Row = { id: string; score: number } & Record<string, unknown>;
 const rowsOf = (indices: Int32Array, scores: Float32Array): Row[] =>
@@ -99,8 +102,11 @@ async function searchImages(images: string[]): Promise<number> {
     try {
       const decoded = await decodeImageNode(resolve(image));
       const vector = await model.embedImages([decoded]);
-      const { indices, scores } = searchWithLabels(reranker, k, (depth) =>
-        index.search(vector, depth),
+      const { indices, scores } = searchWithLabels(
+        reranker,
+        k,
+        (depth) => index.search(vector, depth),
+        instanceQueryFor(spec, vector, index),
       );
       const results = rowsOf(indices, scores);
       if (values.json) console.log(JSON.stringify({ image, results }));

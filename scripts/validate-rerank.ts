@@ -1,17 +1,22 @@
 /**
  * `npx tsx scripts/validate-rerank.ts [--model ID] [--temperatures 0.02,0.05,0.2,1]
- * [--weights 0.03,0.05,0.1]`: scores settings of the soft category-aware
- * re-ranking (src/shared/search/label-rerank.ts) on the validation split only: the validation
+ * [--weights 0.03,0.05,0.1] [--instance-depths 5,10,20,50 --margins 0,0.02,0.05]`: scores
+ * settings of the soft category-aware re-ranking (src/shared/search/label-rerank.ts) and, for a
+ * model that declares an instance part, of the instance-first top result
+ * (src/shared/search/instance-first.ts, over today's re-ranking) on the validation split only: the validation
  * photographers' queries over the whole validation catalog (each photo stored as the mean of the
  * build's views), and camera queries of validation-catalog photos from the training-side
  * generator. Never touches the evaluation queries or the evaluation-only shots. Exact float
- * search of the top 100, then the app's re-ranker. Markdown table on stdout.
+ * search of the top 100, then the app's re-ranker; the instance part of each catalog photo is read
+ * from its int8 row (centred, dequantised), as the index holds it. Markdown table on stdout.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { averagePrecisionAtK, precisionAtK } from '../src/shared/metrics/retrieval.ts';
 import { looksAlikePrecisionAt5 } from '../src/shared/metrics/looks-alike.ts';
 import { MAX_K } from '../src/shared/search/layout.ts';
+import { dequantise, meanVector, quantiseVectors } from '../src/shared/catalog/quantise.ts';
+import type { InstanceFirstOptions } from '../src/shared/search/instance-first.ts';
 import {
   LABEL_RERANK,
   LabelReranker,
@@ -37,6 +42,9 @@ const args = parseCli('validate-rerank', {
   cache: { type: 'string', default: resolve(repoRoot, '.cache') },
   temperatures: { type: 'string', default: '0.02,0.05,0.2,1' },
   weights: { type: 'string', default: '0.03,0.05,0.1' },
+  'instance-depths': { type: 'string', default: '' },
+  margins: { type: 'string', default: '0' },
+  digits: { type: 'string', default: '3' },
 });
 const list = (text: string) => text.split(',').map(Number);
 const images = resolve(args.images);
@@ -53,6 +61,7 @@ const options = { cache: resolve(cache, 'eval'), catalogCache: cache };
 const fromFile = (path: string) => ({ load: async () => new Uint8Array(await readFile(path)) });
 const pair = await embeddersFor(args.model, CATALOG_VIEWS);
 const dim = pair.query.dim;
+const part = pair.query.instance;
 const embed = async (
   side: 'query' | 'catalog',
   sources: { load(): Promise<Uint8Array> }[],
@@ -80,22 +89,38 @@ for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
 // Exact float top 100 of every query row, as the index would hand them to the re-ranker.
 const queryHits = searchAllScored(queries, catalog, dim, MAX_K);
 const cameraHits = searchAllScored(cameraQueries, catalog, dim, MAX_K);
+// The catalog rows as the int8 index holds them (centred shards), for the instance part.
+const held = quantiseVectors(catalog, dim, { center: meanVector(catalog, dim) });
+const heldRows = dequantise(held.codes, held.scales, dim, held.center);
+const heldRow = (item: number) => heldRows.subarray(item * dim, (item + 1) * dim);
 
-function score(settings: LabelRerankOptions | null) {
+function instanceOf(rows: Float32Array, q: number, options: InstanceFirstOptions | null) {
+  if (!options || !part) return null;
+  return { part, options, query: rows.subarray(q * dim, (q + 1) * dim), vector: heldRow };
+}
+
+function score(settings: LabelRerankOptions | null, instance: InstanceFirstOptions | null = null) {
   const reranker = settings && new LabelReranker(labels, settings);
-  const rank = (hits: (typeof queryHits)[number], k: number) =>
+  const rank = (hits: (typeof queryHits)[number], k: number, rows: Float32Array, q: number) =>
     Array.from(
-      searchWithLabels(reranker, k, (depth) => ({
-        indices: hits.indices.subarray(0, depth),
-        scores: hits.scores.subarray(0, depth),
-      })).indices,
+      searchWithLabels(
+        reranker,
+        k,
+        (depth) => ({
+          indices: hits.indices.subarray(0, depth),
+          scores: hits.scores.subarray(0, depth),
+        }),
+        instanceOf(rows, q, instance),
+      ).indices,
     );
+  let p1 = 0;
   let p5 = 0;
   let map = 0;
   let mrr = 0;
   const tops = queryHits.map((hits, q) => {
-    const ranked = rank(hits, MAX_K);
+    const ranked = rank(hits, MAX_K, queries, q);
     const relevant = ranked.map((i) => labels[i] === queryLabels[q]);
+    p1 += precisionAtK(relevant, 1);
     p5 += precisionAtK(relevant, 5);
     map += averagePrecisionAtK(relevant.slice(0, 10), 10, counts.get(queryLabels[q]) ?? 0);
     const first = relevant.indexOf(true);
@@ -105,7 +130,7 @@ function score(settings: LabelRerankOptions | null) {
   let r1 = 0;
   let r5 = 0;
   cameraHits.forEach((hits, q) => {
-    const top = rank(hits, 5);
+    const top = rank(hits, 5, cameraQueries, q);
     if (top[0] === camera.originals[q]) r1++;
     if (top.includes(camera.originals[q])) r5++;
   });
@@ -116,16 +141,18 @@ function score(settings: LabelRerankOptions | null) {
   );
   const m = queryHits.length;
   const c = cameraHits.length;
-  return [p5 / m, looksAlike, map / m, mrr / m, r1 / c, r5 / c].map((x) => x.toFixed(3));
+  return [p5 / m, looksAlike, map / m, mrr / m, r1 / c, r5 / c, p1 / m].map((x) =>
+    x.toFixed(Number(args.digits)),
+  );
 }
 
 console.log(
   `Validation split: ${queryLabels.length} queries, ${cameraHits.length} camera queries, ${labels.length} catalog photos (${args.model}, views ${CATALOG_VIEWS.join('+')}).\n`,
 );
 console.log(
-  '| re-ranking | val P@5 | looks-alike P@5 | mAP@10 | MRR | instance R@1 | instance R@5 |',
+  '| re-ranking | val P@5 | looks-alike P@5 | mAP@10 | MRR | instance R@1 | instance R@5 | P@1 |',
 );
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 console.log(`| none | ${score(null).join(' | ')} |`);
 for (const temperature of list(args.temperatures)) {
   for (const weight of list(args.weights)) {
@@ -133,5 +160,12 @@ for (const temperature of list(args.temperatures)) {
     const chosen = temperature === LABEL_RERANK.temperature && weight === LABEL_RERANK.weight;
     const name = `T ${temperature}, weight ${weight}${chosen ? ' (chosen)' : ''}`;
     console.log(`| ${name} | ${score(settings).join(' | ')} |`);
+  }
+}
+if (args['instance-depths'] && !part) throw new Error(`${args.model} declares no instance part`);
+for (const depth of args['instance-depths'] ? list(args['instance-depths']) : []) {
+  for (const margin of list(args.margins)) {
+    const name = `instance-first, top ${depth}, margin ${margin}`;
+    console.log(`| ${name} | ${score(LABEL_RERANK, { depth, margin }).join(' | ')} |`);
   }
 }

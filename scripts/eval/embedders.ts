@@ -3,6 +3,7 @@
  * catalog build runs it) or the colour-histogram baseline. Both take encoded photo bytes.
  */
 import { decodeImageNode, loadNodeModel, type NodeModel } from '../lib/node-model.ts';
+import type { InstancePart } from '../../src/shared/search/instance-first.ts';
 import { viewMeanModel, viewsTag, type ViewName } from '../lib/catalog-views.ts';
 import {
   colourHistogramOf,
@@ -18,6 +19,8 @@ export interface Embedder {
   cacheKey: string;
   /** Appended to cache file names: the catalog views' tag (catalog-views.ts), '' for one view. */
   cacheTag?: string;
+  /** The model's instance part (spec.output.instance), when it declares one. */
+  instance?: InstancePart;
   /** Embeds encoded photos (JPEG, PNG, WebP; EXIF orientation honoured), L2-normalised rows. */
   embed(photos: Uint8Array[]): Promise<Float32Array>;
   dispose(): Promise<void>;
@@ -30,6 +33,7 @@ function nodeModelEmbedder(model: NodeModel, cacheTag = ''): Embedder {
     dim: model.dim,
     cacheKey: model.spec.sha256,
     cacheTag,
+    instance: model.spec.output.instance,
     async embed(photos) {
       const images = await Promise.all(photos.map((bytes) => decodeImageNode(bytes)));
       return model.embedImages(images);

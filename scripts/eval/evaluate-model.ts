@@ -15,6 +15,11 @@ import { scoreInstances, type InstanceScores } from './instance-scores.ts';
 import { looksAlikePrecisionAt5 } from '../../src/shared/metrics/looks-alike.ts';
 import { buildSearchIndex } from './search-index.ts';
 import {
+  INSTANCE_FIRST,
+  instanceQueryFor,
+  type InstanceFirstOptions,
+} from '../../src/shared/search/instance-first.ts';
+import {
   LABEL_RERANK,
   LabelReranker,
   searchWithLabels,
@@ -43,12 +48,15 @@ const fromFile = (photo: LabelledPhoto): PhotoSource => ({
 /**
  * `embedder` embeds both sides, or a pair: queries with one, the catalog (its views) with the other.
  * `rerank`: the label re-ranking's settings (default: the app's), or null for the index's own order.
+ * `instanceFirst`: the instance-first settings (default: the app's) for a model that declares an
+ * instance part, or null to leave the first result to the other ranking.
  */
 export async function evaluateModel(
   embedders: Embedder | Pick<EmbedderPair, 'query' | 'catalog'>,
   set: EvalSet,
   options: EmbedOptions,
   rerank: LabelRerankOptions | null = LABEL_RERANK,
+  instanceFirst: InstanceFirstOptions | null = INSTANCE_FIRST,
 ): Promise<ModelEvaluation> {
   const { query: embedder, catalog: catalogSide } =
     'query' in embedders ? embedders : { query: embedders, catalog: embedders };
@@ -77,8 +85,13 @@ export async function evaluateModel(
   const depth = Math.min(MAX_K, labels.length);
   // The app's ranking: the index's top candidates, re-ordered by the neighbours' label vote.
   const reranker = rerank && new LabelReranker(labels, rerank);
+  // Then, for a model that declares an instance part, its best instance match first.
+  const instance = (vector: Float32Array) => {
+    const found = instanceQueryFor({ output: { instance: embedder.instance } }, vector, index);
+    return found && instanceFirst && { ...found, options: instanceFirst };
+  };
   const search = (vector: Float32Array, k: number) =>
-    searchWithLabels(reranker, k, (depth) => index.search(vector, depth)).indices;
+    searchWithLabels(reranker, k, (depth) => index.search(vector, depth), instance(vector)).indices;
   const top = set.queries.map((_, q) =>
     search(queries.vectors.subarray(q * dim, (q + 1) * dim), depth),
   );

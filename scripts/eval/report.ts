@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { RetrievalSummary } from '../../src/shared/metrics/summary.ts';
 import type { ModelEvaluation } from './evaluate-model.ts';
 import type { LabelRerankOptions } from '../../src/shared/search/label-rerank.ts';
+import type { InstanceFirstOptions } from '../../src/shared/search/instance-first.ts';
 import { barChart } from './svg-charts.ts';
 
 export interface EvalReport {
@@ -20,6 +21,8 @@ export interface EvalReport {
     catalog_views: string[];
     /** The label re-ranking applied to every search (as the app does), or null for none. */
     label_rerank: LabelRerankOptions | null;
+    /** The instance-first top result for models that declare an instance part, or null for none. */
+    instance_first: InstanceFirstOptions | null;
     /** Per label: photos in the catalog and queries. */
     labels: Record<string, { catalog: number; queries: number }>;
   };
@@ -82,7 +85,10 @@ export function markdownReport(report: EvalReport): string {
       ` Each catalog photo stores the mean embedding of its views: ${d.catalog_views.join(', ')}.` +
       (d.label_rerank
         ? ` Results are re-ranked by their neighbours' labels as in the app (top ${d.label_rerank.votes} vote, temperature ${d.label_rerank.temperature}, weight ${d.label_rerank.weight}).`
-        : ' No label re-ranking: the index order.'),
+        : ' No label re-ranking: the index order.') +
+      (d.instance_first
+        ? ` A model that declares an instance part puts first, among its top ${d.instance_first.depth}, the result whose instance part matches best when it beats the nearest's by more than ${d.instance_first.margin}.`
+        : ''),
     `Instance retrieval: ${report.instance.queries} evaluation-only camera shots of catalog photos (scripts/eval/eval-only-shots.ts; ${report.instance.sideways} stored sideways with an EXIF orientation tag); a hit is the original. Looks-alike P@5: a result counts when it shares the query's label and its dominant colour family.`,
     '',
     `| model | dim | ${METRICS.map(([name]) => name).join(' | ')} |`,

@@ -1,9 +1,11 @@
 /**
  * `npm run eval -- [--images DIR] [--meta FILE] [--models ID,...] [--split photographer|random]
- * [--query-fraction 0.2] [--seed N] [--instance N] [--views full,centre-80] [--no-rerank] [--json]
+ * [--query-fraction 0.2] [--seed N] [--instance N] [--views full,centre-80] [--no-rerank] [--no-instance-first] [--json]
  * [--out DIR]`: retrieval quality of every model (and the colour-histogram and chance baselines)
  * through the app's int8 search. The catalog side stores the mean of --views (default: the catalog
- * build's); results are re-ranked by label as the app does (LABEL_RERANK) unless --no-rerank.
+ * build's); results are re-ranked by label as the app does (LABEL_RERANK) unless --no-rerank, and a
+ * model that declares an instance part puts its best instance match first (INSTANCE_FIRST) unless
+ * --no-instance-first.
  * Markdown (or, with --json, one JSON object) on stdout; files in docs/eval/; progress on stderr.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { loadLabelledPhotos } from '../lib/dataset.ts';
 import { embeddersFor } from './embedders.ts';
 import { CATALOG_VIEWS, parseViews } from '../lib/catalog-views.ts';
 import { evaluateModel, type ModelEvaluation } from './evaluate-model.ts';
+import { INSTANCE_FIRST } from '../../src/shared/search/instance-first.ts';
 import { LABEL_RERANK } from '../../src/shared/search/label-rerank.ts';
 import { evalShotSet } from './eval-shot-set.ts';
 import { DEFAULT_INSTANCE_QUERIES } from '../lib/instance-queries.ts';
@@ -39,6 +42,7 @@ const args = parseCli('eval', {
   instance: { type: 'string', default: String(DEFAULT_INSTANCE_QUERIES) },
   views: { type: 'string', default: CATALOG_VIEWS.join(',') },
   'no-rerank': { type: 'boolean', default: false },
+  'no-instance-first': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   out: { type: 'string', default: resolve(root, 'docs/eval') },
   cache: { type: 'string', default: resolve(root, '.cache') },
@@ -79,6 +83,7 @@ function defaultModels(): string[] {
   return [...built, COLOUR_HISTOGRAM_ID];
 }
 const rerank = args['no-rerank'] ? null : LABEL_RERANK;
+const instanceFirst = args['no-instance-first'] ? null : INSTANCE_FIRST;
 const modelIds = args.models ? args.models.split(',').map((m) => m.trim()) : defaultModels();
 
 const log = (line: string) => console.error(line);
@@ -104,6 +109,7 @@ try {
         { catalog: set.catalog, queries: set.queries, instance, colours },
         options,
         rerank,
+        instanceFirst,
       );
     } finally {
       await embedders.dispose();
@@ -152,6 +158,7 @@ try {
       catalog_photographers: new Set(set.catalog.map((p) => p.photographer)).size,
       catalog_views: [...views],
       label_rerank: rerank,
+      instance_first: instanceFirst,
       labels: Object.fromEntries([...counts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
     },
     instance: {

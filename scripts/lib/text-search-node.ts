@@ -2,6 +2,7 @@
  * A text query over a catalog loaded in Node, as the app answers it: the text tower's embedding
  * when the model has one, else a keyword filter ranked by the matches' centroid.
  */
+import { instanceQueryFor } from '../../src/shared/search/instance-first.ts';
 import { labelRerankerFor, searchWithLabels } from '../../src/shared/search/label-rerank.ts';
 import { CentroidSearch } from '../../src/shared/search/centroid-search.ts';
 import { buildFilterMask, isConstrained } from '../../src/shared/search/filter.ts';
@@ -29,8 +30,11 @@ export async function searchTextNode(
   if (!index) throw new Error(`the catalog has no index for ${model.spec.id}`);
   if (model.embedTexts) {
     const vector = await model.embedTexts([text]);
-    const hits = searchWithLabels(labelRerankerFor(catalog.items), k, (depth) =>
-      index.search(vector, depth),
+    const hits = searchWithLabels(
+      labelRerankerFor(catalog.items),
+      k,
+      (depth) => index.search(vector, depth),
+      instanceQueryFor(model.spec, vector, index),
     );
     return { ...hits, keywords: null };
   }

@@ -1,6 +1,7 @@
 /**
  * `npm run models`: builds every model in `models/` that is missing or whose sources changed
- * (spec.sourceHash); `--force` rebuilds all. Prints what it did.
+ * (spec.sourceHash); `--force` rebuilds all. A spec whose declared fields changed while the model
+ * file did not (e.g. output.instance) is rewritten alone. Prints what it did.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -12,7 +13,9 @@ import {
   MOBILENET_ID,
   mobilenetSourceHash,
 } from '../lib/mobilenet-model.ts';
-import { modelsDir, readModelSpec, writeModel } from './write-model.ts';
+import type { ModelSpec } from '../../src/shared/model/spec.ts';
+import { withInstancePart } from './instance-part.ts';
+import { modelsDir, readModelSpec, writeModel, writeModelSpec } from './write-model.ts';
 import { FASHION_HEAD_FILE } from '../lib/head-file.ts';
 import {
   committedWhitening,
@@ -25,6 +28,8 @@ interface ModelRecipe {
   id: string;
   sourceHash: () => string;
   build: () => ReturnType<typeof convertMobilenet>;
+  /** Fields the spec declares beyond what the exporter writes (default: none). */
+  describe?: (spec: ModelSpec) => ModelSpec;
 }
 
 const recipes: ModelRecipe[] = [
@@ -41,29 +46,42 @@ const recipes: ModelRecipe[] = [
           id: FASHION_ID,
           sourceHash: () => fashionSourceHash(undefined, undefined, committedWhitening()),
           build: () => convertFashion(undefined, undefined, undefined, committedWhitening()),
+          describe: (spec: ModelSpec) => withInstancePart(spec, committedWhitening()),
         },
       ]
     : []),
 ];
 
-/** True when models/<id> holds a model built from the current sources, intact. */
-function upToDate(id: string, sourceHash: string): boolean {
+/** The spec of models/<id> when it holds a model built from the current sources, intact; else null. */
+function upToDate(id: string, sourceHash: string): ModelSpec | null {
   const spec = readModelSpec(id);
-  if (!spec || spec.sourceHash !== sourceHash) return false;
+  if (!spec || spec.sourceHash !== sourceHash) return null;
   const file = join(modelsDir, id, spec.file);
-  if (!existsSync(file)) return false;
-  return createHash('sha256').update(readFileSync(file)).digest('hex') === spec.sha256;
+  if (!existsSync(file)) return null;
+  const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
+  return sha === spec.sha256 ? spec : null;
 }
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 const { values } = parseArgs({ options: { force: { type: 'boolean', default: false } } });
 
 for (const recipe of recipes) {
-  if (!values.force && upToDate(recipe.id, recipe.sourceHash())) {
-    console.log(`${recipe.id}: up to date, skipped (--force rebuilds)`);
+  const built = values.force ? null : upToDate(recipe.id, recipe.sourceHash());
+  if (built) {
+    const described = recipe.describe?.(built) ?? built;
+    if (sameJson(described, built)) {
+      console.log(`${recipe.id}: up to date, skipped (--force rebuilds)`);
+    } else {
+      writeModelSpec(described);
+      console.log(`${recipe.id}: model file up to date, spec rewritten (declared fields changed)`);
+    }
     continue;
   }
   const started = performance.now();
-  const { spec, onnx } = recipe.build();
+  const made = recipe.build();
+  const { onnx } = made;
+  const spec = recipe.describe?.(made.spec) ?? made.spec;
   const folder = writeModel(spec, onnx);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(

@@ -24,8 +24,13 @@ export function writeModel(spec: ModelSpec, bytes: Uint8Array, dir: string = mod
   const file = join(folder, spec.file);
   writeFileSync(`${file}.tmp`, bytes);
   renameSync(`${file}.tmp`, file);
-  const json = join(folder, 'model.json');
+  writeModelSpec(spec, dir);
+  return folder;
+}
+
+/** Writes `models/<id>/model.json` alone (the model file must already be there). */
+export function writeModelSpec(spec: ModelSpec, dir: string = modelsDir): void {
+  const json = join(dir, spec.id, 'model.json');
   writeFileSync(`${json}.tmp`, JSON.stringify(spec, null, 2) + '\n');
   renameSync(`${json}.tmp`, json);
-  return folder;
 }

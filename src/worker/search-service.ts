@@ -3,6 +3,7 @@
  * crop, embed, rank) in one call each, word searches, "more like this" and thumbnails. Catalog
  * loading and updates live in CatalogLifecycle; every search ends in the one ranking path, #rank.
  */
+import { instanceQueryFor } from '../shared/search/instance-first.ts';
 import { labelRerankerFor, searchWithLabels } from '../shared/search/label-rerank.ts';
 import type { RgbaImage } from '../shared/preprocess/rgba-image.ts';
 import { combineQuery } from '../shared/search/combine-query.ts';
@@ -279,7 +280,7 @@ export class SearchService {
       const vector = await run.embed(model, signal);
       const t2 = now();
       signal?.throwIfAborted();
-      const results = this.#rank(catalog, pick.index, options, { vector });
+      const results = this.#rank(catalog, pick, options, { vector });
       const t3 = now();
       const timings = {
         decode: run.decodeMs,
@@ -300,13 +301,16 @@ export class SearchService {
     by: RankBy,
     since: number,
   ): SearchOutcome {
-    const results = this.#rank(catalog, pick.index, options, by);
+    const results = this.#rank(catalog, pick, options, by);
     const search = now() - since;
     return { results, timings: { decode: 0, preprocess: 0, embed: 0, search, total: search } };
   }
 
-  /** The one ranking path: the shopper's filters, the top `k` by cosine, as result items. */
-  #rank(catalog: ActiveCatalog, index: FlatIndex, options: SearchOptions, by: RankBy) {
+  /**
+   * The one ranking path: the shopper's filters, the top `k` by cosine after the label vote, and
+   * first the best instance match when the model declares an instance part; as result items.
+   */
+  #rank(catalog: ActiveCatalog, { modelId, index }: Pick, options: SearchOptions, by: RankBy) {
     const { items } = catalog;
     let hits: SearchResult;
     if ('keywords' in by) {
@@ -314,10 +318,16 @@ export class SearchService {
       this.#filters.forget(index);
     } else {
       this.#filters.apply(items, index, options.filters);
-      hits = searchWithLabels(labelRerankerFor(items), options.k, (depth) =>
-        'vector' in by
-          ? index.search(by.vector, depth, { filter: true })
-          : index.searchByIndex(by.item, depth, { filter: true, exclude: by.item }),
+      const spec = catalog.manifest.models.find((m) => m.spec.id === modelId)!.spec;
+      const query = 'vector' in by ? by.vector : index.vector(by.item);
+      hits = searchWithLabels(
+        labelRerankerFor(items),
+        options.k,
+        (depth) =>
+          'vector' in by
+            ? index.search(by.vector, depth, { filter: true })
+            : index.searchByIndex(by.item, depth, { filter: true, exclude: by.item }),
+        instanceQueryFor(spec, query, index),
       );
     }
     return toResults(catalog, hits.indices, hits.scores);

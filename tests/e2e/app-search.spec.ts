@@ -1,5 +1,5 @@
 /** Searching with an uploaded photo: ranking, what each result shows, Top-K, filters and crops. */
-import { rerankedOrder } from '../../src/shared/search/label-rerank.ts';
+import { instanceFirstOrder } from '../../src/shared/search/label-rerank.ts';
 import {
   afterSearch,
   catalogPhoto,
@@ -29,9 +29,9 @@ test('an uploaded catalog photo comes back first, and results are ranked by scor
   expect(results).toHaveLength(24);
   expect(results[0].id).toBe(id);
   expect(results[0].score).toBeGreaterThanOrEqual(SELF_MATCH_MIN);
-  // The nearest is first; after it, the neighbours' kind vote may lift a result by at most its
-  // weight above one ranked before it (label-rerank.ts).
-  expect(rerankedOrder(results.map((r) => r.score))).toBe(true);
+  // The best instance match among the nearest is first (instance-first.ts); after it, the
+  // neighbours' kind vote may lift a result by at most its weight above one ranked before it.
+  expect(instanceFirstOrder(results.map((r) => r.score))).toBe(true);
 
   // The count is announced; each result shows its rank, similarity and label, with alt text.
   const count = page.getByTestId('result-count');

@@ -1,4 +1,4 @@
-import { rerankedOrder } from '../../src/shared/search/label-rerank.ts';
+import { instanceFirstOrder } from '../../src/shared/search/label-rerank.ts';
 import { expect, test } from './fixtures.ts';
 import {
   expectReady,
@@ -57,5 +57,5 @@ test('first visit downloads every catalog file once with progress, verifies and 
   expect(results[0].id).toBe(id);
   expect(results[0].score).toBeGreaterThanOrEqual(SELF_MATCH_MIN);
   const scores = results.map((r) => r.score);
-  expect(rerankedOrder(scores)).toBe(true);
+  expect(instanceFirstOrder(scores)).toBe(true);
 });

@@ -3,7 +3,7 @@
  * error, sideways photos search like the upright one, the tab never dies and a good photo still
  * works afterwards.
  */
-import { rerankedOrder } from '../../src/shared/search/label-rerank.ts';
+import { instanceFirstOrder } from '../../src/shared/search/label-rerank.ts';
 import type { Page } from '@playwright/test';
 import {
   makeBadImages,
@@ -110,7 +110,7 @@ test('every bad photo gives results or a clear error; the tab survives and still
     const { results } = outcome;
     const scores = results.map((r) => r.score);
     expect.soft(results, label).toHaveLength(24);
-    expect.soft(rerankedOrder(scores), `${label}: best first`).toBe(true);
+    expect.soft(instanceFirstOrder(scores), `${label}: best first`).toBe(true);
     expect
       .soft(
         scores.every((s) => Number.isFinite(s) && s <= 1.0001),

@@ -83,7 +83,8 @@ const contentVersion = (
   sha256(
     Buffer.from(
       JSON.stringify([
-        models.map((m) => m.shards.map((s) => s.sha256)),
+        // The spec too: a field it declares (e.g. output.instance) changes how the app searches.
+        models.map((m) => [m.spec, m.shards.map((s) => s.sha256)]),
         items.sha256,
         packs.map((p) => p.sha256),
         digests.sha256,

@@ -79,6 +79,27 @@ describe('parseManifest', () => {
     expect(parseManifest(JSON.parse(JSON.stringify(manifest)))).toEqual(manifest);
   });
 
+  it("keeps an output's instance part, and rejects one outside the output", () => {
+    const manifest = validManifest();
+    const output = manifest.models[0].spec.output;
+    output.instance = { offset: 1024, dims: 256 };
+    expect(parseManifest(JSON.parse(JSON.stringify(manifest))).models[0].spec.output).toEqual(
+      output,
+    );
+    for (const bad of [
+      { offset: 1025, dims: 256 },
+      { offset: 0, dims: 0 },
+      { offset: -1, dims: 4 },
+      { offset: 0.5, dims: 4 },
+      { dims: 4 },
+      7,
+    ]) {
+      const json = JSON.parse(JSON.stringify(manifest));
+      json.models[0].spec.output.instance = bad;
+      expect(problemAt(json)).toMatch(/^models\[0\]\.spec\.output\.instance/);
+    }
+  });
+
   it('names the field that is wrong', () => {
     const edit = (change: (m: CatalogManifest & Record<string, unknown>) => void) => {
       const manifest = validManifest() as CatalogManifest & Record<string, unknown>;

@@ -145,11 +145,7 @@ export function parseModelSpec(value: unknown, path = 'spec'): ModelSpec {
       mean: triple(input.mean, `${path}.input.mean`),
       std,
     },
-    output: {
-      name: string(output.name, `${path}.output.name`, 256),
-      dim: count(output.dim, `${path}.output.dim`, SHARD_MAX_DIM),
-      normalized: boolean(output.normalized, `${path}.output.normalized`),
-    },
+    output: parseOutput(output, `${path}.output`),
     towers: {
       image: boolean(towers.image, `${path}.towers.image`),
       text: boolean(towers.text, `${path}.towers.text`),
@@ -166,6 +162,23 @@ export function parseModelSpec(value: unknown, path = 'spec'): ModelSpec {
           ),
         }),
   };
+}
+
+function parseOutput(output: Json, path: string): ModelSpec['output'] {
+  const dim = count(output.dim, `${path}.dim`, SHARD_MAX_DIM);
+  const parsed = {
+    name: string(output.name, `${path}.name`, 256),
+    dim,
+    normalized: boolean(output.normalized, `${path}.normalized`),
+  };
+  if (output.instance === undefined) return parsed;
+  const instance = object(output.instance, `${path}.instance`);
+  const offset = count(instance.offset, `${path}.instance.offset`, dim);
+  const dims = count(instance.dims, `${path}.instance.dims`, dim);
+  if (dims < 1 || offset + dims > dim) {
+    fail(`${path}.instance`, `must be 1 or more dims inside the output's ${dim}`);
+  }
+  return { ...parsed, instance: { offset, dims } };
 }
 
 function manifestModel(value: unknown, path: string, itemCount: number): ManifestModel {

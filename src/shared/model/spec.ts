@@ -43,6 +43,12 @@ export interface ModelSpec {
     dim: number;
     /** True when the graph itself L2-normalises its output. */
     normalized: boolean;
+    /**
+     * Dims `offset` to `offset + dims` hold an instance part (trained to find the same item, e.g.
+     * a learned whitening): search may put the candidate it matches best first
+     * (src/shared/search/instance-first.ts). Absent for most models.
+     */
+    instance?: { offset: number; dims: number };
   };
   towers: { image: boolean; text: boolean };
   licence: string;

@@ -10,6 +10,13 @@
  * Chosen on the validation split, never the evaluation's queries (docs/training.md).
  */
 import type { SearchResult } from './flat-index.ts';
+import {
+  INSTANCE_FIRST,
+  instanceFirstRank,
+  withFirst,
+  type InstanceFirstOptions,
+  type InstanceQuery,
+} from './instance-first.ts';
 import { MAX_K } from './layout.ts';
 
 /** The catalog field that names an item's kind (the build's metadata column). */
@@ -128,13 +135,23 @@ export function labelRerankerFor(items: {
   return reranker;
 }
 
-/** The top `k` of `search(depth)` (an index search), re-ranked when the catalog has labels. */
+/**
+ * The top `k` of `search(depth)` (an index search), re-ranked when the catalog has labels; with
+ * an instance query (a model that declares an instance part), its instance-first pick goes first
+ * and the rest keep the label re-ranking's order.
+ */
 export function searchWithLabels(
   reranker: LabelReranker | null,
   k: number,
   search: (depth: number) => SearchResult,
+  instance: InstanceQuery | null = null,
 ): SearchResult {
-  return reranker ? reranker.rerank(search(reranker.depth(k)), k) : search(k);
+  if (!instance) return reranker ? reranker.rerank(search(reranker.depth(k)), k) : search(k);
+  const wanted = (instance.options ?? INSTANCE_FIRST).depth;
+  const hits = search(Math.min(MAX_K, Math.max(k, wanted, reranker?.depth(k) ?? 0)));
+  const first = instanceFirstRank(hits, instance);
+  const ranked = reranker ? reranker.rerank(hits, hits.indices.length) : hits;
+  return withFirst(ranked, hits.indices[first] ?? -1, k);
 }
 
 /**
@@ -146,4 +163,21 @@ export function rerankedOrder(
   options: LabelRerankOptions = LABEL_RERANK,
 ): boolean {
   return scores.every((s, i) => i === 0 || (s <= scores[0] && s <= scores[i - 1] + options.weight));
+}
+
+/**
+ * Whether scores (best first, as shown) can be an order `searchWithLabels` makes with an instance
+ * query: either the re-ranked order itself (the nearest kept first), or an instance pick from the
+ * top `depth` by score (fewer than `depth` shown above it) before the re-ranked order of the rest,
+ * the nearest leading it. Results show their own cosine, so the first may show less than the
+ * second. Tests check answers with it.
+ */
+export function instanceFirstOrder(
+  scores: readonly number[],
+  options: LabelRerankOptions = LABEL_RERANK,
+  instance: InstanceFirstOptions = INSTANCE_FIRST,
+): boolean {
+  if (rerankedOrder(scores, options)) return true;
+  const above = scores.filter((s) => s > scores[0]).length;
+  return above < instance.depth && rerankedOrder(scores.slice(1), options);
 }
