@@ -116,7 +116,7 @@ export class SearchEngine {
     navigator.storage?.persist?.().catch(() => false);
     const api = this.#connect();
     const snapshot = await api.start(
-      { appUrl: document.baseURI, gpu: gpuPreference(new URL(document.baseURI).search) },
+      { appUrl: document.baseURI, gpu: gpuPreference(document.baseURI) },
       proxy(({ status, progress }) => {
         if (this.status === 'ready') return;
         this.status = status;

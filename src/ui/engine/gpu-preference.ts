@@ -1,7 +1,7 @@
 /** The page's `?gpu=` switch: `off` keeps the model on WASM, `force` accepts any GPU adapter. */
 import type { GpuPreference } from '../../engine-api/api-types.ts';
 
-export function gpuPreference(search: string): GpuPreference {
-  const value = new URLSearchParams(search).get('gpu');
+export function gpuPreference(pageUrl: string): GpuPreference {
+  const value = new URL(pageUrl).searchParams.get('gpu');
   return value === 'off' || value === 'force' ? value : 'auto';
 }
