@@ -60,12 +60,19 @@ export function instanceCosine(
   return aa > 0 && bb > 0 ? dot / Math.sqrt(aa * bb) : 0;
 }
 
+/** One candidate row, reused by every search (the ranking path allocates nothing per query). */
+let scratch = new Float32Array(0);
+function rowFor(length: number): Float32Array<ArrayBuffer> {
+  if (scratch.length !== length) scratch = new Float32Array(length);
+  return scratch;
+}
+
 /** The rank among `hits` (best first) to show first: 0 unless another beats it on the instance part. */
 export function instanceFirstRank(hits: SearchResult, instance: InstanceQuery): number {
   const { depth, margin } = instance.options ?? INSTANCE_FIRST;
   const n = Math.min(hits.indices.length, depth);
   if (n < 2) return 0;
-  const row = new Float32Array(instance.query.length);
+  const row = rowFor(instance.query.length);
   const similarity = (r: number) =>
     instanceCosine(instance.query, instance.vector(hits.indices[r], row), instance.part);
   const nearest = similarity(0);
