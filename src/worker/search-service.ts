@@ -319,7 +319,10 @@ export class SearchService {
     } else {
       this.#filters.apply(items, index, options.filters);
       const spec = catalog.manifest.models.find((m) => m.spec.id === modelId)!.spec;
-      const query = 'vector' in by ? by.vector : index.vector(by.item);
+      // An item's stored vector is read back only for a model with an instance part.
+      const instance = spec.output.instance
+        ? instanceQueryFor(spec, 'vector' in by ? by.vector : index.vector(by.item), index)
+        : null;
       hits = searchWithLabels(
         labelRerankerFor(items),
         options.k,
@@ -327,7 +330,7 @@ export class SearchService {
           'vector' in by
             ? index.search(by.vector, depth, { filter: true })
             : index.searchByIndex(by.item, depth, { filter: true, exclude: by.item }),
-        instanceQueryFor(spec, query, index),
+        instance,
       );
     }
     return toResults(catalog, hits.indices, hits.scores);
