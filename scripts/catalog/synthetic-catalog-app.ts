@@ -23,7 +23,10 @@ const PACK_BYTES = 2 * 1024 * 1024;
 export interface LargeCatalogApp {
   outDir: string;
   count: number;
-  /** Each model's id, dimension and shard bytes, in manifest order (the first is the default). */
+  /**
+   * Each model's id, dimension and shard bytes as sent (gzip copies where they exist), in
+   * manifest order (the first is the default).
+   */
   models: { id: string; dim: number; shardBytes: number }[];
   written: Written;
 }
@@ -96,11 +99,16 @@ export async function writeLargeCatalogApp(
   for (const model of demo.manifest.models) {
     quantised.push(await quantiseModel(specOnly(model), photos, SHARD_BYTES));
   }
-  const written = writeCatalog(join(outDir, 'catalog'), quantised, photos, meta, PACK_BYTES);
-  const models = quantised.map((q) => ({
-    id: q.model.spec.id,
-    dim: q.model.dim,
-    shardBytes: q.shards.reduce((sum, shard) => sum + shard.bytes.byteLength, 0),
+  const catalogDir = join(outDir, 'catalog');
+  const written = writeCatalog(catalogDir, quantised, photos, meta, PACK_BYTES);
+  // What a visit transfers: each shard's gzip copy where compression paid.
+  const manifest = JSON.parse(
+    readFileSync(join(catalogDir, 'manifest.json'), 'utf8'),
+  ) as CatalogManifest;
+  const models = manifest.models.map((m) => ({
+    id: m.spec.id,
+    dim: m.dim,
+    shardBytes: m.shards.reduce((sum, shard) => sum + (shard.gzipBytes ?? shard.bytes), 0),
   }));
   return { outDir, count, models, written };
 }

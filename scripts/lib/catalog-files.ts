@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { FileRef } from '../../src/shared/catalog/manifest.ts';
+import { GZIP_SUFFIX, writeGzipCopy } from './gzip-copy.ts';
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -10,7 +11,8 @@ export function sha256(bytes: Uint8Array): string {
 
 /**
  * Writes `bytes` to `<out>/<folder>/<stem>-<hash8><ext>` atomically. Content-hashed names let a
- * static host cache them forever and let an old and a new catalog live side by side.
+ * static host cache them forever and let an old and a new catalog live side by side. With
+ * `gzip`, a gzip copy goes beside it when compression pays (its size in `gzipBytes`).
  */
 export function writeHashed(
   out: string,
@@ -18,6 +20,7 @@ export function writeHashed(
   stem: string,
   ext: string,
   bytes: Uint8Array,
+  { gzip = false } = {},
 ): FileRef {
   const hash = sha256(bytes);
   const file = `${folder}/${stem}-${hash.slice(0, 12)}${ext}`;
@@ -27,7 +30,13 @@ export function writeHashed(
     writeFileSync(path + '.tmp', bytes);
     renameSync(path + '.tmp', path);
   }
-  return { file, bytes: bytes.byteLength, sha256: hash };
+  const gzipBytes = gzip ? writeGzipCopy(path, bytes) : undefined;
+  return { file, bytes: bytes.byteLength, sha256: hash, ...(gzipBytes ? { gzipBytes } : {}) };
+}
+
+/** The files `ref` stands for on disk, relative to the catalog: the file and its gzip copy. */
+export function filesOf(ref: FileRef): string[] {
+  return ref.gzipBytes ? [ref.file, ref.file + GZIP_SUFFIX] : [ref.file];
 }
 
 /** Splits items into packs of about `maxBytes` of concatenated thumbnails. */

@@ -15,7 +15,13 @@ import {
 } from '../lib/mobilenet-model.ts';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
 import { withInstancePart } from './instance-part.ts';
-import { modelsDir, readModelSpec, writeModel, writeModelSpec } from './write-model.ts';
+import {
+  modelsDir,
+  readModelSpec,
+  withGzipCopy,
+  writeModel,
+  writeModelSpec,
+} from './write-model.ts';
 import { FASHION_HEAD_FILE } from '../lib/head-file.ts';
 import {
   committedWhitening,
@@ -69,12 +75,14 @@ const { values } = parseArgs({ options: { force: { type: 'boolean', default: fal
 for (const recipe of recipes) {
   const built = values.force ? null : upToDate(recipe.id, recipe.sourceHash());
   if (built) {
-    const described = recipe.describe?.(built) ?? built;
+    const described = withGzipCopy(recipe.describe?.(built) ?? built);
     if (sameJson(described, built)) {
       console.log(`${recipe.id}: up to date, skipped (--force rebuilds)`);
     } else {
       writeModelSpec(described);
-      console.log(`${recipe.id}: model file up to date, spec rewritten (declared fields changed)`);
+      console.log(
+        `${recipe.id}: model file up to date, spec rewritten (declared fields or gzip copy changed)`,
+      );
     }
     continue;
   }

@@ -18,7 +18,12 @@ export interface CatalogFile {
 /** The ONNX file of a manifest model, as a file reference relative to the app (`models/<id>/<file>`). */
 export function modelFileRef(model: CatalogManifest['models'][number]): FileRef {
   const { spec } = model;
-  return { file: `models/${spec.id}/${spec.file}`, bytes: spec.bytes, sha256: spec.sha256 };
+  return {
+    file: `models/${spec.id}/${spec.file}`,
+    bytes: spec.bytes,
+    sha256: spec.sha256,
+    ...(spec.gzipBytes ? { gzipBytes: spec.gzipBytes } : {}),
+  };
 }
 
 /**

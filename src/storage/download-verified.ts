@@ -8,6 +8,7 @@ import {
   isNetworkError,
   isTransient,
 } from './errors.ts';
+import { canGunzip, GZIP_SUFFIX, gunzip } from './gunzip.ts';
 import { withRetry } from './retry.ts';
 
 export interface DownloadOptions {
@@ -22,21 +23,24 @@ export interface DownloadOptions {
 
 const DEFAULT_STALL_MS = 20_000;
 
-/** Reads the body into one buffer of the size the manifest promises: no chunk list, no concat copy. */
+/**
+ * Reads the body into one buffer of the file's size (a gzip copy is smaller, so it fits): no
+ * chunk list, no concat copy. Returns the part received.
+ */
 async function readBody(
   response: Response,
   ref: FileRef,
   path: string,
-  options: DownloadOptions,
+  onLoaded: (loaded: number) => void,
   onChunk: () => void,
 ) {
   const out = new Uint8Array(ref.bytes);
   if (!response.body) {
     const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.byteLength !== ref.bytes) throw sizeMismatch(path, ref, bytes.byteLength);
+    if (bytes.byteLength > ref.bytes) throw sizeMismatch(path, ref, bytes.byteLength);
     out.set(bytes);
-    options.onBytes?.(bytes.byteLength);
-    return out;
+    onLoaded(bytes.byteLength);
+    return out.subarray(0, bytes.byteLength);
   }
   const reader = response.body.getReader();
   let loaded = 0;
@@ -50,10 +54,9 @@ async function readBody(
     }
     out.set(value, loaded);
     loaded += value.byteLength;
-    options.onBytes?.(loaded);
+    onLoaded(loaded);
   }
-  if (loaded !== ref.bytes) throw sizeMismatch(path, ref, loaded);
-  return out;
+  return out.subarray(0, loaded);
 }
 
 function sizeMismatch(path: string, ref: FileRef, got: number | string): CatalogError {
@@ -63,12 +66,29 @@ function sizeMismatch(path: string, ref: FileRef, got: number | string): Catalog
   );
 }
 
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+/**
+ * The file from what `body` received: itself, or (from its gzip copy) decompressed. A host that
+ * labelled the copy with Content-Encoding has had the browser decode it already, which the size
+ * tells even where a cross-origin answer hides that header.
+ */
+async function unpack(body: Uint8Array, ref: FileRef, path: string, packed: boolean) {
+  if (body.byteLength === ref.bytes) return body;
+  const gzip = packed && body.byteLength === ref.gzipBytes;
+  if (gzip && GZIP_MAGIC.every((byte, i) => body[i] === byte)) {
+    return gunzip(body, ref.bytes, path);
+  }
+  throw sizeMismatch(path, ref, body.byteLength);
+}
+
 async function fetchOnce(
   url: string,
   ref: FileRef,
   path: string,
   options: DownloadOptions,
   cache: RequestCache,
+  packed: boolean,
 ) {
   // This try's own signal: the caller's abort, or a stall watchdog re-armed by every chunk.
   const controller = new AbortController();
@@ -87,7 +107,12 @@ async function fetchOnce(
     watch();
     const response = await fetch(url, { signal: controller.signal, cache });
     if (!response.ok) throw new HttpStatusError(response.status, path);
-    bytes = await readBody(response, ref, path, options, watch);
+    // Progress counts the file's own bytes, also while its smaller copy arrives.
+    const scale =
+      packed && !response.headers.has('Content-Encoding') ? ref.bytes / ref.gzipBytes! : 1;
+    const onLoaded = (loaded: number) =>
+      options.onBytes?.(Math.min(ref.bytes, Math.round(loaded * scale)));
+    bytes = await unpack(await readBody(response, ref, path, onLoaded, watch), ref, path, packed);
   } catch (error) {
     const reason: unknown = controller.signal.reason;
     throw reason instanceof DownloadStalledError && !outer?.aborted ? reason : error;
@@ -104,9 +129,16 @@ async function fetchOnce(
   return bytes;
 }
 
+/** A copy this host lacks or serves damaged: the file itself will do. */
+const copyUnusable = (error: unknown) =>
+  error instanceof CatalogError &&
+  (error.code === 'checksum' || (error instanceof HttpStatusError && !error.retryable));
+
 /**
- * Fetches `url`, expecting exactly the file `ref` describes. Network errors, stalls and 5xx
- * answers are retried with backoff; a checksum mismatch is retried once bypassing the HTTP cache, then thrown.
+ * Fetches `url`, expecting exactly the file `ref` describes: its gzip copy where the manifest
+ * lists one (and the file itself when the copy is missing or damaged). Network errors, stalls
+ * and 5xx answers are retried with backoff; a checksum mismatch of the file is retried once
+ * bypassing the HTTP cache, then thrown.
  */
 export async function downloadVerified(
   url: string,
@@ -114,14 +146,24 @@ export async function downloadVerified(
   path: string,
   options: DownloadOptions = {},
 ): Promise<Uint8Array> {
-  const attempt = (cache: RequestCache) =>
-    withRetry(() => fetchOnce(url, ref, path, options, cache), {
-      attempts: options.attempts ?? 4,
-      baseDelayMs: options.baseDelayMs ?? 500,
-      signal: options.signal,
-      retryable: isTransient,
-    });
+  const attempt = (cache: RequestCache, packed = false) =>
+    withRetry(
+      () => fetchOnce(packed ? url + GZIP_SUFFIX : url, ref, path, options, cache, packed),
+      {
+        attempts: options.attempts ?? 4,
+        baseDelayMs: options.baseDelayMs ?? 500,
+        signal: options.signal,
+        retryable: isTransient,
+      },
+    );
   try {
+    if (ref.gzipBytes && canGunzip()) {
+      try {
+        return await attempt('default', true);
+      } catch (error) {
+        if (!copyUnusable(error)) throw error;
+      }
+    }
     try {
       return await attempt('default');
     } catch (error) {

@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures.ts';
 import {
+  catalogFileRoute,
   expectReady,
   logRequests,
   manifestHashes,
@@ -18,8 +19,8 @@ test('a corrupted shard is rejected with a clear message; a retry resumes the do
   const [model] = manifest.models;
   const bad = model.shards[model.shards.length - 1];
 
-  // Serve the last shard with one byte flipped in the middle of its vectors.
-  await context.route(`**/catalog/${bad.file}`, async (route) => {
+  // Serve the last shard (and its gzip copy) with one byte flipped in the middle.
+  await context.route(catalogFileRoute(bad.file), async (route) => {
     const response = await route.fetch();
     const body = await response.body();
     body[body.length >> 1] ^= 0x40;
@@ -43,7 +44,7 @@ test('a corrupted shard is rejected with a clear message; a retry resumes the do
     .map((s) => `/catalog/${s.file}`);
   expect(missing).toContain(`/catalog/${bad.file}`);
 
-  await context.unroute(`**/catalog/${bad.file}`);
+  await context.unroute(catalogFileRoute(bad.file));
   const requests = logRequests(context);
   await page.reload();
   await expectReady(page);
@@ -63,7 +64,7 @@ test('network errors and 5xx answers are retried with backoff', async ({ page, c
   const { manifest, items } = await servedCatalog(page);
   const shard = manifest.models[0].shards[0];
   let attempts = 0;
-  await context.route(`**/catalog/${shard.file}`, async (route) => {
+  await context.route(catalogFileRoute(shard.file), async (route) => {
     attempts++;
     if (attempts === 1) return route.abort('connectionreset');
     if (attempts === 2) return route.fulfill({ status: 503, body: 'busy' });

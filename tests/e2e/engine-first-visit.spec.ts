@@ -45,6 +45,19 @@ test('first visit downloads every catalog file once with progress, verifies and 
       requests.filter((path) => path.endsWith(file)),
       file,
     ).toHaveLength(1);
+  // On this plain host, the files "ready" waits for crossed the network as their gzip copies
+  // (the build writes them; scripts/lib/gzip-copy.ts), never as themselves.
+  const [model] = manifest.models;
+  const packed = [model.spec, manifest.items, ...model.shards];
+  for (const ref of packed) expect(ref.gzipBytes, ref.file).toBeGreaterThan(0);
+  const packedPaths = [
+    `/models/${model.spec.id}/${model.spec.file}`,
+    ...[manifest.items, ...model.shards].map((ref) => `/catalog/${ref.file}`),
+  ];
+  for (const path of packedPaths) {
+    expect(withServiceWorker, path).toContain(`${path}.gz`);
+    expect(withServiceWorker, path).not.toContain(path);
+  }
 
   // Everything verified went to IndexedDB, and the stored catalog is the served version.
   const stored = await storedState(page);

@@ -27,15 +27,22 @@ export async function servedCatalog(page: Page) {
 
 /**
  * Every request the app makes (page and its workers), as URL paths. The service worker's own
- * precaching (app shell and model, on install) is left out: it is not the engine's doing.
+ * precaching (app shell and model, on install) is left out: it is not the engine's doing. A
+ * catalog or model file's gzip copy is logged as the file it stands for: fetching either is
+ * fetching that file.
  */
 export function logRequests(context: BrowserContext): string[] {
   const paths: string[] = [];
   context.on('request', (request) => {
-    if (!request.serviceWorker()) paths.push(new URL(request.url()).pathname);
+    const path = new URL(request.url()).pathname;
+    const copy = /\/(catalog|models)\/.*\.gz$/.test(path);
+    if (!request.serviceWorker()) paths.push(copy ? path.slice(0, -'.gz'.length) : path);
   });
   return paths;
 }
+
+/** A Playwright route pattern for a catalog file and its gzip copy (the app fetches the copy). */
+export const catalogFileRoute = (file: string): string => `**/catalog/${file}*`;
 
 /** Every text the status line shows, recorded in the page as it changes. */
 export async function recordStatus(page: Page): Promise<() => Promise<string[]>> {

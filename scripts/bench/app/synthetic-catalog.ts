@@ -67,8 +67,10 @@ export function writeSyntheticApp(builtDir: string, count: number): SyntheticApp
         scales,
       });
       const stem = `shard-${String(shards.length).padStart(3, '0')}`;
-      shards.push({ ...writeHashed(out, model.spec.id, stem, '.bin', bytes), start, count: n });
-      shardBytes += bytes.byteLength;
+      const ref = writeHashed(out, model.spec.id, stem, '.bin', bytes, { gzip: true });
+      shards.push({ ...ref, start, count: n });
+      // What a visit transfers: the gzip copy where compression paid.
+      shardBytes += ref.gzipBytes ?? ref.bytes;
     }
     return { ...model, quantization: 'int8-symmetric-per-vector' as const, shards };
   });
@@ -83,7 +85,7 @@ export function writeSyntheticApp(builtDir: string, count: number): SyntheticApp
     thumbs: cycle(demoItems.thumbs),
   };
   const itemBytes = Buffer.from(JSON.stringify(items));
-  const itemRef = writeHashed(out, 'items', 'items', '.json', itemBytes);
+  const itemRef = writeHashed(out, 'items', 'items', '.json', itemBytes, { gzip: true });
   const manifest: CatalogManifest = {
     ...demo,
     version: `synthetic-${count}-${itemRef.sha256.slice(0, 8)}`,

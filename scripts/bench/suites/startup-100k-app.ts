@@ -13,7 +13,7 @@ import { repoRoot } from '../../lib/cli.ts';
 export interface LargeCatalogApp {
   outDir: string;
   count: number;
-  /** Each model's id, dimension and shard bytes, in manifest order (the first is the default). */
+  /** Each model's id, dimension and shard bytes as sent (gzip copies), in manifest order (the first is the default). */
   models: { id: string; dim: number; shardBytes: number }[];
   written: { bytes: { shards: number; thumbs: number; items: number } };
 }

@@ -13,7 +13,13 @@ import {
   type ManifestModel,
 } from '../../../src/shared/catalog/manifest.ts';
 import { PICTURE_DIGEST_BYTES } from '../../../src/shared/catalog/picture-digests.ts';
-import { packThumbnails, removeStale, sha256, writeHashed } from '../../lib/catalog-files.ts';
+import {
+  filesOf,
+  packThumbnails,
+  removeStale,
+  sha256,
+  writeHashed,
+} from '../../lib/catalog-files.ts';
 import type { CatalogPhoto } from '../photo-caches.ts';
 import { THUMB_SIDE } from './decode.ts';
 import { manifestModel, type QuantisedModel } from './quantise.ts';
@@ -31,8 +37,9 @@ export interface Written {
 function writeShards(out: string, quantised: QuantisedModel, written: Set<string>): ManifestModel {
   const id = quantised.model.spec.id;
   const shards = quantised.shards.map(({ bytes, start, count }, i) => {
-    const ref = writeHashed(out, id, `shard-${String(i).padStart(3, '0')}`, '.bin', bytes);
-    written.add(ref.file);
+    const stem = `shard-${String(i).padStart(3, '0')}`;
+    const ref = writeHashed(out, id, stem, '.bin', bytes, { gzip: true });
+    filesOf(ref).forEach((file) => written.add(file));
     return { ...ref, start, count };
   });
   return manifestModel(quantised, shards);
@@ -117,8 +124,9 @@ export function writeCatalog(
   const digests = writeHashed(out, 'thumbs', 'digests', '.bin', pictureDigests(photos));
   written.add(digests.file);
   const table = itemTable(photos, meta, refs);
-  const items = writeHashed(out, 'items', 'items', '.json', Buffer.from(JSON.stringify(table)));
-  written.add(items.file);
+  const itemBytes = Buffer.from(JSON.stringify(table));
+  const items = writeHashed(out, 'items', 'items', '.json', itemBytes, { gzip: true });
+  filesOf(items).forEach((file) => written.add(file));
   const version = contentVersion(models, items, packs, digests);
   const unchanged = writeManifest(out, {
     format: MANIFEST_FORMAT,

@@ -11,6 +11,11 @@ export interface FileRef {
   bytes: number;
   /** sha256 of the whole file, hex. */
   sha256: string;
+  /**
+   * Size of the gzip copy the build wrote beside it (`<file>.gz`), when it wrote one: a plain
+   * static host sends files as they are, so the app fetches the copy and decompresses it.
+   */
+  gzipBytes?: number;
 }
 
 /** A vector shard: items [start, start + count) of one model's index. */

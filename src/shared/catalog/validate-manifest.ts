@@ -106,7 +106,16 @@ function fileRef(value: unknown, path: string): FileRef {
     file: relativePath(o.file, `${path}.file`),
     bytes: count(o.bytes, `${path}.bytes`),
     sha256: hex64(o.sha256, `${path}.sha256`),
+    ...gzipBytes(o.gzipBytes, path),
   };
+}
+
+/** The optional size of a file's gzip copy: absent, or a byte count of 1 or more. */
+function gzipBytes(value: unknown, path: string): { gzipBytes?: number } {
+  if (value === undefined) return {};
+  const bytes = count(value, `${path}.gzipBytes`);
+  if (bytes < 1) fail(`${path}.gzipBytes`, 'must be 1 or more');
+  return { gzipBytes: bytes };
 }
 
 export function parseModelSpec(value: unknown, path = 'spec'): ModelSpec {
@@ -135,6 +144,7 @@ export function parseModelSpec(value: unknown, path = 'spec'): ModelSpec {
     file: relativePath(o.file, `${path}.file`),
     sha256: hex64(o.sha256, `${path}.sha256`),
     bytes: count(o.bytes, `${path}.bytes`),
+    ...gzipBytes(o.gzipBytes, path),
     sourceHash: string(o.sourceHash, `${path}.sourceHash`, 256),
     input: {
       name: string(input.name, `${path}.input.name`, 256),

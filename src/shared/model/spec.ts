@@ -25,6 +25,8 @@ export interface ModelSpec {
   /** sha256 (hex) of that file. */
   sha256: string;
   bytes: number;
+  /** Size of the gzip copy of that file beside it (`<file>.gz`), when `npm run models` wrote one. */
+  gzipBytes?: number;
   /** Hash of whatever the build derived the model from; `npm run models` rebuilds when it changes. */
   sourceHash: string;
   input: {
@@ -68,4 +70,6 @@ export interface ModelFile {
   bytes: number;
   /** sha256 of the file, hex. */
   sha256: string;
+  /** Size of its gzip copy beside it, when one was written. */
+  gzipBytes?: number;
 }
