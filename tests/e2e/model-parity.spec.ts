@@ -93,6 +93,11 @@ const harness = (page: Page) =>
       page.evaluate(() => (window as unknown as { harness: Harness }).harness.hasGpuAdapter()),
     embedUrl: (url: string) =>
       page.evaluate((u) => (window as unknown as { harness: Harness }).harness.embedUrl(u), url),
+    comparePixelPaths: (url: string) =>
+      page.evaluate(
+        (u) => (window as unknown as { harness: Harness }).harness.comparePixelPaths(u),
+        url,
+      ),
     decodeUrl: (url: string) =>
       page.evaluate<DecodeOutcome, string>(
         (u) => (window as unknown as { harness: Harness }).harness.decodeUrl(u),
@@ -226,6 +231,25 @@ test('the browser honours EXIF orientation: all 8 embed like the upright photo',
   const nodeUpright = nodeVectors.get('/fixtures/upright.jpg')!;
   const sideways = await h.embedUrl('/fixtures/orientation-6.jpg');
   expect(cosine(sideways.vector, nodeUpright)).toBeGreaterThanOrEqual(0.99);
+});
+
+test('a JPEG is read through a VideoFrame, upright, exactly as a canvas reads it', async ({
+  page,
+}) => {
+  const { h } = await openHarness(page, 1);
+  for (const name of ['upright', ...[1, 2, 3, 4, 5, 6, 7, 8].map((o) => `orientation-${o}`)]) {
+    expect(await h.comparePixelPaths(`/fixtures/${name}.jpg`), name).toEqual({
+      framePath: true,
+      sameLength: true,
+      differing: 0,
+    });
+  }
+  const [photo] = [...nodeVectors.keys()];
+  expect(await h.comparePixelPaths(photo)).toEqual({
+    framePath: true,
+    sameLength: true,
+    differing: 0,
+  });
 });
 
 test('huge images are decoded downscaled; undecodable ones throw ImageDecodeError', async ({

@@ -7,7 +7,11 @@ import * as ort from 'onnxruntime-web/wasm';
 import * as ortGpu from 'onnxruntime-web/webgpu';
 import { createOnnxEmbedder, type OnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
-import { decodeImageBlob } from '../../src/shared/preprocess/decode-browser.ts';
+import {
+  canvasPixels,
+  decodeImageBlob,
+  framePixels,
+} from '../../src/shared/preprocess/decode-browser.ts';
 import { ImageDecodeError } from '../../src/shared/preprocess/decode-error.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
 
@@ -76,6 +80,24 @@ const api = {
     const vector = Array.from(await embedder.embed(tensor, 1));
     const { width, height, sourceWidth, sourceHeight } = image;
     return { vector, width, height, sourceWidth, sourceHeight };
+  },
+
+  /**
+   * The photo at `url` read both ways the decoder can (VideoFrame copy, canvas draw): whether
+   * the VideoFrame path ran, and how many bytes differ between the two.
+   */
+  async comparePixelPaths(url: string) {
+    const bitmap = await createImageBitmap(await fetchBlob(url), {
+      imageOrientation: 'from-image',
+    });
+    try {
+      const frame = await framePixels(bitmap);
+      const canvas = canvasPixels(bitmap);
+      const differing = frame ? canvas.filter((value, i) => value !== frame[i]).length : -1;
+      return { framePath: frame !== null, sameLength: frame?.length === canvas.length, differing };
+    } finally {
+      bitmap.close();
+    }
   },
 
   /** Decodes only; a decode failure comes back as data (name, reason) instead of a throw. */

@@ -2,18 +2,22 @@
  * Turns the shopper's photo (a file's Blob or a camera frame's ImageBitmap) into upright RGBA,
  * once, with what the page shows of it.
  */
-import { decodeImageBlob } from '../../shared/preprocess/decode-browser.ts';
+import { decodeImageBlob, readHead } from '../../shared/preprocess/decode-browser.ts';
 import { fitWithin } from '../../shared/preprocess/decode-limits.ts';
 import type { RgbaImage } from '../../shared/preprocess/rgba-image.ts';
 import { MAX_QUERY_BYTES } from '../../engine-api/limits.ts';
 import { ImageTooLargeError, UnsupportedImageError } from '../errors.ts';
 import { DECODABLE_FORMATS, SNIFF_BYTES, sniffImageFormat } from './sniff-image.ts';
 
-/** Checks size and content (magic bytes, not the name) before handing a Blob to the decoder. */
-async function checkBlob(blob: Blob): Promise<void> {
+/**
+ * Checks size and content (magic bytes, not the name) before handing a Blob to the decoder;
+ * returns the file's first bytes, read once for this check and the decoder's header.
+ */
+async function checkBlob(blob: Blob): Promise<Uint8Array> {
   if (blob.size > MAX_QUERY_BYTES) throw new ImageTooLargeError(blob.size);
   if (blob.size === 0) throw new UnsupportedImageError('This file is empty.');
-  const format = sniffImageFormat(new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer()));
+  const head = await readHead(blob);
+  const format = sniffImageFormat(head.subarray(0, SNIFF_BYTES));
   if (format === 'heic') {
     throw new UnsupportedImageError(
       'HEIC photos cannot be read by this browser. Share the photo as JPEG, or take it with the camera here.',
@@ -24,6 +28,7 @@ async function checkBlob(blob: Blob): Promise<void> {
       'This file is not a photo the app can read. Use a JPEG, PNG, WebP, GIF, AVIF or BMP image.',
     );
   }
+  return head;
 }
 
 /** What a decode gives: the pixels to search, and the picture for the page to show. */
@@ -48,8 +53,8 @@ function framePixels(bitmap: ImageBitmap): DecodedPhoto {
 
 export async function decodeQueryPhoto(source: Blob | ImageBitmap): Promise<DecodedPhoto> {
   if (source instanceof Blob) {
-    await checkBlob(source);
-    const { data, width, height } = await decodeImageBlob(source);
+    const head = await checkBlob(source);
+    const { data, width, height } = await decodeImageBlob(source, undefined, head);
     return { image: { data, width, height }, preview: source };
   }
   try {
