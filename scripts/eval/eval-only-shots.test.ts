@@ -105,5 +105,16 @@ describe('makeEvalShot on a real photo', () => {
     const original = await tiny(sharp(photo).rotate());
     const distance = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]), 0);
     expect(distance(upright, original)).toBeLessThan(distance(ignored, original));
+    // Its twin holds the same picture stored upright (no tag), for the paired decoder check.
+    const twin = await tiny(sharp(shot.upright!).rotate());
+    expect((await sharp(shot.upright!).metadata()).orientation ?? 1).toBe(1);
+    expect(distance(twin, upright)).toBeLessThan(distance(ignored, original) / 10);
+  });
+
+  it('an upright shot has no twin', async () => {
+    let seed = 0;
+    let shot = await makeEvalShot(photo, seededRandom(seed));
+    while (shot.orientation !== 1) shot = await makeEvalShot(photo, seededRandom(++seed));
+    expect(shot.upright).toBeUndefined();
   });
 });

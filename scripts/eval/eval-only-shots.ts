@@ -43,6 +43,11 @@ export interface EvalShot {
   effects: string[];
   /** EXIF orientation written (1 = upright pixels). */
   orientation: number;
+  /**
+   * For a sideways shot, the same pixels stored upright at the same JPEG quality: searched as
+   * well, it isolates what storing the shot sideways costs (a paired decoder check).
+   */
+  upright?: Buffer;
 }
 
 const rawOf = async (image: Sharp): Promise<RgbImage> => {
@@ -203,5 +208,9 @@ export async function makeEvalShot(bytes: Buffer, random: Random): Promise<EvalS
   const quality = Math.round(uniform(random, 40, 85));
   kinds.push('jpeg');
   effects.push(`jpeg q${quality}`);
-  return { jpeg: await out.jpeg({ quality }).toBuffer(), kinds, effects, orientation };
+  const jpeg = await out.jpeg({ quality }).toBuffer();
+  if (orientation === 1) return { jpeg, kinds, effects, orientation };
+  // A new pipeline: a Sharp instance keeps the rotation set on it above.
+  const upright = await sharpOf(image).jpeg({ quality }).toBuffer();
+  return { jpeg, kinds, effects, orientation, upright };
 }

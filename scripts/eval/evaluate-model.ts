@@ -11,7 +11,7 @@ import type { PhotoSource } from '../lib/photo-source.ts';
 import { embedPhotos, type EmbedOptions } from './embed-photos.ts';
 import type { Embedder, EmbedderPair } from './embedders.ts';
 import type { InstanceSet } from '../lib/instance-queries.ts';
-import { scoreInstances, type InstanceScores } from './instance-scores.ts';
+import { scoreInstances, sidewaysQueries, type InstanceScores } from './instance-scores.ts';
 import { looksAlikePrecisionAt5 } from '../../src/shared/metrics/looks-alike.ts';
 import { buildSearchIndex } from './search-index.ts';
 import {
@@ -103,6 +103,20 @@ export async function evaluateModel(
   const cameraTop = set.instance.originals.map((_, q) =>
     search(camera.vectors.subarray(q * dim, (q + 1) * dim), 5),
   );
+  // The sideways shots again, stored upright (known once the shots above were made).
+  const twinSources = sidewaysQueries(set.instance.effects).flatMap((q) => {
+    const twin = set.instance.uprightTwin?.(q);
+    return twin ? [{ q, twin }] : [];
+  });
+  const twins = await embedPhotos(
+    embedder,
+    twinSources.map((t) => t.twin),
+    { ...options, label: 'upright twins' },
+  );
+  const twinResults = {
+    queries: twinSources.map((t) => t.q),
+    top5: twinSources.map((_, j) => search(twins.vectors.subarray(j * dim, (j + 1) * dim), 5)),
+  };
   return {
     name: embedder.name,
     dim,
@@ -112,6 +126,6 @@ export async function evaluateModel(
       { labels: set.queries.map((p) => p.label), colours: set.colours.queries },
       { labels, colours: set.colours.catalog },
     ),
-    ...scoreInstances(cameraTop, set.instance.originals, set.instance.effects),
+    ...scoreInstances(cameraTop, set.instance.originals, set.instance.effects, twinResults),
   };
 }

@@ -16,6 +16,11 @@ export interface InstanceScores {
   instance_sideways_recall_at_1: number;
   /** R@1 of the others: sideways should score within 0.03 of this. */
   instance_upright_recall_at_1: number;
+  /**
+   * R@1 of the sideways queries' twins: the same shots stored upright. Against the sideways R@1
+   * it is a paired check (same shots), free of the sampling noise of comparing two subsets.
+   */
+  instance_sideways_as_upright_recall_at_1: number;
   /** Per distortion kind: the queries that went through it. */
   instance_by_kind: Record<string, KindScore>;
 }
@@ -27,10 +32,21 @@ export const kindOf = (effect: string) => effect.split(' ')[0];
 const isSideways = (effects: readonly string[]) =>
   effects.some((e) => kindOf(e) === 'sideways' || kindOf(e) === 'exif');
 
+/** The sideways queries' upright twins, searched: which queries, and each twin's top 5. */
+export interface TwinResults {
+  queries: readonly number[];
+  top5: readonly ArrayLike<number>[];
+}
+
+/** Indices of the queries stored sideways. */
+export const sidewaysQueries = (effects: readonly (readonly string[])[]): number[] =>
+  effects.flatMap((e, q) => (isSideways(e) ? [q] : []));
+
 export function scoreInstances(
   top5: readonly ArrayLike<number>[],
   originals: readonly number[],
   effects: readonly (readonly string[])[],
+  twins: TwinResults = { queries: [], top5: [] },
 ): InstanceScores {
   const tally = new Map<string, { n: number; hit1: number; hit5: number }>();
   const add = (key: string, hit1: boolean, hit5: boolean) => {
@@ -60,6 +76,10 @@ export function scoreInstances(
     instance_recall_at_5: score('all').recall_at_5,
     instance_sideways_recall_at_1: score('sideways').recall_at_1,
     instance_upright_recall_at_1: score('upright').recall_at_1,
+    instance_sideways_as_upright_recall_at_1: twins.queries.length
+      ? twins.queries.filter((q, j) => twins.top5[j][0] === originals[q]).length /
+        twins.queries.length
+      : 0,
     instance_by_kind: Object.fromEntries(kinds.map((k) => [k.slice(5), score(k)])),
   };
 }

@@ -35,6 +35,7 @@ export interface EvalReport {
       | 'instance_recall_at_5'
       | 'instance_sideways_recall_at_1'
       | 'instance_upright_recall_at_1'
+      | 'instance_sideways_as_upright_recall_at_1'
       | 'looks_alike_p_at_5'
     >;
   models: Record<string, ModelEvaluation>;
@@ -65,6 +66,7 @@ const METRICS = [
   ['instance R@5', 'instance_recall_at_5'],
   ['upright R@1', 'instance_upright_recall_at_1'],
   ['sideways R@1', 'instance_sideways_recall_at_1'],
+  ['same shots upright R@1', 'instance_sideways_as_upright_recall_at_1'],
 ] as const;
 
 /** Labels by catalog size, largest first (ties by name). */
@@ -89,7 +91,7 @@ export function markdownReport(report: EvalReport): string {
       (d.instance_first
         ? ` A model that declares an instance part puts first, among its top ${d.instance_first.depth}, the result whose instance part matches best when it beats the nearest's by more than ${d.instance_first.margin}.`
         : ''),
-    `Instance retrieval: ${report.instance.queries} evaluation-only camera shots of catalog photos (scripts/eval/eval-only-shots.ts; ${report.instance.sideways} stored sideways with an EXIF orientation tag); a hit is the original. Looks-alike P@5: a result counts when it shares the query's label and its dominant colour family.`,
+    `Instance retrieval: ${report.instance.queries} evaluation-only camera shots of catalog photos (scripts/eval/eval-only-shots.ts; ${report.instance.sideways} stored sideways with an EXIF orientation tag, each also searched stored upright: "same shots upright"); a hit is the original. Looks-alike P@5: a result counts when it shares the query's label and its dominant colour family.`,
     '',
     `| model | dim | ${METRICS.map(([name]) => name).join(' | ')} |`,
     `| --- | ---: | ${METRICS.map(() => '---:').join(' | ')} |`,

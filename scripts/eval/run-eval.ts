@@ -172,6 +172,7 @@ try {
       instance_recall_at_5: Math.min(5, set.catalog.length) / set.catalog.length,
       instance_sideways_recall_at_1: 1 / set.catalog.length,
       instance_upright_recall_at_1: 1 / set.catalog.length,
+      instance_sideways_as_upright_recall_at_1: 1 / set.catalog.length,
       looks_alike_p_at_5: looksAlikeChance,
     },
     models,

@@ -17,6 +17,11 @@ export interface InstanceSet {
   queries: PhotoSource[];
   /** Filled as queries are generated: the effects applied to each (same order). */
   effects: string[][];
+  /**
+   * Once query `q` is generated: its pixels stored upright when the query was stored sideways
+   * (a paired check of orientation handling), else null. Only the evaluation-only set has them.
+   */
+  uprightTwin?: (q: number) => PhotoSource | null;
 }
 
 /**
