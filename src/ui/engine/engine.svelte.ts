@@ -10,6 +10,7 @@ import { MAX_QUERY_BYTES, tooLargeMessage } from '../../engine-api/limits.ts';
 import type { SearchApi } from '../../worker/search.worker.ts';
 import { ThumbnailPool } from '../common/thumbnail-pool.ts';
 import { gpuPreference } from './gpu-preference.ts';
+import { afterNextPaint } from './after-paint.ts';
 import { IdleGate } from './idle-gate.ts';
 import { browserConnection, pictureSaving } from '../status/picture-policy.ts';
 import type {
@@ -271,7 +272,9 @@ export class SearchEngine {
       if (controller.signal.aborted) return null;
       throw error;
     } finally {
-      done();
+      // Pictures wait for the frame that shows the results too: read and decoded while that
+      // frame is drawn, they delayed it (docs/latency.md, "Results first, then pictures").
+      void afterNextPaint().then(done);
       releaseAbortSignal(controller.signal);
       if (this.#inFlight === controller) this.#inFlight = null;
     }

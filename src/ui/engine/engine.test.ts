@@ -216,4 +216,30 @@ describe('SearchEngine: result pictures', () => {
     await flush();
     expect(bitmap.close).toHaveBeenCalledTimes(1);
   });
+
+  it('waits for the frame that shows the results before reading a picture', async () => {
+    const { engine, api, held } = await readyEngine();
+    vi.stubGlobal('createImageBitmap', vi.fn(() => Promise.resolve({ close: vi.fn() })));
+    vi.stubGlobal('window', { addEventListener: vi.fn(), removeEventListener: vi.fn() });
+    const frames: FrameRequestCallback[] = [];
+    vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => {
+      frames.push(callback);
+      return frames.length;
+    });
+    api.thumbnail.mockImplementation(() => Promise.resolve(new Blob([new Uint8Array(4)])));
+    const flush = () => new Promise((done) => setTimeout(done, 0));
+
+    const search = engine.searchPhoto(file, null, options);
+    const picture = engine.thumbnail(1);
+    held[0].resolve(answer(1));
+    await search;
+    await flush();
+    // The search is over, but its results are not painted yet: the picture waits.
+    expect(api.thumbnail).not.toHaveBeenCalled();
+    expect(frames).toHaveLength(1);
+    frames[0](0);
+    await picture;
+    expect(api.thumbnail).toHaveBeenCalledTimes(1);
+    engine.dispose();
+  });
 });

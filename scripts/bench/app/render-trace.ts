@@ -1,0 +1,100 @@
+/**
+ * Where a search's render time goes: the built app searches photos at a shopper's pace under a
+ * Chromium trace, and the page's main-thread events inside each render window (the worker's
+ * reply → the frame that paints the results, as the e2e suite times it) are summed by name.
+ * Run: `nice -n 10 npx tsx scripts/bench/app/render-trace.ts [searches, default 20] [built app
+ * folder]` (without a folder it builds the app; pass a `vite build --minify false` output to read
+ * function names in the trace, written to render-trace.json in the system's temp folder).
+ */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchBrowser, loadPhotos, newAppContext, readyMs } from './app-page.ts';
+import { buildApp, serveApp } from './app-server.ts';
+import type { BenchProbe, QuerySample } from './probe-protocol.ts';
+import { samplePhotos } from '../paths.ts';
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+}
+
+const searches = Number(process.argv[2] ?? 20);
+const log = (line: string) => console.log(line);
+const outDir = process.argv[3] ?? (await buildApp(log));
+const server = await serveApp(outDir);
+const browser = await launchBrowser();
+try {
+  const context = await newAppContext(browser);
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto(server.url);
+  await readyMs(page);
+  await loadPhotos(page, samplePhotos(searches + 5));
+  // Each search marks its render window as a User Timing measure, which the trace records.
+  const run = (from: number, count: number) =>
+    page.evaluate(
+      async ([start, n]) => {
+        const probe = (globalThis as unknown as { __bench: BenchProbe }).__bench;
+        const samples: QuerySample[] = [];
+        for (let i = start; i < start + n; i++) {
+          const sample = await probe.query(i, 700);
+          const end = performance.now();
+          performance.measure('render', { start: end - sample.renderMs, end });
+          samples.push(sample);
+        }
+        return samples;
+      },
+      [from, count] as const,
+    );
+  await run(0, 5);
+  const cdp = await context.newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  const complete = new Promise<void>((done) => cdp.once('Tracing.tracingComplete', () => done()));
+  await cdp.send('Tracing.start', {
+    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing',
+    transferMode: 'ReportEvents',
+  });
+  const samples = await run(5, searches);
+  await cdp.send('Tracing.end');
+  await complete;
+
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
+  log(
+    `render p50 ${median(samples.map((s) => s.renderMs)).toFixed(1)} ms, of which up to the ` +
+      `DOM change ${median(samples.map((s) => s.domMs)).toFixed(1)} ms (${searches} searches)`,
+  );
+  const begins = events.filter((e) => e.name === 'render' && e.ph === 'b');
+  const ends = events.filter((e) => e.name === 'render' && e.ph === 'e');
+  const windows = begins.map((b, i) => [b.ts, ends[i]?.ts ?? b.ts] as const);
+  // The page's main thread: the one that recalculates styles most.
+  const styleCounts = new Map<string, number>();
+  for (const e of events) {
+    if (e.name === 'UpdateLayoutTree') {
+      const key = `${e.pid}:${e.tid}`;
+      styleCounts.set(key, (styleCounts.get(key) ?? 0) + 1);
+    }
+  }
+  const main = [...styleCounts].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const totals = new Map<string, number>();
+  for (const e of events) {
+    if (`${e.pid}:${e.tid}` !== main || e.ph !== 'X' || !e.dur) continue;
+    if (!windows.some(([from, to]) => e.ts >= from && e.ts <= to)) continue;
+    totals.set(e.name, (totals.get(e.name) ?? 0) + e.dur);
+  }
+  log('main-thread events inside the render windows, ms per search (nested events overlap):');
+  for (const [name, us] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+    log(`  ${(us / 1000 / windows.length).toFixed(2).padStart(7)}  ${name}`);
+  }
+  const file = join(tmpdir(), 'render-trace.json');
+  writeFileSync(file, JSON.stringify({ traceEvents: events }));
+  log(`trace: ${file} (open it in Perfetto)`);
+} finally {
+  await browser.close();
+  await server.stop();
+}
