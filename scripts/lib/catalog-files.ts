@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import type { FileRef } from '../../src/shared/catalog/manifest.ts';
-import { GZIP_SUFFIX, writeGzipCopy } from './gzip-copy.ts';
+import { GZIP_SUFFIX, type FileRef } from '../../src/shared/catalog/manifest.ts';
+import { writeGzipCopy } from './gzip-copy.ts';
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');

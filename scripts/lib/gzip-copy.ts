@@ -6,9 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { GZIP_SUFFIX } from '../../src/storage/gunzip.ts';
-
-export { GZIP_SUFFIX };
+import { GZIP_SUFFIX } from '../../src/shared/catalog/manifest.ts';
 
 /** A copy that saves less than this share of the file is not worth a second file. */
 const MIN_SAVING = 1 / 32;

@@ -1,3 +1,5 @@
+import { GZIP_SUFFIX } from '../shared/catalog/manifest.ts';
+
 /**
  * The Cache Storage cache holding ONNX Runtime's .wasm, shared by the search worker (which
  * fetches it once and keeps it there) and the service worker (which answers from it offline and
@@ -13,7 +15,7 @@ export const isRuntimeWasm = (url: string): boolean => /\/ort-wasm[^/]*\.wasm$/.
  * on the wire becomes 3.7 MB, which a plain static host sends as it is. (Chromium 156 has no
  * Brotli DecompressionStream, which would make it 2.3 MB.)
  */
-export const RUNTIME_COPY_SUFFIX = '.gz';
+export const RUNTIME_COPY_SUFFIX = GZIP_SUFFIX;
 
 /**
  * The runtime as a Response to keep in the runtime cache: its gzip copy, decompressed as it

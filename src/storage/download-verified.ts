@@ -1,5 +1,5 @@
 /** Downloads one catalog file with byte progress, retries transient failures, and checks size and sha256. */
-import type { FileRef } from '../shared/catalog/manifest.ts';
+import { GZIP_SUFFIX, type FileRef } from '../shared/catalog/manifest.ts';
 import { sha256Hex } from '../shared/catalog/sha256.ts';
 import {
   CatalogError,
@@ -8,7 +8,7 @@ import {
   isNetworkError,
   isTransient,
 } from './errors.ts';
-import { canGunzip, GZIP_SUFFIX, gunzip } from './gunzip.ts';
+import { canGunzip, gunzip } from './gunzip.ts';
 import { withRetry } from './retry.ts';
 
 export interface DownloadOptions {

@@ -1,9 +1,6 @@
 /** Decompresses a whole gzip file into a buffer of the size the manifest promises. */
 import { CatalogError } from './errors.ts';
 
-/** The gzip copy of a catalog file is named the file's name plus this (scripts/lib/gzip-copy.ts). */
-export const GZIP_SUFFIX = '.gz';
-
 /** True where the browser can decompress a gzip copy (every current engine; not some old ones). */
 export const canGunzip = (): boolean => typeof DecompressionStream === 'function';
 

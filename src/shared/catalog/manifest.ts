@@ -4,6 +4,9 @@ import type { ModelSpec } from '../model/spec.ts';
 export const MANIFEST_FORMAT = 'lookalike-catalog';
 export const MANIFEST_FORMAT_VERSION = 1;
 
+/** The gzip copy of a file is named the file's name plus this (see `FileRef.gzipBytes`). */
+export const GZIP_SUFFIX = '.gz';
+
 /** One static file of the catalog, with what it takes to verify it. */
 export interface FileRef {
   /** Path relative to the manifest. */
