@@ -102,7 +102,9 @@ const views = await viewEmbeddings(
   resolve(cache, 'views'),
 );
 const photos = pairPhotos(split, DEFAULT_HEAD_RECIPE.instanceQueries);
-const pairSets = args['pair-sets'].split(';').map((set) => ({ name: set, views: parsePairViews(set) }));
+const pairSets = args['pair-sets']
+  .split(';')
+  .map((set) => ({ name: set, views: parsePairViews(set) }));
 const pairs = [];
 for (const set of pairSets) {
   const started = performance.now();
@@ -135,7 +137,9 @@ for (const [p, set] of pairSets.entries()) {
   for (const shrinkage of list(args.shrinkages)) {
     const started = performance.now();
     const full = learnWhitening(pairs[p].anchors, pairs[p].positives, dim, { shrinkage });
-    console.error(`learned ${set.name} ${shrinkage} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    console.error(
+      `learned ${set.name} ${shrinkage} in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    );
     for (const out of list(args.outs)) {
       const whitening = { ...full, out, projection: full.projection.subarray(0, out * dim) };
       for (const blend of list(args.blends)) {

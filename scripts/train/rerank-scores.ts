@@ -8,10 +8,7 @@ import { averagePrecisionAtK, precisionAtK } from '../../src/shared/metrics/retr
 import { looksAlikePrecisionAt5 } from '../../src/shared/metrics/looks-alike.ts';
 import { MAX_K } from '../../src/shared/search/layout.ts';
 import { dequantise, meanVector, quantiseVectors } from '../../src/shared/catalog/quantise.ts';
-import type {
-  InstanceFirstOptions,
-  InstancePart,
-} from '../../src/shared/search/instance-first.ts';
+import type { InstanceFirstOptions, InstancePart } from '../../src/shared/search/instance-first.ts';
 import {
   LabelReranker,
   searchWithLabels,
