@@ -27,7 +27,9 @@ import { DEFAULT_SPLIT } from './lib/split.ts';
 import { trainingSplit } from './lib/training-split.ts';
 import { whitenEmbedding } from './lib/whitened-embedding.ts';
 import { pairDescriptors, pairPhotos, parsePairViews } from './lib/whitening-pairs.ts';
-import { learnWhitening } from './lib/whitening.ts';
+import { learnWhitening, whitenRows } from './lib/whitening.ts';
+import { gemBackbone } from './lib/gem-backbone.ts';
+import type { NodeModel } from './lib/node-model-type.ts';
 import { convertFashion } from './models/fashion-model.ts';
 import { DEFAULT_HEAD_RECIPE } from './train/recipe.ts';
 import { rerankScorer } from './train/rerank-scores.ts';
@@ -43,6 +45,9 @@ const args = parseCli('validate-instance-whitening', {
   'instance-depths': { type: 'string', default: '20' },
   margins: { type: 'string', default: '0.06' },
   digits: { type: 'string', default: '4' },
+  /** Also learn the whitening on [embedding ‖ a layer's pooled vector] (scripts/lib/gem-backbone.ts). */
+  'pooled-layer': { type: 'string', default: '' },
+  'gem-p': { type: 'string', default: '3' },
 });
 const list = (text: string) => text.split(',').map(Number);
 const images = resolve(args.images);
@@ -113,6 +118,76 @@ for (const set of pairSets) {
 }
 await model.dispose();
 
+/** Every side's rows from another extractor (same photos, same views, same caches' keys). */
+async function sidesOf(extractor: NodeModel) {
+  const wrapped = {
+    ...embedder,
+    id: extractor.spec.id,
+    dim: extractor.dim,
+    cacheKey: extractor.spec.sha256,
+    embed: async (photos: Uint8Array[]) =>
+      extractor.embedImages(await Promise.all(photos.map((b) => decodeImageNode(b)))),
+  };
+  const rows = async (sources: { load(): Promise<Uint8Array> }[], label: string) =>
+    (await embedPhotos(wrapped, sources, { ...options, label })).vectors;
+  return {
+    queries: await rows(
+      split.valQueries.map((p) => fromFile(p.path)),
+      'validation queries',
+    ),
+    camera: await rows(camera.queries, 'validation camera queries'),
+    broad: await rows(broadShots, 'validation broad shots'),
+    views: await viewEmbeddings(
+      extractor,
+      split.valCatalog.map((p) => p.path),
+      CATALOG_VIEWS,
+      resolve(cache, 'views'),
+    ),
+    pairs: await Promise.all(
+      pairSets.map((set) =>
+        pairDescriptors(extractor, photos, set.views, resolve(cache, 'whitening')),
+      ),
+    ),
+  };
+}
+let pooled: { half: number; sides: Awaited<ReturnType<typeof sidesOf>> } | undefined;
+if (args['pooled-layer']) {
+  const built = gemBackbone(args['pooled-layer'], Number(args['gem-p']));
+  const extractor = await onnxNodeModel(built.spec, built.onnx);
+  const started = performance.now();
+  pooled = { half: extractor.dim / 2, sides: await sidesOf(extractor) };
+  await extractor.dispose();
+  console.error(`pooled features: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/** Rows [embedding ‖ w · unit part] (part: 0 average-pooled, 1 GeM-pooled half of `extra`). */
+function widened(rows: Float32Array, extra: Float32Array, part: number, w: number): Float32Array {
+  const { half } = pooled!;
+  const count = rows.length / dim;
+  const width = dim + half;
+  const out = new Float32Array(count * width);
+  for (let r = 0; r < count; r++) {
+    out.set(rows.subarray(r * dim, (r + 1) * dim), r * width);
+    const x = extra.subarray(r * 2 * half + part * half, r * 2 * half + (part + 1) * half);
+    const scale = w / (Math.hypot(...x) || 1);
+    for (let j = 0; j < half; j++) out[r * width + dim + j] = scale * x[j];
+  }
+  return out;
+}
+
+/** Rows [embedding ‖ blend · unit whitened part], scaled to unit length. */
+function appendedPart(rows: Float32Array, white: Float32Array, out: number, blend: number) {
+  const count = rows.length / dim;
+  const width = dim + out;
+  const result = new Float32Array(count * width);
+  const scale = 1 / Math.sqrt(1 + blend * blend);
+  for (let r = 0; r < count; r++) {
+    for (let j = 0; j < dim; j++) result[r * width + j] = scale * rows[r * dim + j];
+    for (let j = 0; j < out; j++) result[r * width + dim + j] = scale * blend * white[r * out + j];
+  }
+  return result;
+}
+
 const colours = await sideColours(split.valCatalog, split.valQueries, options.cache);
 const sides = {
   labels: split.valCatalog.map((p) => p.label),
@@ -166,6 +241,72 @@ for (const [p, set] of pairSets.entries()) {
         for (const depth of list(args['instance-depths'])) {
           for (const margin of list(args.margins)) {
             console.log(`${row} | top ${depth}, margin ${margin} | ${both({ depth, margin })} |`);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The whitening learned on [embedding ‖ pooled part], its part appended after the embedding. */
+if (pooled) {
+  const { sides: extra, half } = pooled;
+  const inputs = [
+    ['average', 0],
+    [`GeM p ${args['gem-p']}`, 1],
+  ] as const;
+  for (const [p, set] of pairSets.entries()) {
+    for (const [inputName, part] of inputs) {
+      const wide = (rows: Float32Array, more: Float32Array) => widened(rows, more, part, 1);
+      for (const shrinkage of list(args.shrinkages)) {
+        const started = performance.now();
+        const full = learnWhitening(
+          wide(pairs[p].anchors, extra.pairs[p].anchors),
+          wide(pairs[p].positives, extra.pairs[p].positives),
+          dim + half,
+          { shrinkage },
+        );
+        console.error(
+          `learned ${set.name} + ${inputName} ${shrinkage} in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+        );
+        for (const out of list(args.outs)) {
+          const whitening = {
+            ...full,
+            out,
+            projection: full.projection.subarray(0, out * full.dim),
+          };
+          for (const blend of list(args.blends)) {
+            const map = (rows: Float32Array, more: Float32Array) =>
+              appendedPart(rows, whitenRows(whitening, wide(rows, more)), out, blend);
+            const width = dim + out;
+            const count = split.valCatalog.length;
+            const common = {
+              ...sides,
+              dim: width,
+              part: { offset: dim, dims: out },
+              catalog: meanOfViews(
+                views.map((v, i) => map(v, extra.views[i])),
+                count,
+                width,
+              ),
+              queries: map(queries, extra.queries),
+            };
+            const score = rerankScorer({ ...common, camera: map(cameraRows, extra.camera) });
+            const broad = rerankScorer({ ...common, camera: map(broadRows, extra.broad) });
+            const both = (instance: { depth: number; margin: number } | null) => {
+              const a = score(LABEL_RERANK, instance);
+              const b = broad(LABEL_RERANK, instance);
+              return fmt([...a, b[4], b[5], (a[4] + b[4]) / 2]);
+            };
+            const row = `| ${set.name} + ${args['pooled-layer']} ${inputName} | ${shrinkage} | ${out} | ${blend}`;
+            console.log(`${row} | none (re-ranking only) | ${both(null)} |`);
+            for (const depth of list(args['instance-depths'])) {
+              for (const margin of list(args.margins)) {
+                console.log(
+                  `${row} | top ${depth}, margin ${margin} | ${both({ depth, margin })} |`,
+                );
+              }
+            }
           }
         }
       }
