@@ -12,17 +12,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { averagePrecisionAtK, precisionAtK } from '../src/shared/metrics/retrieval.ts';
-import { looksAlikePrecisionAt5 } from '../src/shared/metrics/looks-alike.ts';
-import { MAX_K } from '../src/shared/search/layout.ts';
-import { dequantise, meanVector, quantiseVectors } from '../src/shared/catalog/quantise.ts';
 import type { InstanceFirstOptions } from '../src/shared/search/instance-first.ts';
-import {
-  LABEL_RERANK,
-  LabelReranker,
-  searchWithLabels,
-  type LabelRerankOptions,
-} from '../src/shared/search/label-rerank.ts';
+import { LABEL_RERANK, type LabelRerankOptions } from '../src/shared/search/label-rerank.ts';
 import { embedPhotos } from './eval/embed-photos.ts';
 import { embeddersFor } from './eval/embedders.ts';
 import { sideColours } from './eval/photo-colours.ts';
@@ -33,8 +24,8 @@ import { instanceSet } from './lib/instance-queries.ts';
 import { deriveSeed } from './lib/seeded-random.ts';
 import { DEFAULT_SPLIT } from './lib/split.ts';
 import { trainingSplit } from './lib/training-split.ts';
-import { searchAllScored } from './train/float-scores.ts';
 import { DEFAULT_HEAD_RECIPE } from './train/recipe.ts';
+import { rerankScorer } from './train/rerank-scores.ts';
 
 const args = parseCli('validate-rerank', {
   model: { type: 'string', default: 'mobilenet-v2-fashion' },
@@ -80,74 +71,24 @@ const catalog = await embed(
 );
 await pair.dispose();
 
-const labels = split.valCatalog.map((p) => p.label);
-const queryLabels = split.valQueries.map((p) => p.label);
 const colours = await sideColours(split.valCatalog, split.valQueries, options.cache);
-const counts = new Map<string, number>();
-for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
-
-// Exact float top 100 of every query row, as the index would hand them to the re-ranker.
-const queryHits = searchAllScored(queries, catalog, dim, MAX_K);
-const cameraHits = searchAllScored(cameraQueries, catalog, dim, MAX_K);
-// The catalog rows as the int8 index holds them (centred shards), for the instance part.
-const held = quantiseVectors(catalog, dim, { center: meanVector(catalog, dim) });
-const heldRows = dequantise(held.codes, held.scales, dim, held.center);
-const heldRow = (item: number) => heldRows.subarray(item * dim, (item + 1) * dim);
-
-function instanceOf(rows: Float32Array, q: number, options: InstanceFirstOptions | null) {
-  if (!options || !part) return null;
-  return { part, options, query: rows.subarray(q * dim, (q + 1) * dim), vector: heldRow };
-}
-
-function score(settings: LabelRerankOptions | null, instance: InstanceFirstOptions | null = null) {
-  const reranker = settings && new LabelReranker(labels, settings);
-  const rank = (hits: (typeof queryHits)[number], k: number, rows: Float32Array, q: number) =>
-    Array.from(
-      searchWithLabels(
-        reranker,
-        k,
-        (depth) => ({
-          indices: hits.indices.subarray(0, depth),
-          scores: hits.scores.subarray(0, depth),
-        }),
-        instanceOf(rows, q, instance),
-      ).indices,
-    );
-  let p1 = 0;
-  let p5 = 0;
-  let map = 0;
-  let mrr = 0;
-  const tops = queryHits.map((hits, q) => {
-    const ranked = rank(hits, MAX_K, queries, q);
-    const relevant = ranked.map((i) => labels[i] === queryLabels[q]);
-    p1 += precisionAtK(relevant, 1);
-    p5 += precisionAtK(relevant, 5);
-    map += averagePrecisionAtK(relevant.slice(0, 10), 10, counts.get(queryLabels[q]) ?? 0);
-    const first = relevant.indexOf(true);
-    if (first >= 0) mrr += 1 / (first + 1);
-    return ranked.slice(0, 10);
-  });
-  let r1 = 0;
-  let r5 = 0;
-  cameraHits.forEach((hits, q) => {
-    const top = rank(hits, 5, cameraQueries, q);
-    if (top[0] === camera.originals[q]) r1++;
-    if (top.includes(camera.originals[q])) r5++;
-  });
-  const looksAlike = looksAlikePrecisionAt5(
-    tops,
-    { labels: queryLabels, colours: colours.queries },
-    { labels, colours: colours.catalog },
-  );
-  const m = queryHits.length;
-  const c = cameraHits.length;
-  return [p5 / m, looksAlike, map / m, mrr / m, r1 / c, r5 / c, p1 / m].map((x) =>
-    x.toFixed(Number(args.digits)),
-  );
-}
+const scorer = rerankScorer({
+  dim,
+  part,
+  catalog,
+  labels: split.valCatalog.map((p) => p.label),
+  colours: colours.catalog,
+  queries,
+  queryLabels: split.valQueries.map((p) => p.label),
+  queryColours: colours.queries,
+  camera: cameraQueries,
+  originals: camera.originals,
+});
+const score = (settings: LabelRerankOptions | null, instance: InstanceFirstOptions | null = null) =>
+  scorer(settings, instance).map((x) => x.toFixed(Number(args.digits)));
 
 console.log(
-  `Validation split: ${queryLabels.length} queries, ${cameraHits.length} camera queries, ${labels.length} catalog photos (${args.model}, views ${CATALOG_VIEWS.join('+')}).\n`,
+  `Validation split: ${split.valQueries.length} queries, ${camera.queries.length} camera queries, ${split.valCatalog.length} catalog photos (${args.model}, views ${CATALOG_VIEWS.join('+')}).\n`,
 );
 console.log(
   '| re-ranking | val P@5 | looks-alike P@5 | mAP@10 | MRR | instance R@1 | instance R@5 | P@1 |',

@@ -51,12 +51,15 @@ describe('the evaluation-only generator stays out of training', () => {
     const train = [
       ...sources(join(scripts, 'train')),
       join(scripts, 'validate-descriptors.ts'),
+      join(scripts, 'validate-rerank.ts'),
+      join(scripts, 'validate-instance-whitening.ts'),
       join(scripts, 'models', 'learn-whitening.ts'),
     ];
     expect(train.length).toBeGreaterThan(5);
     const fromTrain = reachable(train);
     // The walk does leave scripts/train: training reaches its own generator in scripts/lib.
     expect(fromTrain).toContain(join(scripts, 'lib', 'camera-queries.ts'));
+    expect(fromTrain).toContain(join(scripts, 'lib', 'broad-camera-views.ts'));
     for (const file of evaluationOnly) expect(fromTrain).not.toContain(file);
   });
 });

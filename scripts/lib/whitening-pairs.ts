@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeBroadView } from './broad-camera-views.ts';
 import { makeCameraQuery } from './camera-queries.ts';
 import type { LabelledPhoto } from './dataset.ts';
 import { decodeImageNode } from './decode-node.ts';
@@ -15,12 +16,40 @@ import { EmbeddingCache } from './embedding-cache.ts';
 import { DEFAULT_INSTANCE_QUERIES, instancePicks } from './instance-queries.ts';
 import type { NodeModel } from './node-model-type.ts';
 import { ProgressBar } from './progress.ts';
-import { deriveSeed, seededRandom } from './seeded-random.ts';
+import { deriveSeed, seededRandom, type Random } from './seeded-random.ts';
 import { DEFAULT_SPLIT } from './split.ts';
 import type { TrainingSplit } from './training-split.ts';
 
-/** Seed namespace of the views: never a stream the evaluation or validation queries use. */
-const STREAM = 'whitening-camera';
+/**
+ * The training-side view families a pair may come from, each with its own seed namespace (never
+ * a stream the evaluation or validation queries use) and the source file whose hash keys its cache.
+ */
+export const PAIR_FAMILIES = {
+  camera: {
+    stream: 'whitening-camera',
+    source: 'camera-queries.ts',
+    make: async (bytes: Buffer, random: Random) => (await makeCameraQuery(bytes, random)).jpeg,
+  },
+  broad: { stream: 'whitening-broad', source: 'broad-camera-views.ts', make: makeBroadView },
+} as const;
+export type PairFamily = keyof typeof PAIR_FAMILIES;
+
+/** One pair view: a family and a seed. */
+export interface PairView {
+  family: PairFamily;
+  seed: number;
+}
+
+/** `camera:1,broad:1,broad:2` (a bare seed means the camera family) → pair views. */
+export function parsePairViews(list: string): PairView[] {
+  return list.split(',').map((item) => {
+    const [family, seed] = item.includes(':') ? item.split(':') : ['camera', item];
+    if (!(family in PAIR_FAMILIES) || !Number.isFinite(Number(seed))) {
+      throw new RangeError(`unknown pair view ${item}: use camera:N or broad:N`);
+    }
+    return { family: family as PairFamily, seed: Number(seed) };
+  });
+}
 
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
@@ -46,17 +75,26 @@ export interface DescriptorPairs {
 }
 
 /**
- * Descriptors of every photo and of one camera view per photo and seed (anchors repeat per
- * seed). Cached per model, keyed by photo content, seed and the generator's source.
+ * Descriptors of every photo and of one view per photo and pair view (anchors repeat per view).
+ * Cached per model, keyed by photo content, family, seed and the generator's source. Plain seeds
+ * are camera-family views, as before.
  */
 export async function pairDescriptors(
   model: NodeModel,
   photos: readonly LabelledPhoto[],
-  seeds: readonly number[],
+  pairViews: readonly (number | PairView)[],
   cacheDir: string,
 ): Promise<DescriptorPairs> {
   const { dim } = model;
-  const generator = sha256(readFileSync(join(import.meta.dirname, 'camera-queries.ts')));
+  const seeds = pairViews.map((v) =>
+    typeof v === 'number' ? { family: 'camera' as const, seed: v } : v,
+  );
+  const generators = Object.fromEntries(
+    Object.entries(PAIR_FAMILIES).map(([name, f]) => [
+      name,
+      sha256(readFileSync(join(import.meta.dirname, f.source))),
+    ]),
+  );
   const file = `${model.spec.id}-${model.spec.sha256.slice(0, 16)}-pairs.bin`;
   const cache = new EmbeddingCache(join(cacheDir, file), dim);
   const anchors = new Float32Array(photos.length * seeds.length * dim);
@@ -75,11 +113,12 @@ export async function pairDescriptors(
         make: async () => c.bytes,
         rows: seeds.map((_, s) => ({ s, i, anchor: true })),
       },
-      ...seeds.map((seed, s) => ({
-        key: sha256(`${c.hash}:${STREAM}:${seed}:${generator}`),
+      ...seeds.map(({ family, seed }, s) => ({
+        key: sha256(`${c.hash}:${PAIR_FAMILIES[family].stream}:${seed}:${generators[family]}`),
         make: async () => {
-          const random = seededRandom(deriveSeed(seed, `${STREAM}:${c.photo.id}`));
-          return (await makeCameraQuery(Buffer.from(c.bytes), random)).jpeg;
+          const { stream, make } = PAIR_FAMILIES[family];
+          const random = seededRandom(deriveSeed(seed, `${stream}:${c.photo.id}`));
+          return make(Buffer.from(c.bytes), random);
         },
         rows: [{ s, i, anchor: false }],
       })),

@@ -1,8 +1,8 @@
 /**
  * `npx tsx scripts/models/learn-whitening.ts [--shrinkage 0.1] [--tail-weight 0.283] [--out N]
- * [--blend X] [--whole] [--seeds 1] [--images DIR] [--meta FILE]`: learns the default model's whitening
- * from matched pairs (each training photo and a camera-style view of it from the training-side
- * generator; scripts/lib/whitening-pairs.ts) on the unwhitened model, and writes
+ * [--blend X] [--whole] [--pairs camera:1,broad:1] [--images DIR] [--meta FILE]`: learns the default
+ * model's whitening from matched pairs (each training photo and its views from the training-side
+ * generators, one per family:seed; scripts/lib/whitening-pairs.ts) on the unwhitened model, and writes
  * models/heads/mobilenet-v2-fashion.whitening.bin; `npm run models` then builds it into the
  * graph. Reads the training split only; the same seeds give the same file.
  */
@@ -17,7 +17,7 @@ import { DEFAULT_SPLIT } from '../lib/split.ts';
 import { trainingSplit } from '../lib/training-split.ts';
 import { withoutTail } from '../lib/whitened-embedding.ts';
 import { encodeWhiteningFile, FASHION_WHITENING_FILE } from '../lib/whitening-file.ts';
-import { pairDescriptors, pairPhotos } from '../lib/whitening-pairs.ts';
+import { PAIR_FAMILIES, pairDescriptors, pairPhotos, parsePairViews } from '../lib/whitening-pairs.ts';
 import { learnWhitening } from '../lib/whitening.ts';
 import { colourTermDim, FASHION_COLOUR } from './colour-term.ts';
 import { convertFashion, fashionSourceHash } from './fashion-model.ts';
@@ -28,7 +28,8 @@ const args = parseCli('learn-whitening', {
   blend: { type: 'string', default: '0' },
   out: { type: 'string' },
   whole: { type: 'boolean', default: false },
-  seeds: { type: 'string', default: '1' },
+  /** Views per photo, family:seed (a bare seed is a camera-family view, as `--seeds` was). */
+  pairs: { type: 'string', default: 'camera:1' },
   images: { type: 'string', default: demoDataset.images },
   meta: { type: 'string' },
   cache: { type: 'string', default: resolve(repoRoot, '.cache') },
@@ -41,13 +42,13 @@ const split = trainingSplit(
   DEFAULT_SPLIT,
 );
 const photos = pairPhotos(split, DEFAULT_INSTANCE_QUERIES);
-const seeds = args.seeds.split(',').map(Number);
+const views = parsePairViews(args.pairs);
 
 // The unwhitened default model, built in memory: the whitening is learned on what it embeds.
 const headBytes = new Uint8Array(readFileSync(FASHION_HEAD_FILE));
 const { onnx, spec } = convertFashion(headBytes);
 const model = await onnxNodeModel(spec, onnx);
-const pairs = await pairDescriptors(model, photos, seeds, resolve(args.cache, 'whitening'));
+const pairs = await pairDescriptors(model, photos, views, resolve(args.cache, 'whitening'));
 await model.dispose();
 
 const dim = spec.output.dim;
@@ -68,10 +69,12 @@ const bytes = encodeWhiteningFile({
     learnedOn: fashionSourceHash(headBytes, FASHION_COLOUR),
     learning: {
       shrinkage,
-      seeds,
+      views: args.pairs,
       pairs: pairs.anchors.length / dim,
       photos: 'training split (scripts/lib/training-split.ts), minus the evaluation and validation instance originals',
-      views: 'scripts/lib/camera-queries.ts, seed stream whitening-camera',
+      generators: [...new Set(views.map((v) => v.family))].map(
+        (f) => `scripts/lib/${PAIR_FAMILIES[f].source}, seed stream ${PAIR_FAMILIES[f].stream}`,
+      ),
     },
   },
 });

@@ -1,0 +1,99 @@
+/**
+ * Validation scores of a search as the app ranks it: exact float top 100, then the label
+ * re-ranking and, for a model with an instance part, the instance-first top result (the
+ * catalog's instance part read from its int8 row, as the index holds it). Shared by
+ * validate-rerank.ts and validate-instance-whitening.ts.
+ */
+import { averagePrecisionAtK, precisionAtK } from '../../src/shared/metrics/retrieval.ts';
+import { looksAlikePrecisionAt5 } from '../../src/shared/metrics/looks-alike.ts';
+import { MAX_K } from '../../src/shared/search/layout.ts';
+import { dequantise, meanVector, quantiseVectors } from '../../src/shared/catalog/quantise.ts';
+import type { InstanceFirstOptions, InstancePart } from '../../src/shared/search/instance-first.ts';
+import {
+  LabelReranker,
+  searchWithLabels,
+  type LabelRerankOptions,
+} from '../../src/shared/search/label-rerank.ts';
+import { searchAllScored } from './float-scores.ts';
+
+export interface RerankSides {
+  dim: number;
+  /** The model's instance part, if any. */
+  part?: InstancePart;
+  catalog: Float32Array;
+  labels: readonly string[];
+  colours: readonly string[];
+  queries: Float32Array;
+  queryLabels: readonly string[];
+  queryColours: readonly string[];
+  camera: Float32Array;
+  /** Catalog row of each camera query's original. */
+  originals: readonly number[];
+}
+
+/** [P@5, looks-alike P@5, mAP@10, MRR, instance R@1, instance R@5, P@1] */
+export type RerankScores = number[];
+
+/** A scorer over fixed sides: call it with re-ranking and instance-first settings. */
+export function rerankScorer(sides: RerankSides) {
+  const { dim, part, catalog, labels, queries, queryLabels, camera, originals } = sides;
+  const counts = new Map<string, number>();
+  for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+  const queryHits = searchAllScored(queries, catalog, dim, MAX_K);
+  const cameraHits = searchAllScored(camera, catalog, dim, MAX_K);
+  const held = quantiseVectors(catalog, dim, { center: meanVector(catalog, dim) });
+  const heldRows = dequantise(held.codes, held.scales, dim, held.center);
+  const heldRow = (item: number) => heldRows.subarray(item * dim, (item + 1) * dim);
+  const instanceOf = (rows: Float32Array, q: number, options: InstanceFirstOptions | null) =>
+    options && part
+      ? { part, options, query: rows.subarray(q * dim, (q + 1) * dim), vector: heldRow }
+      : null;
+
+  return (
+    settings: LabelRerankOptions | null,
+    instance: InstanceFirstOptions | null = null,
+  ): RerankScores => {
+    const reranker = settings && new LabelReranker(labels, settings);
+    const rank = (hits: (typeof queryHits)[number], k: number, rows: Float32Array, q: number) =>
+      Array.from(
+        searchWithLabels(
+          reranker,
+          k,
+          (depth) => ({
+            indices: hits.indices.subarray(0, depth),
+            scores: hits.scores.subarray(0, depth),
+          }),
+          instanceOf(rows, q, instance),
+        ).indices,
+      );
+    let p1 = 0;
+    let p5 = 0;
+    let map = 0;
+    let mrr = 0;
+    const tops = queryHits.map((hits, q) => {
+      const ranked = rank(hits, MAX_K, queries, q);
+      const relevant = ranked.map((i) => labels[i] === queryLabels[q]);
+      p1 += precisionAtK(relevant, 1);
+      p5 += precisionAtK(relevant, 5);
+      map += averagePrecisionAtK(relevant.slice(0, 10), 10, counts.get(queryLabels[q]) ?? 0);
+      const first = relevant.indexOf(true);
+      if (first >= 0) mrr += 1 / (first + 1);
+      return ranked.slice(0, 10);
+    });
+    let r1 = 0;
+    let r5 = 0;
+    cameraHits.forEach((hits, q) => {
+      const top = rank(hits, 5, camera, q);
+      if (top[0] === originals[q]) r1++;
+      if (top.includes(originals[q])) r5++;
+    });
+    const looksAlike = looksAlikePrecisionAt5(
+      tops,
+      { labels: queryLabels, colours: sides.queryColours },
+      { labels, colours: sides.colours },
+    );
+    const m = queryHits.length;
+    const c = cameraHits.length;
+    return [p5 / m, looksAlike, map / m, mrr / m, r1 / c, r5 / c, p1 / m];
+  };
+}

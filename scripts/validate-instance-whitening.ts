@@ -1,0 +1,315 @@
+/**
+ * `npx tsx scripts/validate-instance-whitening.ts --pair-sets "camera:1;broad:1,broad:2"
+ * [--shrinkages 0.1] [--outs 256] [--blends 0.35] [--instance-depths 20] [--margins 0.06]`:
+ * scores whitenings learned from different training pairs (scripts/lib/whitening-pairs.ts: which
+ * training-side view families and seeds) as the app searches with them: the unwhitened model's
+ * validation embeddings whitened in JS (float P; the graph stores it in uint8 codes), appended
+ * after the embedding at a blend, each catalog photo the mean of its build views, then today's
+ * label re-ranking and the instance-first top result. Validation split only; never the
+ * evaluation queries or the evaluation-only shots. Markdown table on stdout.
+ */
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { LABEL_RERANK } from '../src/shared/search/label-rerank.ts';
+import { embedPhotos } from './eval/embed-photos.ts';
+import { sideColours } from './eval/photo-colours.ts';
+import { CATALOG_VIEWS, meanOfViews } from './lib/catalog-views.ts';
+import { demoDataset, parseCli, repoRoot } from './lib/cli.ts';
+import { loadLabelledPhotos } from './lib/dataset.ts';
+import { decodeImageNode } from './lib/decode-node.ts';
+import { FASHION_HEAD_FILE } from './lib/head-file.ts';
+import { instanceSet } from './lib/instance-queries.ts';
+import { onnxNodeModel } from './lib/node-model.ts';
+import { deriveSeed, seededRandom } from './lib/seeded-random.ts';
+import { makeBroadView } from './lib/broad-camera-views.ts';
+import { DEFAULT_SPLIT } from './lib/split.ts';
+import { trainingSplit } from './lib/training-split.ts';
+import { whitenEmbedding } from './lib/whitened-embedding.ts';
+import { pairDescriptors, pairPhotos, parsePairViews } from './lib/whitening-pairs.ts';
+import { learnWhitening, whitenRows } from './lib/whitening.ts';
+import { gemBackbone } from './lib/gem-backbone.ts';
+import type { NodeModel } from './lib/node-model-type.ts';
+import { convertFashion } from './models/fashion-model.ts';
+import { DEFAULT_HEAD_RECIPE } from './train/recipe.ts';
+import { rerankScorer } from './train/rerank-scores.ts';
+import { viewEmbeddings } from './train/view-embeddings.ts';
+
+const args = parseCli('validate-instance-whitening', {
+  images: { type: 'string', default: demoDataset.images },
+  cache: { type: 'string', default: resolve(repoRoot, '.cache') },
+  'pair-sets': { type: 'string', default: 'camera:1' },
+  shrinkages: { type: 'string', default: '0.1' },
+  outs: { type: 'string', default: '256' },
+  blends: { type: 'string', default: '0.35' },
+  'instance-depths': { type: 'string', default: '20' },
+  margins: { type: 'string', default: '0.06' },
+  digits: { type: 'string', default: '4' },
+  /** Also learn the whitening on [embedding ‖ a layer's pooled vector] (scripts/lib/gem-backbone.ts). */
+  'pooled-layer': { type: 'string', default: '' },
+  'gem-p': { type: 'string', default: '3' },
+});
+const list = (text: string) => text.split(',').map(Number);
+const images = resolve(args.images);
+const cache = resolve(args.cache);
+const split = trainingSplit(
+  loadLabelledPhotos({ images, meta: resolve(images, '../images.csv') }),
+  DEFAULT_SPLIT,
+);
+const camera = instanceSet(
+  split.valCatalog,
+  DEFAULT_HEAD_RECIPE.instanceQueries,
+  deriveSeed(DEFAULT_SPLIT.seed, 'validation'),
+);
+
+// The unwhitened default model, built in memory as learn-whitening.ts builds it.
+const { onnx, spec } = convertFashion(new Uint8Array(readFileSync(FASHION_HEAD_FILE)));
+const model = await onnxNodeModel(spec, onnx);
+const dim = model.dim;
+const embedder = {
+  id: spec.id,
+  name: spec.name,
+  dim,
+  cacheKey: spec.sha256,
+  embed: async (photos: Uint8Array[]) =>
+    model.embedImages(await Promise.all(photos.map((b) => decodeImageNode(b)))),
+  dispose: () => Promise.resolve(),
+};
+const options = { cache: resolve(cache, 'eval') };
+const fromFile = (path: string) => ({ load: async () => new Uint8Array(await readFile(path)) });
+const queries = (
+  await embedPhotos(
+    embedder,
+    split.valQueries.map((p) => fromFile(p.path)),
+    { ...options, label: 'validation queries' },
+  )
+).vectors;
+const cameraRows = (
+  await embedPhotos(embedder, camera.queries, { ...options, label: 'validation camera queries' })
+).vectors;
+// A second shot family for the same originals: the broad training-side views, on a validation
+// stream of their own, so a whitening is also scored on damage its pairs may not have seen.
+const broadSeed = deriveSeed(DEFAULT_SPLIT.seed, 'validation');
+const broadShots = camera.originals.map((o) => ({
+  load: async () => {
+    const photo = split.valCatalog[o];
+    const random = seededRandom(deriveSeed(broadSeed, `validation-broad:${photo.id}`));
+    return new Uint8Array(await makeBroadView(await readFile(photo.path), random));
+  },
+}));
+const broadRows = (
+  await embedPhotos(embedder, broadShots, { ...options, label: 'validation broad shots' })
+).vectors;
+const views = await viewEmbeddings(
+  model,
+  split.valCatalog.map((p) => p.path),
+  CATALOG_VIEWS,
+  resolve(cache, 'views'),
+);
+const photos = pairPhotos(split, DEFAULT_HEAD_RECIPE.instanceQueries);
+const pairSets = args['pair-sets']
+  .split(';')
+  .map((set) => ({ name: set, views: parsePairViews(set) }));
+const pairs = [];
+for (const set of pairSets) {
+  const started = performance.now();
+  pairs.push(await pairDescriptors(model, photos, set.views, resolve(cache, 'whitening')));
+  console.error(`pairs ${set.name}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+await model.dispose();
+
+/** Every side's rows from another extractor (same photos, same views, same caches' keys). */
+async function sidesOf(extractor: NodeModel) {
+  const wrapped = {
+    ...embedder,
+    id: extractor.spec.id,
+    dim: extractor.dim,
+    cacheKey: extractor.spec.sha256,
+    embed: async (photos: Uint8Array[]) =>
+      extractor.embedImages(await Promise.all(photos.map((b) => decodeImageNode(b)))),
+  };
+  const rows = async (sources: { load(): Promise<Uint8Array> }[], label: string) =>
+    (await embedPhotos(wrapped, sources, { ...options, label })).vectors;
+  return {
+    queries: await rows(
+      split.valQueries.map((p) => fromFile(p.path)),
+      'validation queries',
+    ),
+    camera: await rows(camera.queries, 'validation camera queries'),
+    broad: await rows(broadShots, 'validation broad shots'),
+    views: await viewEmbeddings(
+      extractor,
+      split.valCatalog.map((p) => p.path),
+      CATALOG_VIEWS,
+      resolve(cache, 'views'),
+    ),
+    pairs: await Promise.all(
+      pairSets.map((set) =>
+        pairDescriptors(extractor, photos, set.views, resolve(cache, 'whitening')),
+      ),
+    ),
+  };
+}
+let pooled: { half: number; sides: Awaited<ReturnType<typeof sidesOf>> } | undefined;
+if (args['pooled-layer']) {
+  const built = gemBackbone(args['pooled-layer'], Number(args['gem-p']));
+  const extractor = await onnxNodeModel(built.spec, built.onnx);
+  const started = performance.now();
+  pooled = { half: extractor.dim / 2, sides: await sidesOf(extractor) };
+  await extractor.dispose();
+  console.error(`pooled features: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/** Rows [embedding ‖ w · unit part] (part: 0 average-pooled, 1 GeM-pooled half of `extra`). */
+function widened(rows: Float32Array, extra: Float32Array, part: number, w: number): Float32Array {
+  const { half } = pooled!;
+  const count = rows.length / dim;
+  const width = dim + half;
+  const out = new Float32Array(count * width);
+  for (let r = 0; r < count; r++) {
+    out.set(rows.subarray(r * dim, (r + 1) * dim), r * width);
+    const x = extra.subarray(r * 2 * half + part * half, r * 2 * half + (part + 1) * half);
+    const scale = w / (Math.hypot(...x) || 1);
+    for (let j = 0; j < half; j++) out[r * width + dim + j] = scale * x[j];
+  }
+  return out;
+}
+
+/** Rows [embedding ‖ blend · unit whitened part], scaled to unit length. */
+function appendedPart(rows: Float32Array, white: Float32Array, out: number, blend: number) {
+  const count = rows.length / dim;
+  const width = dim + out;
+  const result = new Float32Array(count * width);
+  const scale = 1 / Math.sqrt(1 + blend * blend);
+  for (let r = 0; r < count; r++) {
+    for (let j = 0; j < dim; j++) result[r * width + j] = scale * rows[r * dim + j];
+    for (let j = 0; j < out; j++) result[r * width + dim + j] = scale * blend * white[r * out + j];
+  }
+  return result;
+}
+
+const colours = await sideColours(split.valCatalog, split.valQueries, options.cache);
+const sides = {
+  labels: split.valCatalog.map((p) => p.label),
+  colours: colours.catalog,
+  queryLabels: split.valQueries.map((p) => p.label),
+  queryColours: colours.queries,
+  originals: camera.originals,
+};
+const fmt = (scores: number[]) => scores.map((x) => x.toFixed(Number(args.digits))).join(' | ');
+console.log(
+  `Validation split: ${split.valQueries.length} queries, ${camera.queries.length} camera queries, ` +
+    `${split.valCatalog.length} catalog photos (unwhitened ${spec.id} ${spec.sha256.slice(0, 8)}, ` +
+    `views ${CATALOG_VIEWS.join('+')}; ${photos.length} training photos per pair view).\n`,
+);
+console.log(
+  '| pairs | shrinkage | dims | blend | instance-first | val P@5 | looks-alike P@5 | mAP@10 | MRR | instance R@1 | instance R@5 | P@1 | broad R@1 | broad R@5 | mean R@1 |',
+);
+console.log(
+  '| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+);
+for (const [p, set] of pairSets.entries()) {
+  for (const shrinkage of list(args.shrinkages)) {
+    const started = performance.now();
+    const full = learnWhitening(pairs[p].anchors, pairs[p].positives, dim, { shrinkage });
+    console.error(
+      `learned ${set.name} ${shrinkage} in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    );
+    for (const out of list(args.outs)) {
+      const whitening = { ...full, out, projection: full.projection.subarray(0, out * dim) };
+      for (const blend of list(args.blends)) {
+        const map = (rows: Float32Array) =>
+          whitenEmbedding(whitening, { tail: 0, tailWeight: 0, blend }, rows, dim);
+        const width = dim + out;
+        const count = split.valCatalog.length;
+        const common = {
+          ...sides,
+          dim: width,
+          part: { offset: dim, dims: out },
+          catalog: meanOfViews(views.map(map), count, width),
+          queries: map(queries),
+        };
+        const score = rerankScorer({ ...common, camera: map(cameraRows) });
+        const broad = rerankScorer({ ...common, camera: map(broadRows) });
+        const both = (instance: { depth: number; margin: number } | null) => {
+          const a = score(LABEL_RERANK, instance);
+          const b = broad(LABEL_RERANK, instance);
+          return fmt([...a, b[4], b[5], (a[4] + b[4]) / 2]);
+        };
+        const row = `| ${set.name} | ${shrinkage} | ${out} | ${blend}`;
+        console.log(`${row} | none (re-ranking only) | ${both(null)} |`);
+        for (const depth of list(args['instance-depths'])) {
+          for (const margin of list(args.margins)) {
+            console.log(`${row} | top ${depth}, margin ${margin} | ${both({ depth, margin })} |`);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The whitening learned on [embedding ‖ pooled part], its part appended after the embedding. */
+if (pooled) {
+  const { sides: extra, half } = pooled;
+  const inputs = [
+    ['average', 0],
+    [`GeM p ${args['gem-p']}`, 1],
+  ] as const;
+  for (const [p, set] of pairSets.entries()) {
+    for (const [inputName, part] of inputs) {
+      const wide = (rows: Float32Array, more: Float32Array) => widened(rows, more, part, 1);
+      for (const shrinkage of list(args.shrinkages)) {
+        const started = performance.now();
+        const full = learnWhitening(
+          wide(pairs[p].anchors, extra.pairs[p].anchors),
+          wide(pairs[p].positives, extra.pairs[p].positives),
+          dim + half,
+          { shrinkage },
+        );
+        console.error(
+          `learned ${set.name} + ${inputName} ${shrinkage} in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+        );
+        for (const out of list(args.outs)) {
+          const whitening = {
+            ...full,
+            out,
+            projection: full.projection.subarray(0, out * full.dim),
+          };
+          for (const blend of list(args.blends)) {
+            const map = (rows: Float32Array, more: Float32Array) =>
+              appendedPart(rows, whitenRows(whitening, wide(rows, more)), out, blend);
+            const width = dim + out;
+            const count = split.valCatalog.length;
+            const common = {
+              ...sides,
+              dim: width,
+              part: { offset: dim, dims: out },
+              catalog: meanOfViews(
+                views.map((v, i) => map(v, extra.views[i])),
+                count,
+                width,
+              ),
+              queries: map(queries, extra.queries),
+            };
+            const score = rerankScorer({ ...common, camera: map(cameraRows, extra.camera) });
+            const broad = rerankScorer({ ...common, camera: map(broadRows, extra.broad) });
+            const both = (instance: { depth: number; margin: number } | null) => {
+              const a = score(LABEL_RERANK, instance);
+              const b = broad(LABEL_RERANK, instance);
+              return fmt([...a, b[4], b[5], (a[4] + b[4]) / 2]);
+            };
+            const row = `| ${set.name} + ${args['pooled-layer']} ${inputName} | ${shrinkage} | ${out} | ${blend}`;
+            console.log(`${row} | none (re-ranking only) | ${both(null)} |`);
+            for (const depth of list(args['instance-depths'])) {
+              for (const margin of list(args.margins)) {
+                console.log(
+                  `${row} | top ${depth}, margin ${margin} | ${both({ depth, margin })} |`,
+                );
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
