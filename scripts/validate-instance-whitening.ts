@@ -1,6 +1,9 @@
 /**
  * `npx tsx scripts/validate-instance-whitening.ts --pair-sets "camera:1;broad:1,broad:2"
- * [--shrinkages 0.1] [--outs 256] [--blends 0.35] [--instance-depths 20] [--margins 0.06]`:
+ * [--shrinkages 0.1] [--outs 256] [--blends 0.35] [--instance-depths 20] [--margins 0.06]
+ * [--pooled-layer block_13_expand_relu [--gem-p 3] [--pooled-mirror]]`, or
+ * `... --whitening-file models/heads/mobilenet-v2-fashion.whitening.bin` to score a learned file
+ * (with its pooled input, if any, computed as the graph does):
  * scores whitenings learned from different training pairs (scripts/lib/whitening-pairs.ts: which
  * training-side view families and seeds) as the app searches with them: the unwhitened model's
  * validation embeddings whitened in JS (float P; the graph stores it in uint8 codes), appended
@@ -28,7 +31,8 @@ import { trainingSplit } from './lib/training-split.ts';
 import { whitenEmbedding } from './lib/whitened-embedding.ts';
 import { pairDescriptors, pairPhotos, parsePairViews } from './lib/whitening-pairs.ts';
 import { learnWhitening, whitenRows } from './lib/whitening.ts';
-import { gemBackbone } from './lib/gem-backbone.ts';
+import { gemBackbone, pooledInputRows } from './lib/gem-backbone.ts';
+import { decodeWhiteningFile, joinedWhitening, type PooledInput } from './lib/whitening-file.ts';
 import type { NodeModel } from './lib/node-model-type.ts';
 import { convertFashion } from './models/fashion-model.ts';
 import { DEFAULT_HEAD_RECIPE } from './train/recipe.ts';
@@ -48,6 +52,10 @@ const args = parseCli('validate-instance-whitening', {
   /** Also learn the whitening on [embedding ‖ a layer's pooled vector] (scripts/lib/gem-backbone.ts). */
   'pooled-layer': { type: 'string', default: '' },
   'gem-p': { type: 'string', default: '3' },
+  /** Average the pooled layer over the photo and its mirror image, as the exported graph does. */
+  'pooled-mirror': { type: 'boolean', default: false },
+  /** Score this whitening file instead of learning from --pair-sets. */
+  'whitening-file': { type: 'string', default: '' },
 });
 const list = (text: string) => text.split(',').map(Number);
 const images = resolve(args.images);
@@ -107,9 +115,12 @@ const views = await viewEmbeddings(
   resolve(cache, 'views'),
 );
 const photos = pairPhotos(split, DEFAULT_HEAD_RECIPE.instanceQueries);
-const pairSets = args['pair-sets']
-  .split(';')
-  .map((set) => ({ name: set, views: parsePairViews(set) }));
+const file = args['whitening-file']
+  ? decodeWhiteningFile(new Uint8Array(readFileSync(args['whitening-file'])))
+  : null;
+const pairSets = file
+  ? []
+  : args['pair-sets'].split(';').map((set) => ({ name: set, views: parsePairViews(set) }));
 const pairs = [];
 for (const set of pairSets) {
   const started = performance.now();
@@ -150,14 +161,43 @@ async function sidesOf(extractor: NodeModel) {
     ),
   };
 }
-let pooled: { half: number; sides: Awaited<ReturnType<typeof sidesOf>> } | undefined;
-if (args['pooled-layer']) {
-  const built = gemBackbone(args['pooled-layer'], Number(args['gem-p']));
-  const extractor = await onnxNodeModel(built.spec, built.onnx);
+type Sides = Awaited<ReturnType<typeof sidesOf>>;
+/** Each side's extractor rows, of the photo, or the mean of photo and mirror image rows. */
+async function pooledSides(layer: string, p: number, mirror: boolean): Promise<Sides> {
   const started = performance.now();
-  pooled = { half: extractor.dim / 2, sides: await sidesOf(extractor) };
-  await extractor.dispose();
+  const run = async (options: { mirror: boolean }) => {
+    const built = gemBackbone(layer, p, options);
+    const extractor = await onnxNodeModel(built.spec, built.onnx);
+    const sides = await sidesOf(extractor);
+    await extractor.dispose();
+    return sides;
+  };
+  const plain = await run({ mirror: false });
+  const result = mirror ? averaged(plain, await run({ mirror: true })) : plain;
   console.error(`pooled features: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return result;
+}
+const mean = (a: Float32Array, b: Float32Array) => a.map((x, i) => (x + b[i]) / 2);
+function averaged(a: Sides, b: Sides): Sides {
+  return {
+    queries: mean(a.queries, b.queries),
+    camera: mean(a.camera, b.camera),
+    broad: mean(a.broad, b.broad),
+    views: a.views.map((v, i) => mean(v, b.views[i])),
+    pairs: a.pairs.map((x, i) => ({
+      anchors: mean(x.anchors, b.pairs[i].anchors),
+      positives: mean(x.positives, b.pairs[i].positives),
+    })),
+  };
+}
+let pooled: { half: number; sides: Sides } | undefined;
+if (args['pooled-layer']) {
+  const sides = await pooledSides(
+    args['pooled-layer'],
+    Number(args['gem-p']),
+    args['pooled-mirror'],
+  );
+  pooled = { half: sides.queries.length / split.valQueries.length / 2, sides };
 }
 
 /** Rows [embedding ‖ w · unit part] (part: 0 average-pooled, 1 GeM-pooled half of `extra`). */
@@ -310,6 +350,53 @@ if (pooled) {
           }
         }
       }
+    }
+  }
+}
+
+/** A learned whitening file, scored as the exported graph computes it (P in float here). */
+if (file) {
+  const { meta } = file;
+  const whole = joinedWhitening(file);
+  const input: PooledInput | undefined = meta.pooled;
+  const extra = input ? await pooledSides(input.layer, input.p, input.mirror) : null;
+  const map = (rows: Float32Array, more?: Float32Array) =>
+    input && more
+      ? whitenEmbedding(whole, meta, rows, dim, {
+          rows: pooledInputRows(more, null, input.dim),
+          dim: input.dim,
+        })
+      : whitenEmbedding(whole, meta, rows, dim);
+  // Instance-first needs the whitened part appended (the model's instance part).
+  if (!meta.blend) throw new Error('--whitening-file scores blended whitenings only');
+  const mapped = map(queries, extra?.queries);
+  const width = mapped.length / split.valQueries.length;
+  const count = split.valCatalog.length;
+  const common = {
+    ...sides,
+    dim: width,
+    part: { offset: dim, dims: whole.out },
+    catalog: meanOfViews(
+      views.map((v, i) => map(v, extra?.views[i])),
+      count,
+      width,
+    ),
+    queries: mapped,
+  };
+  const score = rerankScorer({ ...common, camera: map(cameraRows, extra?.camera) });
+  const broad = rerankScorer({ ...common, camera: map(broadRows, extra?.broad) });
+  const both = (instance: { depth: number; margin: number } | null) => {
+    const a = score(LABEL_RERANK, instance);
+    const b = broad(LABEL_RERANK, instance);
+    return fmt([...a, b[4], b[5], (a[4] + b[4]) / 2]);
+  };
+  const learning = meta.learning as { views?: string; shrinkage?: number };
+  const name = `${learning.views ?? '?'}${input ? ` + ${input.layer} GeM p ${input.p}${input.mirror ? ' (photo and mirror)' : ''}` : ''}`;
+  const row = `| ${name} | ${learning.shrinkage ?? '?'} | ${whole.out} | ${meta.blend ?? 0}`;
+  console.log(`${row} | none (re-ranking only) | ${both(null)} |`);
+  for (const depth of list(args['instance-depths'])) {
+    for (const margin of list(args.margins)) {
+      console.log(`${row} | top ${depth}, margin ${margin} | ${both({ depth, margin })} |`);
     }
   }
 }

@@ -19,8 +19,16 @@ import {
   FASHION_ID,
   fashionSourceHash,
 } from '../models/fashion-model.ts';
-import { decodeWhiteningFile, encodeWhiteningFile } from '../lib/whitening-file.ts';
+import {
+  decodeWhiteningFile,
+  encodeWhiteningFile,
+  joinedWhitening,
+  splitWhitening,
+  type WhiteningFile,
+  type WhiteningMeta,
+} from '../lib/whitening-file.ts';
 import { whitenEmbedding } from '../lib/whitened-embedding.ts';
+import { gemBackbone, pooledInputRows } from '../lib/gem-backbone.ts';
 import { colourTermDim, FASHION_COLOUR } from '../models/colour-term.ts';
 
 const images = resolve(import.meta.dirname, '../../../shared/datasets/clothing/images');
@@ -61,6 +69,36 @@ function withoutTail(rows: Float32Array, dim: number, tail: number): Float32Arra
     for (let j = 0; j < kept; j++) out[r * kept + j] = row[j] / norm;
   }
   return out;
+}
+
+/**
+ * The GeM input the way the validation scripts compute it: the extractor (scripts/lib/gem-backbone.ts)
+ * on the photos and, when the input says so, on their mirror images, averaged, unit rows.
+ */
+async function extractorPooledRows({
+  layer,
+  p,
+  mirror,
+}: {
+  layer: string;
+  p: number;
+  mirror: boolean;
+}) {
+  const rows = async (options: { mirror: boolean }) => {
+    const { onnx, spec } = gemBackbone(layer, p, options);
+    return onnxEmbeddings(onnx, spec);
+  };
+  const plain = await rows({ mirror: false });
+  const channels = plain.length / photos.length / 2;
+  return pooledInputRows(plain, mirror ? await rows({ mirror: true }) : null, channels);
+}
+
+/** What a whitening file makes of the unwhitened rows, in JS (with its pooled input's rows). */
+async function whitenedInJs(file: WhiteningFile, plain: Float32Array, dim: number) {
+  const { meta } = file;
+  if (!meta.pooled) return whitenEmbedding(file.whitening, meta, plain, dim);
+  const pooled = { rows: await extractorPooledRows(meta.pooled), dim: meta.pooled.dim };
+  return whitenEmbedding(joinedWhitening(file), meta, plain, dim, pooled);
 }
 
 function expectSameRows(a: Float32Array, b: Float32Array, dim: number) {
@@ -182,6 +220,85 @@ describe('the exported fashion model', () => {
       }
     });
 
+    /** A whitening file on [embedding ‖ GeM-pooled block_13_expand_relu], from the whole map. */
+    function pooledWhitening(
+      whole: { out: number; mean: Float32Array; projection: Float32Array },
+      blend: number,
+      learnedOn: string,
+    ) {
+      const meta: WhiteningMeta = {
+        tail: 0,
+        tailWeight: 0,
+        blend,
+        learnedOn,
+        learning: {},
+        pooled: { layer: 'block_13_expand_relu', p: 3, dim: 576, mirror: true },
+      };
+      return encodeWhiteningFile({ ...splitWhitening({ dim: 416 + 576, ...whole }, meta), meta });
+    }
+
+    it('computes its GeM input in the graph like the extractor, photo and mirror averaged', async () => {
+      // P reads only the pooled input, as is: the appended part is the unit GeM vector itself.
+      const dim = 416 + 576;
+      const out = 576;
+      const projection = new Float32Array(out * dim);
+      for (let i = 0; i < out; i++) projection[i * dim + 416 + i] = 1;
+      const head = headBytes();
+      const blend = 0.5;
+      const bytes = pooledWhitening(
+        { out, mean: new Float32Array(dim), projection },
+        blend,
+        fashionSourceHash(head),
+      );
+      const { onnx, spec } = convertFashion(head, undefined, undefined, bytes);
+      expect(spec.output.dim).toBe(416 + 576);
+      const exported = await onnxEmbeddings(onnx, spec);
+      const expected = await extractorPooledRows({
+        layer: 'block_13_expand_relu',
+        p: 3,
+        mirror: true,
+      });
+      const unmirrored = await extractorPooledRows({
+        layer: 'block_13_expand_relu',
+        p: 3,
+        mirror: false,
+      });
+      const scale = Math.sqrt(1 + blend * blend) / blend;
+      let mirrorMatters = 0;
+      for (let r = 0; r < photos.length; r++) {
+        for (let j = 0; j < out; j++) {
+          const gem = exported[r * spec.output.dim + 416 + j] * scale;
+          expect(gem).toBeCloseTo(expected[r * out + j], 4);
+          mirrorMatters = Math.max(mirrorMatters, Math.abs(gem - unmirrored[r * out + j]));
+        }
+      }
+      // Not vacuous: the mirror image moves the GeM vector by more than the tolerance.
+      expect(mirrorMatters).toBeGreaterThan(1e-3);
+    });
+
+    it('embeds like the JS whitening of [embedding ‖ extractor GeM] (random pooled whitening)', async () => {
+      const head = headBytes();
+      const base = convertFashion(head);
+      const plain = await onnxEmbeddings(base.onnx, base.spec);
+      const random = seededRandom(9);
+      const dim = 416 + 576;
+      const out = 12;
+      const bytes = pooledWhitening(
+        {
+          out,
+          mean: Float32Array.from({ length: dim }, () => (random() - 0.5) * 0.05),
+          projection: Float32Array.from({ length: out * dim }, () => random() * 2 - 1),
+        },
+        0.35,
+        fashionSourceHash(head),
+      );
+      const { onnx, spec } = convertFashion(head, undefined, undefined, bytes);
+      const expected = await whitenedInJs(decodeWhiteningFile(bytes), plain, base.spec.output.dim);
+      expect(spec.output.dim).toBe(416 + out);
+      expect(spec.output.dim).toBe(expected.length / photos.length);
+      expectSameRows(await onnxEmbeddings(onnx, spec), expected, spec.output.dim);
+    });
+
     it('refuses a whitening learned on another model', () => {
       const bytes = randomWhitening(0, 0, 'f'.repeat(64));
       expect(() => convertFashion(headBytes(), undefined, undefined, bytes)).toThrow(/another/);
@@ -194,9 +311,12 @@ describe('the exported fashion model', () => {
         const bytes = committedWhitening()!;
         const base = convertFashion(head);
         const { onnx, spec } = convertFashion(head, undefined, undefined, bytes);
-        const { whitening, meta } = decodeWhiteningFile(bytes);
         const plain = await onnxEmbeddings(base.onnx, base.spec);
-        const expected = whitenEmbedding(whitening, meta, plain, base.spec.output.dim);
+        const expected = await whitenedInJs(
+          decodeWhiteningFile(bytes),
+          plain,
+          base.spec.output.dim,
+        );
         expectSameRows(await onnxEmbeddings(onnx, spec), expected, spec.output.dim);
         expect(spec.bytes).toBeLessThanOrEqual(4_000_000);
       },

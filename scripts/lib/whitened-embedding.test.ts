@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from './seeded-random.ts';
-import { whitenEmbedding, withoutTail } from './whitened-embedding.ts';
+import { whitenEmbedding, withoutTail, withPooledInput } from './whitened-embedding.ts';
 import type { Whitening } from './whitening.ts';
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i], 0);
@@ -21,6 +21,29 @@ function setup(dim: number, tail: number, out: number) {
 }
 
 describe('whitenEmbedding', () => {
+  it('with a pooled input: whitens [embedding ‖ pooled rows], appends after the embedding alone', () => {
+    const dim = 6;
+    const { rows } = setup(dim, 0, 2);
+    const { rows: pooledRows, whitening } = setup(4, -6, 3); // a whitening of 10 = 6 + 4 dims
+    const blend = 0.35;
+    const layout = { tail: 0, tailWeight: 0, blend };
+    const both = whitenEmbedding(whitening, layout, rows, dim, { rows: pooledRows, dim: 4 });
+    const wide = withPooledInput(rows, dim, pooledRows, 4);
+    expect(wide.subarray(0, 10)).toEqual(
+      Float32Array.from([...rows.subarray(0, 6), ...pooledRows.subarray(0, 4)]),
+    );
+    // The same as appending the whitening of the wide rows (whitened as if whole) after the embedding.
+    const white = whitenEmbedding(whitening, { tail: 0, tailWeight: 0 }, wide, 10);
+    const scale = 1 / Math.sqrt(1 + blend * blend);
+    expect(both.length).toBe(2 * (dim + 3));
+    for (let r = 0; r < 2; r++) {
+      for (let j = 0; j < dim; j++)
+        expect(both[r * 9 + j]).toBeCloseTo(scale * rows[r * dim + j], 6);
+      for (let j = 0; j < 3; j++)
+        expect(both[r * 9 + dim + j]).toBeCloseTo(scale * blend * white[r * 3 + j], 6);
+    }
+  });
+
   it('appended: cosines add as 1 : blend² (the unwhitened one plus the whitened one)', () => {
     const dim = 10;
     const { rows, whitening } = setup(dim, 0, 4);

@@ -2,6 +2,7 @@
  * Where whitening sits on the fashion embedding: on all of it, or on its CNN part only, with the
  * colour tail (the last `tail` dims) kept outside and re-weighted beside the whitened part; and
  * whether it replaces the embedding or is appended beside it (`blend`).
+ * With a pooled input, the whitening reads [embedding ‖ pooled rows] (scripts/lib/whitening-file.ts).
  * The same function scores candidates on validation and checks the exported graph.
  */
 import { whitenRows, type Whitening } from './whitening.ts';
@@ -18,14 +19,22 @@ export interface WhitenedLayout {
   blend?: number;
 }
 
-/** Rows (count x dim, the unwhitened embedding) → unit rows of the whitened embedding. */
+/**
+ * Rows (count x dim, the unwhitened embedding) → unit rows of the whitened embedding. With
+ * `pooled` (count x channels unit rows), `whitening` is the joined one, on [rows ‖ pooled].
+ */
 export function whitenEmbedding(
   whitening: Whitening,
   layout: WhitenedLayout,
   rows: Float32Array,
   dim: number,
+  pooled?: { rows: Float32Array; dim: number },
 ): Float32Array {
-  const white = whitenedPart(whitening, layout, rows, dim);
+  if (pooled && layout.tail)
+    throw new RangeError('a pooled input needs a whitening of the whole embedding');
+  const white = pooled
+    ? whitenRows(whitening, withPooledInput(rows, dim, pooled.rows, pooled.dim))
+    : whitenedPart(whitening, layout, rows, dim);
   return layout.blend
     ? appended(rows, dim, white, white.length / (rows.length / dim), layout.blend)
     : white;
@@ -86,5 +95,22 @@ export function withoutTail(rows: Float32Array, dim: number, tail: number): Floa
   const out = new Float32Array(count * (dim - tail));
   for (let r = 0; r < count; r++)
     out.set(rows.subarray(r * dim, (r + 1) * dim - tail), r * (dim - tail));
+  return out;
+}
+
+/** Rows [embedding ‖ pooled input] (count x (dim + channels)): what the whitening reads. */
+export function withPooledInput(
+  embedding: Float32Array,
+  dim: number,
+  pooled: Float32Array,
+  channels: number,
+): Float32Array {
+  const count = embedding.length / dim;
+  const width = dim + channels;
+  const out = new Float32Array(count * width);
+  for (let r = 0; r < count; r++) {
+    out.set(embedding.subarray(r * dim, (r + 1) * dim), r * width);
+    out.set(pooled.subarray(r * channels, (r + 1) * channels), r * width + dim);
+  }
   return out;
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeWhiteningFile, encodeWhiteningFile, WhiteningFileError } from './whitening-file.ts';
+import {
+  decodeWhiteningFile,
+  encodeWhiteningFile,
+  joinedWhitening,
+  splitWhitening,
+  WhiteningFileError,
+} from './whitening-file.ts';
 
 const file = {
   whitening: {
@@ -25,5 +31,39 @@ describe('the whitening file', () => {
     const longer = new Uint8Array(bytes.length + 4);
     longer.set(bytes);
     expect(() => decodeWhiteningFile(longer)).toThrow(/bytes/);
+  });
+
+  it('splits a whitening with a pooled input at the embedding, and joins it back', () => {
+    // On [2 embedding dims ‖ 3 pooled dims], 2 output rows.
+    const whole = {
+      dim: 5,
+      out: 2,
+      mean: Float32Array.of(1, 2, 3, 4, 5),
+      projection: Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
+    };
+    const meta = {
+      tail: 0,
+      tailWeight: 0,
+      blend: 0.35,
+      learnedOn: 'cd'.repeat(32),
+      learning: {},
+      pooled: { layer: 'block_13_expand_relu', p: 3, dim: 3, mirror: true },
+    };
+    const parts = splitWhitening(whole, meta);
+    expect(parts.whitening).toEqual({
+      dim: 2,
+      out: 2,
+      mean: Float32Array.of(1, 2),
+      projection: Float32Array.of(1, 2, 6, 7),
+    });
+    expect(parts.pooled).toEqual({
+      mean: Float32Array.of(3, 4, 5),
+      projection: Float32Array.of(3, 4, 5, 8, 9, 10),
+    });
+    const file = { ...parts, meta };
+    expect(joinedWhitening(file)).toEqual(whole);
+    const read = decodeWhiteningFile(encodeWhiteningFile(file));
+    expect(read).toEqual(file);
+    expect(joinedWhitening(read)).toEqual(whole);
   });
 });

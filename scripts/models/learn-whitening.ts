@@ -1,22 +1,32 @@
 /**
  * `npx tsx scripts/models/learn-whitening.ts [--shrinkage 0.1] [--tail-weight 0.283] [--out N]
- * [--blend X] [--whole] [--pairs camera:1,broad:1] [--images DIR] [--meta FILE]`: learns the default
+ * [--blend X] [--whole] [--pairs camera:1,broad:1] [--pooled-layer block_13_expand_relu --gem-p 3]
+ * [--images DIR] [--meta FILE]`: learns the default
  * model's whitening from matched pairs (each training photo and its views from the training-side
  * generators, one per family:seed; scripts/lib/whitening-pairs.ts) on the unwhitened model, and writes
  * models/heads/mobilenet-v2-fashion.whitening.bin; `npm run models` then builds it into the
- * graph. Reads the training split only; the same seeds give the same file.
+ * graph. With `--pooled-layer`, the whitening reads [embedding ‖ unit GeM-pooled layer, photo and
+ * mirror averaged as the head's inputs are] (scripts/lib/gem-backbone.ts computes it as the graph
+ * does). Reads the training split only; the same seeds give the same file.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { demoDataset, parseCli, repoRoot } from '../lib/cli.ts';
 import { loadLabelledPhotos } from '../lib/dataset.ts';
-import { FASHION_HEAD_FILE } from '../lib/head-file.ts';
+import { gemBackbone, pooledInputRows } from '../lib/gem-backbone.ts';
+import { decodeHeadFile, FASHION_HEAD_FILE } from '../lib/head-file.ts';
 import { DEFAULT_INSTANCE_QUERIES } from '../lib/instance-queries.ts';
 import { onnxNodeModel } from '../lib/node-model.ts';
 import { DEFAULT_SPLIT } from '../lib/split.ts';
 import { trainingSplit } from '../lib/training-split.ts';
-import { withoutTail } from '../lib/whitened-embedding.ts';
-import { encodeWhiteningFile, FASHION_WHITENING_FILE } from '../lib/whitening-file.ts';
+import { withoutTail, withPooledInput } from '../lib/whitened-embedding.ts';
+import {
+  encodeWhiteningFile,
+  FASHION_WHITENING_FILE,
+  splitWhitening,
+  type PooledInput,
+  type WhiteningMeta,
+} from '../lib/whitening-file.ts';
 import { PAIR_FAMILIES, pairDescriptors, pairPhotos, parsePairViews } from '../lib/whitening-pairs.ts';
 import { learnWhitening } from '../lib/whitening.ts';
 import { colourTermDim, FASHION_COLOUR } from './colour-term.ts';
@@ -30,6 +40,9 @@ const args = parseCli('learn-whitening', {
   whole: { type: 'boolean', default: false },
   /** Views per photo, family:seed (a bare seed is a camera-family view, as `--seeds` was). */
   pairs: { type: 'string', default: 'camera:1' },
+  /** Also feed the whitening this backbone layer, GeM-pooled (scripts/models/whitening-term.ts). */
+  'pooled-layer': { type: 'string', default: '' },
+  'gem-p': { type: 'string', default: '3' },
   images: { type: 'string', default: demoDataset.images },
   meta: { type: 'string' },
   cache: { type: 'string', default: resolve(repoRoot, '.cache') },
@@ -53,21 +66,26 @@ await model.dispose();
 
 const dim = spec.output.dim;
 const tail = args.whole || !FASHION_COLOUR.weight ? 0 : colourTermDim(FASHION_COLOUR.bins);
+if (args['pooled-layer'] && tail) throw new Error('--pooled-layer needs --whole');
+const pooled = args['pooled-layer'] ? await pooledPairs(args['pooled-layer'], Number(args['gem-p'])) : null;
+const inputs = (rows: Float32Array, extra: Float32Array | undefined) =>
+  pooled && extra
+    ? withPooledInput(rows, dim, extra, pooled.input.dim)
+    : withoutTail(rows, dim, tail);
 const shrinkage = Number(args.shrinkage);
-const whitening = learnWhitening(
-  withoutTail(pairs.anchors, dim, tail),
-  withoutTail(pairs.positives, dim, tail),
-  dim - tail,
+const whole = learnWhitening(
+  inputs(pairs.anchors, pooled?.anchors),
+  inputs(pairs.positives, pooled?.positives),
+  dim - tail + (pooled?.input.dim ?? 0),
   { shrinkage, out: args.out ? Number(args.out) : undefined },
 );
-const bytes = encodeWhiteningFile({
-  whitening,
-  meta: {
-    tail,
-    tailWeight: tail ? Number(args['tail-weight']) : 0,
-    blend: Number(args.blend),
-    learnedOn: fashionSourceHash(headBytes, FASHION_COLOUR),
-    learning: {
+const meta: WhiteningMeta = {
+  tail,
+  tailWeight: tail ? Number(args['tail-weight']) : 0,
+  blend: Number(args.blend),
+  learnedOn: fashionSourceHash(headBytes, FASHION_COLOUR),
+  ...(pooled ? { pooled: pooled.input } : {}),
+  learning: {
       shrinkage,
       views: args.pairs,
       pairs: pairs.anchors.length / dim,
@@ -75,12 +93,33 @@ const bytes = encodeWhiteningFile({
       generators: [...new Set(views.map((v) => v.family))].map(
         (f) => `scripts/lib/${PAIR_FAMILIES[f].source}, seed stream ${PAIR_FAMILIES[f].stream}`,
       ),
-    },
   },
-});
+};
+const bytes = encodeWhiteningFile({ ...splitWhitening(whole, meta), meta });
 writeFileSync(args.file, bytes);
 console.log(
-  `learn-whitening: ${pairs.anchors.length / dim} pairs, ${dim - tail} -> ${whitening.out} dims` +
+  `learn-whitening: ${pairs.anchors.length / dim} pairs, ${whole.dim} -> ${whole.out} dims` +
     `${tail ? ` + ${tail} colour` : ''}, shrinkage ${shrinkage}; wrote ${relative(process.cwd(), args.file)} ` +
     `(${(bytes.length / 1e3).toFixed(0)} KB) in ${((performance.now() - started) / 1000).toFixed(0)} s. Next: npm run models`,
 );
+
+/** The pairs' pooled input (photo and, as the head sees them, mirror image): unit GeM rows. */
+async function pooledPairs(layer: string, p: number) {
+  const mirror = decodeHeadFile(headBytes).meta.views === 'average';
+  const extract = async (options: { mirror: boolean }) => {
+    const built = gemBackbone(layer, p, options);
+    const extractor = await onnxNodeModel(built.spec, built.onnx);
+    const rows = await pairDescriptors(extractor, photos, views, resolve(args.cache, 'whitening'));
+    await extractor.dispose();
+    return { rows, channels: extractor.dim / 2 };
+  };
+  const plain = await extract({ mirror: false });
+  const mirrored = mirror ? await extract({ mirror: true }) : null;
+  const channels = plain.channels;
+  const input: PooledInput = { layer, p, dim: channels, mirror };
+  return {
+    input,
+    anchors: pooledInputRows(plain.rows.anchors, mirrored?.rows.anchors ?? null, channels),
+    positives: pooledInputRows(plain.rows.positives, mirrored?.rows.positives ?? null, channels),
+  };
+}

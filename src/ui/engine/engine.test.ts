@@ -219,7 +219,10 @@ describe('SearchEngine: result pictures', () => {
 
   it('waits for the frame that shows the results before reading a picture', async () => {
     const { engine, api, held } = await readyEngine();
-    vi.stubGlobal('createImageBitmap', vi.fn(() => Promise.resolve({ close: vi.fn() })));
+    vi.stubGlobal(
+      'createImageBitmap',
+      vi.fn(() => Promise.resolve({ close: vi.fn() })),
+    );
     vi.stubGlobal('window', { addEventListener: vi.fn(), removeEventListener: vi.fn() });
     const frames: FrameRequestCallback[] = [];
     vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => {
