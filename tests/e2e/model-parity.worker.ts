@@ -10,7 +10,7 @@ import type { ModelSpec } from '../../src/shared/model/spec.ts';
 import {
   canvasPixels,
   decodeImageBlob,
-  framePixels,
+  videoFramePixels,
 } from '../../src/shared/preprocess/decode-browser.ts';
 import { ImageDecodeError } from '../../src/shared/preprocess/decode-error.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
@@ -91,7 +91,7 @@ const api = {
       imageOrientation: 'from-image',
     });
     try {
-      const frame = await framePixels(bitmap);
+      const frame = await videoFramePixels(bitmap);
       const canvas = canvasPixels(bitmap);
       const differing = frame ? canvas.filter((value, i) => value !== frame[i]).length : -1;
       return { framePath: frame !== null, sameLength: frame?.length === canvas.length, differing };

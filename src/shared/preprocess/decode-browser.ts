@@ -31,7 +31,7 @@ const OPAQUE_FORMATS = new Set(['BGRX', 'RGBX']);
  * frames (JPEG and other alpha-free pictures); null where the browser cannot, so the caller
  * falls back to the canvas.
  */
-export async function framePixels(bitmap: ImageBitmap): Promise<Uint8ClampedArray | null> {
+export async function videoFramePixels(bitmap: ImageBitmap): Promise<Uint8ClampedArray | null> {
   if (typeof VideoFrame !== 'function') return null;
   let frame: VideoFrame | undefined;
   try {
@@ -124,7 +124,7 @@ export async function decodeImageBlob(
   try {
     const { width, height } = bitmap;
     return {
-      data: (await framePixels(bitmap)) ?? canvasPixels(bitmap),
+      data: (await videoFramePixels(bitmap)) ?? canvasPixels(bitmap),
       width,
       height,
       sourceWidth: source.width,
