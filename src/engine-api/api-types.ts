@@ -158,10 +158,10 @@ export interface QueryPhoto {
   width: number;
   height: number;
   /**
-   * What the page shows, for a new photo only: the file itself (a Blob clone shares its bytes),
-   * the sample's thumbnail, or the camera frame as an ImageBitmap (transferred).
+   * What the page shows, for a new photo only: the decoded, upright photo as an ImageBitmap
+   * (transferred; the page closes it).
    */
-  preview?: Blob | ImageBitmap;
+  preview?: ImageBitmap;
 }
 
 /** A single-model photo search: the outcome, and the photo it ran on. */

@@ -17,12 +17,10 @@ import { SearchService } from './search-service.ts';
 
 const service = new SearchService();
 
-/** A camera frame's preview goes to the page by transfer, not by copy. */
-function withPreview<T extends { photo: { preview?: Blob | ImageBitmap } }>(answer: T): T {
+/** A photo's preview goes to the page by transfer, not by copy. */
+function withPreview<T extends { photo: { preview?: ImageBitmap } }>(answer: T): T {
   const { preview } = answer.photo;
-  return typeof ImageBitmap !== 'undefined' && preview instanceof ImageBitmap
-    ? transfer(answer, [preview])
-    : answer;
+  return preview ? transfer(answer, [preview]) : answer;
 }
 
 const api = {

@@ -83,8 +83,9 @@ const api = {
   },
 
   /**
-   * The photo at `url` read both ways the decoder can (VideoFrame copy, canvas draw): whether
-   * the VideoFrame path ran, and how many bytes differ between the two.
+   * The photo at `url` read the ways the decoder can (VideoFrame copy, canvas draw, and
+   * `decodeImageBlob` itself): whether the VideoFrame path ran, and how many bytes differ from
+   * the canvas's.
    */
   async comparePixelPaths(url: string) {
     const bitmap = await createImageBitmap(await fetchBlob(url), {
@@ -94,7 +95,18 @@ const api = {
       const frame = await videoFramePixels(bitmap);
       const canvas = canvasPixels(bitmap);
       const differing = frame ? canvas.filter((value, i) => value !== frame[i]).length : -1;
-      return { framePath: frame !== null, sameLength: frame?.length === canvas.length, differing };
+      // The decoder's own path (ImageDecoder for a JPEG), at full size for these small photos.
+      const decoded = (await decodeImageBlob(await fetchBlob(url))).data;
+      const decoderDiffering =
+        decoded.length === canvas.length
+          ? canvas.filter((value, i) => value !== decoded[i]).length
+          : -1;
+      return {
+        framePath: frame !== null,
+        sameLength: frame?.length === canvas.length,
+        differing,
+        decoderDiffering,
+      };
     } finally {
       bitmap.close();
     }

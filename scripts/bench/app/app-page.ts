@@ -66,11 +66,11 @@ export async function readyMs(page: Page, timeoutMs = 120_000): Promise<number> 
   return (await probeOf(page))!;
 }
 
-/** Hands `names` (photo files of the shared set) to the page's probe. */
-export async function loadPhotos(page: Page, names: string[]): Promise<void> {
+/** Hands `names` (photo files in `dir`: by default the shared set) to the page's probe. */
+export async function loadPhotos(page: Page, names: string[], dir = photosDir): Promise<void> {
   const photos = names.map((name) => ({
     name,
-    base64: readFileSync(resolve(photosDir, name)).toString('base64'),
+    base64: readFileSync(resolve(dir, name)).toString('base64'),
   }));
   await page.evaluate(
     (list) => (globalThis as unknown as { __bench: BenchProbe }).__bench.setPhotos(list),

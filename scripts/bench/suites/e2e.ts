@@ -6,8 +6,11 @@
  * same photos embedded by the same model alone in a dedicated worker, so the app's own overhead
  * on the embed shows in one table.
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { newAppContext, loadPhotos, queryPhotos, readyMs } from '../app/app-page.ts';
+import { makePhonePhotos } from '../app/phone-photos.ts';
 import type { QuerySample } from '../app/probe-protocol.ts';
 import { withApp } from '../app/with-app.ts';
 import { suiteSection, table } from '../markdown-report.ts';
@@ -18,6 +21,8 @@ import { defaultModel, openEmbedPage, runEmbed } from './embed-dedicated.ts';
 
 /** A shopper's pace: each photo comes a second after the last results painted. */
 const PAUSE_MS = 1000;
+/** Phone-size copies searched at a shopper's pace (each 12 MP decode is the slow part). */
+const PHONE_PHOTOS = 20;
 // 'render: DOM' is the part of render before the grid's DOM changed (Svelte's update; the rest
 // is style, layout, paint and the wait for the frame): not added into the total again.
 const STAGES = [
@@ -77,7 +82,13 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
   const warmup = quick ? 3 : 5;
   const count = quick ? 10 : 60;
   const names = samplePhotos(count);
-  const app = await measureApp(log, names, warmup);
+  const phoneDir = mkdtempSync(join(tmpdir(), 'lookalike-phone-photos-'));
+  const phoneNames = (
+    await makePhonePhotos(names.slice(0, quick ? 4 : PHONE_PHOTOS), phoneDir)
+  ).map((path) => basename(path));
+  const app = await measureApp(log, names, warmup, { dir: phoneDir, names: phoneNames }).finally(
+    () => rmSync(phoneDir, { recursive: true, force: true }),
+  );
   const dedicated = await dedicatedEmbed(names, warmup);
   const loadAtEnd = loadAverage();
   const machine = { ...options.machine, browser: app.version };
@@ -91,6 +102,10 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
         (Number.isNaN(row.paced_p50_ms) ? '' : `; paced p50 ${row.paced_p50_ms} ms`),
     );
   log(`  in-app embed / dedicated worker, p50: ${gap}x back to back, ${pacedGap}x paced`);
+  const phone = phoneRows(app.phone);
+  log(
+    `  phone-size photos, paced: ${phone.map((r) => `${r.stage} ${r.p50_ms}`).join(', ')} ms (p50)`,
+  );
   const selfFound = [...app.samples, ...app.paced].filter(
     (s, i) => s.firstId === names[i % count].replace(/\.[^.]+$/, ''),
   ).length;
@@ -109,9 +124,14 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
       ` alone in a fresh worker (the embed suite's, ${Math.min(4, availableParallelism())} threads,` +
       ` after ${warmup} warm-up runs), back to back, right after the app run; in-app embed / dedicated:` +
       ` ${gap}× back to back, ${pacedGap}× paced.`,
+    `Phone-size photos: ${phoneNames.length} of the same photos scaled up to 12 MP (4032 × 3024 or` +
+      ' 3024 × 4032) with sensor-like noise, JPEG quality 90 (about 3 MB each), every fourth stored' +
+      ` sideways with an EXIF orientation tag (scripts/bench/app/phone-photos.ts), searched at a` +
+      ` shopper's pace after the rest; each found itself first in ${phoneSelf(app.phone, phoneNames)}` +
+      ` of ${phoneNames.length}. The targets above are for the catalog photos.`,
     `${app.version}; load average ${machine.loadAverage} at the start, ${loadAtEnd} at the end.`,
   ];
-  return e2eReport(machine, rows, app.samples, e2eTargets(rows, gap), notes);
+  return e2eReport(machine, rows, phone, app.samples, e2eTargets(rows, gap), notes);
 }
 
 interface AppRun {
@@ -122,10 +142,17 @@ interface AppRun {
   version: string;
   /** What ran the searches, as the latency panel says. */
   threads: string;
+  /** Phone-size photos, at a shopper's pace. */
+  phone: QuerySample[];
 }
 
 /** The photos searched in the built app, back to back and then at a shopper's pace. */
-function measureApp(log: SuiteOptions['log'], names: string[], warmup: number): Promise<AppRun> {
+function measureApp(
+  log: SuiteOptions['log'],
+  names: string[],
+  warmup: number,
+  phonePhotos: { dir: string; names: string[] },
+): Promise<AppRun> {
   const count = names.length;
   return withApp(log, async ({ server, browser, version }) => {
     const context = await newAppContext(browser);
@@ -144,7 +171,9 @@ function measureApp(log: SuiteOptions['log'], names: string[], warmup: number): 
         .catch(() => 'not shown');
       const samples = await queryPhotos(page, 0, count);
       const paced = await queryPhotos(page, 0, count, PAUSE_MS);
-      return { samples, paced, version, threads: engine };
+      await loadPhotos(page, phonePhotos.names, phonePhotos.dir);
+      const phone = await queryPhotos(page, 0, phonePhotos.names.length, PAUSE_MS);
+      return { samples, paced, version, threads: engine, phone };
     } finally {
       await context.close();
     }
@@ -183,6 +212,24 @@ function stageRows(app: AppRun, dedicated: number[]) {
   return { rows, gap, pacedGap };
 }
 
+/** p50/p95/max per stage of the phone-size photos. */
+function phoneRows(samples: QuerySample[]) {
+  const values = samples.map(stageValues);
+  return STAGES.map((stage) => {
+    const series = values.map((v) => v[stage]);
+    return {
+      stage,
+      p50_ms: round(median(series)),
+      p95_ms: round(p95(series)),
+      max_ms: round(Math.max(...series)),
+    };
+  });
+}
+
+/** How many phone-size photos found their own catalog item first. */
+const phoneSelf = (samples: QuerySample[], names: string[]) =>
+  samples.filter((s, i) => s.firstId === names[i].replace(/\.[^.]+$/, '')).length;
+
 function e2eTargets(rows: StageRow[], gap: number): TargetCheck[] {
   const total = rows.find((r) => r.stage === 'total')!;
   return [
@@ -213,6 +260,7 @@ function e2eTargets(rows: StageRow[], gap: number): TargetCheck[] {
 function e2eReport(
   machine: Machine,
   rows: StageRow[],
+  phone: ReturnType<typeof phoneRows>,
   samples: QuerySample[],
   targets: TargetCheck[],
   notes: string[],
@@ -221,6 +269,7 @@ function e2eReport(
     suite: 'e2e',
     machine,
     cases: rows as unknown as Record<string, unknown>[],
+    phone_size: phone,
     samples: samples
       .map(stageValues)
       .map((v) => Object.fromEntries(Object.entries(v).map(([k, x]) => [k, round(x)]))),
@@ -242,6 +291,13 @@ function e2eReport(
           r.max_ms,
           ...(Number.isNaN(r.paced_p50_ms) ? ['–', '–'] : [r.paced_p50_ms, r.paced_p95_ms]),
         ]),
+      ),
+      '',
+      "Phone-size photos (12 MP JPEG, about 3 MB), at a shopper's pace:",
+      '',
+      table(
+        ['stage', 'p50 ms', 'p95 ms', 'max ms'],
+        phone.map((r) => [r.stage, r.p50_ms, r.p95_ms, r.max_ms]),
       ),
     ],
     targets,

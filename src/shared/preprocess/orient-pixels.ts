@@ -23,7 +23,7 @@ export function orientPixels(
   stride: number,
   rotation: number,
   flip: boolean,
-): Uint8ClampedArray {
+): Uint8ClampedArray<ArrayBuffer> {
   const { width, height } = uprightSize(codedWidth, codedHeight, rotation);
   const out = new Uint8ClampedArray(width * height * 4);
   for (let y = 0; y < height; y++) {

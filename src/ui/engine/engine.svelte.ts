@@ -5,7 +5,7 @@
  */
 import { proxy, transfer, type Remote } from 'comlink';
 import { registerAbortTransfer, releaseAbortSignal } from '../../engine-api/abort-transfer.ts';
-import type { CatalogSnapshot, ItemColumns } from '../../engine-api/api-types.ts';
+import type { CatalogSnapshot, ItemColumns, QueryPhoto } from '../../engine-api/api-types.ts';
 import { MAX_QUERY_BYTES, tooLargeMessage } from '../../engine-api/limits.ts';
 import type { SearchApi } from '../../worker/search.worker.ts';
 import { ThumbnailPool } from '../common/thumbnail-pool.ts';
@@ -218,8 +218,9 @@ export class SearchEngine {
     crop: Rect | null,
     options: SearchOptions,
   ): Promise<PhotoOutcome | null> {
-    const outcome = await this.#latestOnly((api, signal) =>
-      api.searchPhoto(sendable(source), crop, options, signal),
+    const outcome = await this.#latestOnly(
+      (api, signal) => api.searchPhoto(sendable(source), crop, options, signal),
+      closePreview,
     );
     // Only searches whose results are shown count towards the session's latency.
     if (outcome) this.#timings = [...this.#timings, outcome.timings];
@@ -237,8 +238,9 @@ export class SearchEngine {
     modelIds: readonly string[],
     options: SearchOptions,
   ): Promise<PhotoComparison | null> {
-    return this.#latestOnly((api, signal) =>
-      api.comparePhoto(sendable(source), crop, options, [...modelIds], signal),
+    return this.#latestOnly(
+      (api, signal) => api.comparePhoto(sendable(source), crop, options, [...modelIds], signal),
+      closePreview,
     );
   }
 
@@ -260,6 +262,7 @@ export class SearchEngine {
 
   async #latestOnly<T>(
     run: (api: Remote<SearchApi>, signal: AbortSignal) => Promise<T>,
+    dropped?: (outcome: T) => void,
   ): Promise<T | null> {
     this.cancel();
     const controller = new AbortController();
@@ -267,7 +270,9 @@ export class SearchEngine {
     const done = this.#searching.enter();
     try {
       const outcome = await run(this.#readyApi(), controller.signal);
-      return controller.signal.aborted ? null : outcome;
+      if (!controller.signal.aborted) return outcome;
+      dropped?.(outcome);
+      return null;
     } catch (error) {
       if (controller.signal.aborted) return null;
       throw error;
@@ -343,4 +348,9 @@ function sendable(source: PhotoSource): PhotoSource {
     throw namedError('ImageTooLargeError', tooLargeMessage(source.blob.size));
   }
   return source.kind === 'frame' ? transfer(source, [source.bitmap]) : source;
+}
+
+/** A superseded photo answer's bitmap: nothing will show it, so its pixels go now. */
+function closePreview(answer: { photo: QueryPhoto }): void {
+  answer.photo.preview?.close();
 }

@@ -33,6 +33,8 @@ function answer(id: number, total = 10): PhotoOutcome {
   };
 }
 
+const bitmap = () => ({ close: vi.fn() }) as unknown as ImageBitmap & { close: () => void };
+
 /** A photo call the test answers when it likes; `signal` is what the engine passed. */
 interface Held {
   signal: AbortSignal;
@@ -104,10 +106,13 @@ describe('SearchEngine: latest search wins', () => {
     expect(held[0].signal.aborted).toBe(true);
     expect(held[1].signal.aborted).toBe(false);
     // The older answer arrives last, as it may when the worker had already sent it.
+    const dropped = { ...answer(1, 30), photo: { id: 1, width: 4, height: 3, preview: bitmap() } };
     held[1].resolve(answer(1, 20));
-    held[0].resolve(answer(1, 30));
+    held[0].resolve(dropped);
     expect(await second).toMatchObject({ photo: { id: 1 } });
     expect(await first).toBeNull();
+    // Nothing will show the dropped answer's photo: its bitmap is freed.
+    expect(dropped.photo.preview.close).toHaveBeenCalledTimes(1);
     // Only the answer shown counts in the session's latency.
     expect(engine.stats?.count).toBe(1);
     expect(engine.stats?.p50.total).toBe(20);

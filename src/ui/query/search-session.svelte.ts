@@ -22,9 +22,8 @@ export type Query =
       origin: PhotoOrigin;
       /** The photo the worker keeps (its id and size). */
       image: QueryPhoto;
-      /** What to show: the file as given (the browser applies EXIF orientation), the sample's
-       * thumbnail, or the camera frame. */
-      preview: Blob | ImageBitmap | null;
+      /** What to show: the worker's upright bitmap of the photo (the session closes it). */
+      preview: ImageBitmap | null;
       /** The catalog item whose photo this is, for sample searches (shareable). */
       sample: CatalogItem | null;
     }
@@ -311,8 +310,8 @@ export class SearchSession {
 
   #setQuery(query: Query | null): void {
     const shown = this.#query?.kind === 'photo' ? this.#query.preview : null;
-    // A camera frame's picture (an ImageBitmap) is the session's to free once nothing shows it.
-    if (shown && !(shown instanceof Blob) && (query?.kind !== 'photo' || query.preview !== shown)) {
+    // The photo's bitmap is the session's to free once nothing shows it.
+    if (shown && (query?.kind !== 'photo' || query.preview !== shown)) {
       shown.close();
     }
     this.#query = query;

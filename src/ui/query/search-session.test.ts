@@ -65,7 +65,7 @@ class FakeEngine implements EnginePort {
     this.photoCalls.push({ source, crop, options });
     if (this.next) return this.next.promise;
     const id = source.kind === 'kept' ? source.photoId : this.photoCalls.length;
-    const preview = source.kind === 'file' ? source.blob : undefined;
+    const preview = source.kind === 'file' ? fakeBitmap() : undefined;
     return Promise.resolve({
       ...outcome(`photo${id}`),
       photo: { id, width: 40, height: 30, preview },
@@ -96,6 +96,8 @@ class FakeEngine implements EnginePort {
   sampleIndices = () => [0, 1, 2];
 }
 
+const fakeBitmap = () => ({ width: 40, height: 30, close: vi.fn() }) as unknown as ImageBitmap;
+
 const photoFile = () => new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' });
 
 describe('SearchSession: new photos', () => {
@@ -111,7 +113,7 @@ describe('SearchSession: new photos', () => {
       kind: 'photo',
       origin: 'upload',
       image: { id: 1, width: 40, height: 30 },
-      preview: file,
+      preview: { width: 40, height: 30 },
       sample: null,
     });
     expect(session.results.map((r) => r.id)).toEqual(['photo1']);
@@ -239,7 +241,7 @@ describe('SearchSession: leaving a query', () => {
     expect(session.busy).toBe(false);
   });
 
-  it('frees a camera frame’s picture once another query replaces it', async () => {
+  it('frees the photo’s bitmap (here a camera frame’s) once another query replaces it', async () => {
     const engine = new FakeEngine();
     const session = new SearchSession(engine);
     const picture = { close: vi.fn() } as unknown as ImageBitmap;

@@ -2,14 +2,14 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RgbaImage } from '../../shared/preprocess/rgba-image.ts';
 import { KeptPhoto } from './kept-photo.ts';
 
-// The browser decode (createImageBitmap, OffscreenCanvas) is not in Node: each Blob "decodes"
-// to an image as wide as the Blob is long, once the test releases it.
+// The browser decode (ImageDecoder, createImageBitmap) is not in Node: each Blob "decodes" to an
+// image as wide as the Blob is long, once the test releases it; its preview names the Blob.
 const pending: { blob: Blob; release: () => void }[] = [];
 vi.mock('./query-photo.ts', () => ({
   decodeQueryPhoto: (blob: Blob) =>
     new Promise((resolve) => {
       const image: RgbaImage = { data: new Uint8Array(4 * blob.size), width: blob.size, height: 1 };
-      pending.push({ blob, release: () => resolve({ image, preview: blob }) });
+      pending.push({ blob, release: () => resolve({ image, preview: { of: blob } }) });
     }),
 }));
 
@@ -25,7 +25,7 @@ describe('KeptPhoto', () => {
     const taken = photos.take({ kind: 'file', blob: file });
     releaseAll();
     const first = await taken;
-    expect(first).toMatchObject({ id: 1, preview: file });
+    expect(first).toMatchObject({ id: 1, preview: { of: file } });
     expect(first.image.width).toBe(5);
     const again = await photos.take({ kind: 'kept', photoId: 1 });
     expect(again).toEqual({ id: 1, image: first.image, decodeMs: 0 });
@@ -55,6 +55,6 @@ describe('KeptPhoto', () => {
     const photo = await taken;
     expect(thumbnail).toHaveBeenCalledWith(4);
     expect(photo.image.width).toBe(14);
-    expect(photo.preview).toBeInstanceOf(Blob);
+    expect(photo.preview).toEqual({ of: await thumbnail.mock.results[0].value });
   });
 });

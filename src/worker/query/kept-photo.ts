@@ -17,7 +17,7 @@ export interface TakenPhoto {
   /** Decode time of a new photo; 0 for kept pixels. */
   decodeMs: number;
   /** What the page shows, for a new photo only. */
-  preview?: Blob | ImageBitmap;
+  preview?: ImageBitmap;
 }
 
 export class KeptPhoto {
