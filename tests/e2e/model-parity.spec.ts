@@ -239,7 +239,14 @@ test('a JPEG is read through a VideoFrame and an ImageDecoder, upright, exactly 
   page,
 }) => {
   const { h } = await openHarness(page, 1);
-  const same = { framePath: true, sameLength: true, differing: 0, decoderDiffering: 0 };
+  const same = {
+    framePath: true,
+    sameLength: true,
+    differing: 0,
+    decoderDiffering: 0,
+    // The picture the page is sent shows exactly these pixels, upright.
+    pictureDiffering: 0,
+  };
   for (const name of ['upright', ...[1, 2, 3, 4, 5, 6, 7, 8].map((o) => `orientation-${o}`)]) {
     expect(await h.comparePixelPaths(`/fixtures/${name}.jpg`), name).toEqual(same);
   }
@@ -254,6 +261,11 @@ test('huge images are decoded downscaled; undecodable ones throw ImageDecodeErro
   // A JPEG is scaled as it decodes (8000 × 6000 stored, 1/8 keeps a 750 px shorter side).
   const large = await h.embedUrl('/fixtures/large-orientation-6.jpg');
   expect(large).toMatchObject({ width: 750, height: 1000, sourceWidth: 6000, sourceHeight: 8000 });
+  expect(await h.decodeUrl('/fixtures/large-orientation-6.jpg')).toMatchObject({
+    ok: true,
+    width: 750,
+    pictureDiffers: 0,
+  });
   const upright = nodeVectors.get('/fixtures/upright.jpg')!;
   expect(cosine(large.vector, upright)).toBeGreaterThanOrEqual(0.99);
   expect(await h.decodeUrl('/fixtures/huge-12000.png')).toMatchObject({
@@ -262,6 +274,7 @@ test('huge images are decoded downscaled; undecodable ones throw ImageDecodeErro
     height: 2048,
     sourceWidth: 12000,
     bytes: 2048 * 2048 * 4,
+    pictureDiffers: 0,
   });
   expect(await h.decodeUrl('/garbage.jpg')).toMatchObject({
     ok: false,

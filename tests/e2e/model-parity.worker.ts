@@ -11,6 +11,7 @@ import {
   canvasPixels,
   decodeImageBlob,
   videoFramePixels,
+  type BrowserImage,
 } from '../../src/shared/preprocess/decode-browser.ts';
 import { ImageDecodeError } from '../../src/shared/preprocess/decode-error.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
@@ -47,8 +48,29 @@ export type DecodeOutcome =
       sourceWidth: number;
       sourceHeight: number;
       bytes: number;
+      /** Bytes differing between the pixels and the picture (preview) drawn: 0 when alike. */
+      pictureDiffers: number;
     }
   | { ok: false; name: string; reason: string; message: string };
+
+/** Bytes that differ between two pixel arrays; -1 when their lengths differ. */
+function differingBytes(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return -1;
+  let count = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) count++;
+  return count;
+}
+
+/** Bytes that differ between the decoded pixels and its picture (the preview) as drawn; closes it. */
+function pictureDiffering(decoded: BrowserImage): number {
+  const { picture, data } = decoded;
+  if (!picture) return -2;
+  try {
+    return differingBytes(data, canvasPixels(picture));
+  } finally {
+    picture.close();
+  }
+}
 
 const api = {
   /** Loads the model on `backend` (once per worker). */
@@ -96,16 +118,13 @@ const api = {
       const canvas = canvasPixels(bitmap);
       const differing = frame ? canvas.filter((value, i) => value !== frame[i]).length : -1;
       // The decoder's own path (ImageDecoder for a JPEG), at full size for these small photos.
-      const decoded = (await decodeImageBlob(await fetchBlob(url))).data;
-      const decoderDiffering =
-        decoded.length === canvas.length
-          ? canvas.filter((value, i) => value !== decoded[i]).length
-          : -1;
+      const decoded = await decodeImageBlob(await fetchBlob(url), { picture: true });
       return {
         framePath: frame !== null,
         sameLength: frame?.length === canvas.length,
         differing,
-        decoderDiffering,
+        decoderDiffering: differingBytes(canvas, decoded.data),
+        pictureDiffering: pictureDiffering(decoded),
       };
     } finally {
       bitmap.close();
@@ -115,10 +134,18 @@ const api = {
   /** Decodes only; a decode failure comes back as data (name, reason) instead of a throw. */
   async decodeUrl(url: string): Promise<DecodeOutcome> {
     try {
-      const { width, height, sourceWidth, sourceHeight, data } = await decodeImageBlob(
-        await fetchBlob(url),
-      );
-      return { ok: true, width, height, sourceWidth, sourceHeight, bytes: data.length };
+      const decoded = await decodeImageBlob(await fetchBlob(url), { picture: true });
+      const { width, height, sourceWidth, sourceHeight, data } = decoded;
+      const pictureDiffers = pictureDiffering(decoded);
+      return {
+        ok: true,
+        width,
+        height,
+        sourceWidth,
+        sourceHeight,
+        bytes: data.length,
+        pictureDiffers,
+      };
     } catch (error) {
       if (error instanceof ImageDecodeError) {
         return {

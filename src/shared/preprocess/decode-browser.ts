@@ -29,6 +29,17 @@ type Pixels = Uint8ClampedArray<ArrayBuffer>;
 /** A decoded photo, as the browser gives it. */
 export interface BrowserImage extends DecodedImage {
   data: Pixels;
+  /** The same picture as an upright bitmap, when asked for (the caller closes it). */
+  picture?: ImageBitmap;
+}
+
+export interface DecodeOptions {
+  /** Longest side to decode at (MAX_DECODE_SIDE). */
+  maxSide?: number;
+  /** The file's first bytes, if already read (`readHead`). */
+  head?: Uint8Array;
+  /** Also return the picture as a bitmap, for showing (it costs no decode or copy). */
+  picture?: boolean;
 }
 
 /** Opaque frame formats: their RGBA copy needs no un-premultiplying, unlike a canvas read. */
@@ -94,6 +105,7 @@ async function scaledJpegPixels(
   blob: Blob,
   header: ImageHeader,
   maxSide: number,
+  withPicture: boolean,
 ): Promise<BrowserImage | null> {
   if (typeof ImageDecoder !== 'function' || typeof VideoFrame !== 'function') return null;
   const coded = jpegScaledSize(header.width, header.height);
@@ -114,7 +126,9 @@ async function scaledJpegPixels(
     const data = await uprightFramePixels(frame, upright);
     if (!data) return null;
     const source = { sourceWidth: header.uprightWidth, sourceHeight: header.uprightHeight };
-    return { data, ...upright, ...source };
+    // A bitmap of the frame shares its pixels (no copy) and is drawn upright.
+    const picture = withPicture ? await createImageBitmap(frame) : undefined;
+    return { data, ...upright, ...source, ...(picture && { picture }) };
   } catch {
     return null;
   } finally {
@@ -145,15 +159,14 @@ export async function readHead(blob: Blob): Promise<Uint8Array> {
  */
 export async function decodeImageBlob(
   blob: Blob,
-  maxSide: number = MAX_DECODE_SIDE,
-  head?: Uint8Array,
+  { maxSide = MAX_DECODE_SIDE, head, picture = false }: DecodeOptions = {},
 ): Promise<BrowserImage> {
   if (blob.size === 0) throw new ImageDecodeError('empty', 'The file is empty.');
   head ??= await readHead(blob);
   const header = readImageHeader(head);
   if (header) checkPixelCount(header.width, header.height);
   if (header?.format === 'jpeg') {
-    const scaled = await scaledJpegPixels(blob, header, maxSide);
+    const scaled = await scaledJpegPixels(blob, header, maxSide, picture);
     if (scaled) return scaled;
   }
   const options: ImageBitmapOptions = { imageOrientation: 'from-image' };
@@ -186,16 +199,14 @@ export async function decodeImageBlob(
       full.close();
     }
   }
+  let kept = false;
   try {
     const { width, height } = bitmap;
-    return {
-      data: (await videoFramePixels(bitmap)) ?? canvasPixels(bitmap),
-      width,
-      height,
-      sourceWidth: source.width,
-      sourceHeight: source.height,
-    };
+    const data = (await videoFramePixels(bitmap)) ?? canvasPixels(bitmap);
+    kept = picture;
+    const size = { width, height, sourceWidth: source.width, sourceHeight: source.height };
+    return { data, ...size, ...(picture && { picture: bitmap }) };
   } finally {
-    bitmap.close();
+    if (!kept) bitmap.close();
   }
 }

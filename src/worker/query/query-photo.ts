@@ -2,7 +2,12 @@
  * Turns the shopper's photo (a file's Blob or a camera frame's ImageBitmap) into upright RGBA,
  * once, with what the page shows of it.
  */
-import { decodeImageBlob, readHead } from '../../shared/preprocess/decode-browser.ts';
+import {
+  canvasPixels,
+  decodeImageBlob,
+  readHead,
+  videoFramePixels,
+} from '../../shared/preprocess/decode-browser.ts';
 import { fitWithin } from '../../shared/preprocess/decode-limits.ts';
 import type { RgbaImage } from '../../shared/preprocess/rgba-image.ts';
 import { MAX_QUERY_BYTES } from '../../engine-api/limits.ts';
@@ -34,12 +39,12 @@ async function checkBlob(blob: Blob): Promise<Uint8Array> {
 /** What a decode gives: the pixels to search, and the picture for the page to show. */
 export interface DecodedPhoto {
   image: RgbaImage;
-  /** The decoded pixels as a bitmap, transferred to the page (which then decodes nothing). */
+  /** The photo as an upright bitmap, transferred to the page (which then decodes nothing). */
   preview: ImageBitmap;
 }
 
-/** A camera frame is already decoded and upright: read its pixels, downscaled if huge. */
-function framePixels(bitmap: ImageBitmap): DecodedPhoto {
+/** A camera frame drawn downscaled into a canvas: for a frame over the size limit. */
+function scaledFramePixels(bitmap: ImageBitmap): DecodedPhoto {
   const { width, height } = fitWithin(bitmap.width, bitmap.height);
   const canvas = new OffscreenCanvas(width, height);
   const context = canvas.getContext('2d', { willReadFrequently: true });
@@ -51,20 +56,45 @@ function framePixels(bitmap: ImageBitmap): DecodedPhoto {
   return { image, preview: canvas.transferToImageBitmap() };
 }
 
+/**
+ * A camera frame is already decoded and upright: its pixels, copied out (a VideoFrame copy where
+ * the browser can, else a canvas read), and the frame itself goes back to the page as the
+ * preview. A frame over the size limit is drawn smaller first.
+ */
+async function framePixels(bitmap: ImageBitmap): Promise<DecodedPhoto> {
+  const fit = fitWithin(bitmap.width, bitmap.height);
+  if (fit.width !== bitmap.width || fit.height !== bitmap.height) {
+    try {
+      return scaledFramePixels(bitmap);
+    } finally {
+      bitmap.close();
+    }
+  }
+  const { width, height } = bitmap;
+  try {
+    const data = (await videoFramePixels(bitmap)) ?? canvasPixels(bitmap);
+    return { image: { data, width, height }, preview: bitmap };
+  } catch (error) {
+    bitmap.close();
+    throw error;
+  }
+}
+
 export async function decodeQueryPhoto(source: Blob | ImageBitmap): Promise<DecodedPhoto> {
   if (source instanceof Blob) {
     const head = await checkBlob(source);
-    const { data, width, height } = await decodeImageBlob(source, undefined, head);
+    // The decoder's own bitmap is the preview: the page re-decoding the file took 200 ms or
+    // more of one of the phone's few cores for a 12 MP photo.
+    const { data, width, height, picture } = await decodeImageBlob(source, { head, picture: true });
     const image = { data, width, height };
-    // Drawn from the pixels already decoded (a copy, about 1 ms for a 12 MP photo's 1008 × 756):
-    // the page re-decoding the file took 200 ms or more of one of the phone's few cores.
-    return { image, preview: await createImageBitmap(new ImageData(data, width, height)) };
+    return {
+      image,
+      preview: picture ?? (await createImageBitmap(new ImageData(data, width, height))),
+    };
   }
-  try {
-    if (!source.width || !source.height)
-      throw new UnsupportedImageError('The camera frame is empty.');
-    return framePixels(source);
-  } finally {
+  if (!source.width || !source.height) {
     source.close();
+    throw new UnsupportedImageError('The camera frame is empty.');
   }
+  return framePixels(source);
 }
