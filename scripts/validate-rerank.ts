@@ -25,7 +25,9 @@ import { deriveSeed } from './lib/seeded-random.ts';
 import { DEFAULT_SPLIT } from './lib/split.ts';
 import { trainingSplit } from './lib/training-split.ts';
 import { DEFAULT_HEAD_RECIPE } from './train/recipe.ts';
+import { averageNeighbours, type NeighbourAverage } from './train/neighbour-average.ts';
 import { rerankScorer } from './train/rerank-scores.ts';
+import { INSTANCE_FIRST } from '../src/shared/search/instance-first.ts';
 
 const args = parseCli('validate-rerank', {
   model: { type: 'string', default: 'mobilenet-v2-fashion' },
@@ -35,6 +37,11 @@ const args = parseCli('validate-rerank', {
   weights: { type: 'string', default: '0.03,0.05,0.1' },
   'instance-depths': { type: 'string', default: '' },
   margins: { type: 'string', default: '0' },
+  /** Neighbour averaging of the label part, `k:alpha` pairs (0:0 = none), each with today's
+   * re-ranking and instance-first: DBA on the catalog, αQE on the queries, or both. */
+  dba: { type: 'string', default: '' },
+  qe: { type: 'string', default: '' },
+  'qe-keeps-first': { type: 'boolean', default: false },
   digits: { type: 'string', default: '3' },
 });
 const list = (text: string) => text.split(',').map(Number);
@@ -72,18 +79,26 @@ const catalog = await embed(
 await pair.dispose();
 
 const colours = await sideColours(split.valCatalog, split.valQueries, options.cache);
-const scorer = rerankScorer({
-  dim,
-  part,
-  catalog,
-  labels: split.valCatalog.map((p) => p.label),
-  colours: colours.catalog,
-  queries,
-  queryLabels: split.valQueries.map((p) => p.label),
-  queryColours: colours.queries,
-  camera: cameraQueries,
-  originals: camera.originals,
-});
+const sides = (
+  rows: Float32Array,
+  asked: Float32Array,
+  cameraAsked: Float32Array,
+  expanded?: { queries: Float32Array; camera: Float32Array },
+) =>
+  rerankScorer({
+    expanded,
+    dim,
+    part,
+    catalog: rows,
+    labels: split.valCatalog.map((p) => p.label),
+    colours: colours.catalog,
+    queries: asked,
+    queryLabels: split.valQueries.map((p) => p.label),
+    queryColours: colours.queries,
+    camera: cameraAsked,
+    originals: camera.originals,
+  });
+const scorer = sides(catalog, queries, cameraQueries);
 const score = (settings: LabelRerankOptions | null, instance: InstanceFirstOptions | null = null) =>
   scorer(settings, instance).map((x) => x.toFixed(Number(args.digits)));
 
@@ -108,5 +123,32 @@ for (const depth of args['instance-depths'] ? list(args['instance-depths']) : []
   for (const margin of list(args.margins)) {
     const name = `instance-first, top ${depth}, margin ${margin}`;
     console.log(`| ${name} | ${score(LABEL_RERANK, { depth, margin }).join(' | ')} |`);
+  }
+}
+
+const pairs = (text: string): NeighbourAverage[] =>
+  text
+    ? text.split(',').map((pair) => {
+        const [k, alpha] = pair.split(':').map(Number);
+        return { k, alpha };
+      })
+    : [];
+if ((args.dba || args.qe) && !part) throw new Error(`${args.model} declares no instance part`);
+for (const dba of args.dba || args.qe ? pairs(args.dba || '0:0') : []) {
+  // The label part is everything before the instance part.
+  const labelDims = part!.offset;
+  const rows = averageNeighbours(catalog, catalog, dim, labelDims, dba, true);
+  for (const qe of pairs(args.qe || '0:0')) {
+    const expand = (asked: Float32Array) =>
+      averageNeighbours(asked, rows, dim, labelDims, qe, false);
+    const expanded = { queries: expand(queries), camera: expand(cameraQueries) };
+    const scores = (
+      args['qe-keeps-first']
+        ? sides(rows, queries, cameraQueries, expanded)
+        : sides(rows, expanded.queries, expanded.camera)
+    )(LABEL_RERANK, INSTANCE_FIRST);
+    const first = args['qe-keeps-first'] ? ' (first result unexpanded)' : '';
+    const name = `DBA k ${dba.k} α ${dba.alpha}, αQE k ${qe.k} α ${qe.alpha}${first}, instance-first`;
+    console.log(`| ${name} | ${scores.map((x) => x.toFixed(Number(args.digits))).join(' | ')} |`);
   }
 }

@@ -29,6 +29,11 @@ export interface RerankSides {
   camera: Float32Array;
   /** Catalog row of each camera query's original. */
   originals: readonly number[];
+  /**
+   * The queries and camera queries after query expansion, if studied: the first result stays
+   * the unexpanded query's, the rest follow the expanded query's ranking.
+   */
+  expanded?: { queries: Float32Array; camera: Float32Array };
 }
 
 /** [P@5, looks-alike P@5, mAP@10, MRR, instance R@1, instance R@5, P@1] */
@@ -41,6 +46,10 @@ export function rerankScorer(sides: RerankSides) {
   for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
   const queryHits = searchAllScored(queries, catalog, dim, MAX_K);
   const cameraHits = searchAllScored(camera, catalog, dim, MAX_K);
+  const expanded = sides.expanded && {
+    queries: searchAllScored(sides.expanded.queries, catalog, dim, MAX_K),
+    camera: searchAllScored(sides.expanded.camera, catalog, dim, MAX_K),
+  };
   const held = quantiseVectors(catalog, dim, { center: meanVector(catalog, dim) });
   const heldRows = dequantise(held.codes, held.scales, dim, held.center);
   const heldRow = (item: number) => heldRows.subarray(item * dim, (item + 1) * dim);
@@ -54,7 +63,11 @@ export function rerankScorer(sides: RerankSides) {
     instance: InstanceFirstOptions | null = null,
   ): RerankScores => {
     const reranker = settings && new LabelReranker(labels, settings);
-    const rank = (hits: (typeof queryHits)[number], k: number, rows: Float32Array, q: number) =>
+    const ranked = (
+      hits: (typeof queryHits)[number],
+      k: number,
+      query: ReturnType<typeof instanceOf>,
+    ) =>
       Array.from(
         searchWithLabels(
           reranker,
@@ -63,9 +76,16 @@ export function rerankScorer(sides: RerankSides) {
             indices: hits.indices.subarray(0, depth),
             scores: hits.scores.subarray(0, depth),
           }),
-          instanceOf(rows, q, instance),
+          query,
         ).indices,
       );
+    const rank = (hits: (typeof queryHits)[number], k: number, rows: Float32Array, q: number) => {
+      const own = ranked(hits, k, instanceOf(rows, q, instance));
+      const more = expanded && (rows === queries ? expanded.queries : expanded.camera)[q];
+      if (!more) return own;
+      const rest = ranked(more, k + 1, null).filter((item) => item !== own[0]);
+      return [own[0], ...rest.slice(0, k - 1)];
+    };
     let p1 = 0;
     let p5 = 0;
     let map = 0;
