@@ -3,7 +3,11 @@
  * [--shrinkages 0.1] [--outs 256] [--blends 0.35] [--instance-depths 20] [--margins 0.06]
  * [--pooled-layer block_13_expand_relu [--gem-p 3] [--pooled-mirror]]`, or
  * `... --whitening-file models/heads/mobilenet-v2-fashion.whitening.bin` to score a learned file
- * (with its pooled input, if any, computed as the graph does):
+ * (with its pooled input, if any, computed as the graph does), optionally with
+ * `--instance-views "full,centre-80;full,centre-80,corners-75;full,centre-80,map-10"`: catalog
+ * views averaged for the whitened (instance) part only, the label part keeping the build's views
+ * (`corners-75`: the 4 corner crops of 75%; `map-N`: GeM over the 4 corner N x N windows of the
+ * pooled layer's map of the full photo's run, whitened with the full photo's embedding):
  * scores whitenings learned from different training pairs (scripts/lib/whitening-pairs.ts: which
  * training-side view families and seeds) as the app searches with them: the unwhitened model's
  * validation embeddings whitened in JS (float P; the graph stores it in uint8 codes), appended
@@ -17,7 +21,14 @@ import { resolve } from 'node:path';
 import { LABEL_RERANK } from '../src/shared/search/label-rerank.ts';
 import { embedPhotos } from './eval/embed-photos.ts';
 import { sideColours } from './eval/photo-colours.ts';
-import { CATALOG_VIEWS, meanOfViews } from './lib/catalog-views.ts';
+import {
+  CATALOG_VIEWS,
+  meanOfPartViews,
+  meanOfViews,
+  parseViews,
+  type ViewName,
+} from './lib/catalog-views.ts';
+import { cornerWindows, regionalGemBackbone, windowRows } from './lib/regional-gem.ts';
 import { demoDataset, parseCli, repoRoot } from './lib/cli.ts';
 import { loadLabelledPhotos } from './lib/dataset.ts';
 import { decodeImageNode } from './lib/decode-node.ts';
@@ -56,8 +67,36 @@ const args = parseCli('validate-instance-whitening', {
   'pooled-mirror': { type: 'boolean', default: false },
   /** Score this whitening file instead of learning from --pair-sets. */
   'whitening-file': { type: 'string', default: '' },
+  /** With --whitening-file: sets (;) of catalog views (,) averaged for the whitened part only. */
+  'instance-views': { type: 'string', default: CATALOG_VIEWS.join(',') },
+  /**
+   * With --instance-views: keep the build's catalog rows, and let instance-first read each
+   * candidate's best-matching view (max over views, as if the index held each view's part).
+   */
+  'instance-max': { type: 'boolean', default: false },
 });
 const list = (text: string) => text.split(',').map(Number);
+
+/** One --instance-views set: real catalog views, and map-window sizes of the full photo's run. */
+const CORNER_VIEWS = ['top-left-75', 'top-right-75', 'bottom-left-75', 'bottom-right-75'] as const;
+function parseInstanceViews(set: string): { name: string; views: ViewName[]; maps: number[] } {
+  const views: ViewName[] = [];
+  const maps: number[] = [];
+  for (const item of set.split(',').map((v) => v.trim())) {
+    if (item === 'corners-75') views.push(...CORNER_VIEWS);
+    else if (item.startsWith('map-')) maps.push(Number(item.slice(4)));
+    else views.push(...parseViews(item));
+  }
+  return { name: set, views, maps };
+}
+const instanceSets = args['instance-views'].split(';').map(parseInstanceViews);
+// The build's views first (the label part and the learning code read those), then the others.
+const ALL_VIEWS: ViewName[] = [
+  ...new Set([...CATALOG_VIEWS, ...instanceSets.flatMap((set) => set.views)]),
+];
+const MAP_SIZES = [...new Set(instanceSets.flatMap((set) => set.maps))];
+if (!ALL_VIEWS.includes('full') && MAP_SIZES.length)
+  throw new Error('map windows need the full view');
 const images = resolve(args.images);
 const cache = resolve(args.cache);
 const split = trainingSplit(
@@ -108,12 +147,13 @@ const broadShots = camera.originals.map((o) => ({
 const broadRows = (
   await embedPhotos(embedder, broadShots, { ...options, label: 'validation broad shots' })
 ).vectors;
-const views = await viewEmbeddings(
+const allViews = await viewEmbeddings(
   model,
   split.valCatalog.map((p) => p.path),
-  CATALOG_VIEWS,
+  ALL_VIEWS,
   resolve(cache, 'views'),
 );
+const views = allViews.slice(0, CATALOG_VIEWS.length);
 const photos = pairPhotos(split, DEFAULT_HEAD_RECIPE.instanceQueries);
 const file = args['whitening-file']
   ? decodeWhiteningFile(new Uint8Array(readFileSync(args['whitening-file'])))
@@ -151,7 +191,7 @@ async function sidesOf(extractor: NodeModel) {
     views: await viewEmbeddings(
       extractor,
       split.valCatalog.map((p) => p.path),
-      CATALOG_VIEWS,
+      ALL_VIEWS,
       resolve(cache, 'views'),
     ),
     pairs: await Promise.all(
@@ -372,31 +412,66 @@ if (file) {
   const mapped = map(queries, extra?.queries);
   const width = mapped.length / split.valQueries.length;
   const count = split.valCatalog.length;
-  const common = {
-    ...sides,
-    dim: width,
-    part: { offset: dim, dims: whole.out },
-    catalog: meanOfViews(
-      views.map((v, i) => map(v, extra?.views[i])),
-      count,
-      width,
-    ),
-    queries: mapped,
-  };
-  const score = rerankScorer({ ...common, camera: map(cameraRows, extra?.camera) });
-  const broad = rerankScorer({ ...common, camera: map(broadRows, extra?.broad) });
-  const both = (instance: { depth: number; margin: number } | null) => {
-    const a = score(LABEL_RERANK, instance);
-    const b = broad(LABEL_RERANK, instance);
-    return fmt([...a, b[4], b[5], (a[4] + b[4]) / 2]);
-  };
+  const paths = split.valCatalog.map((p) => p.path);
+  // Every catalog view's whitened rows (the model's output for that view).
+  const viewRows = new Map<string, Float32Array>(
+    ALL_VIEWS.map((v, i) => [v, map(allViews[i], extra?.views[i])]),
+  );
+  if (MAP_SIZES.length) {
+    if (!input) throw new Error('map windows need a whitening with a pooled input');
+    const started = performance.now();
+    const windows = cornerWindows(MAP_SIZES);
+    const regional = async (mirror: boolean) => {
+      const built = regionalGemBackbone(input.layer, input.p, windows, { mirror });
+      const extractor = await onnxNodeModel(built.spec, built.onnx);
+      const [rows] = await viewEmbeddings(extractor, paths, ['full'], resolve(cache, 'views'));
+      await extractor.dispose();
+      return rows;
+    };
+    const plain = await regional(false);
+    const mirrored = input.mirror ? await regional(true) : null;
+    const full = allViews[ALL_VIEWS.indexOf('full')];
+    windows.forEach((w, i) => {
+      const pooledRows = windowRows(plain, mirrored, windows, i, input.dim);
+      const rows = whitenEmbedding(whole, meta, full, dim, { rows: pooledRows, dim: input.dim });
+      viewRows.set(`map-${w.corner}-${w.size}`, rows);
+    });
+    console.error(`map windows: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+  const labelRows = CATALOG_VIEWS.map((v) => viewRows.get(v)!);
   const learning = meta.learning as { views?: string; shrinkage?: number };
   const name = `${learning.views ?? '?'}${input ? ` + ${input.layer} GeM p ${input.p}${input.mirror ? ' (photo and mirror)' : ''}` : ''}`;
-  const row = `| ${name} | ${learning.shrinkage ?? '?'} | ${whole.out} | ${meta.blend ?? 0}`;
-  console.log(`${row} | none (re-ranking only) | ${both(null)} |`);
-  for (const depth of list(args['instance-depths'])) {
-    for (const margin of list(args.margins)) {
-      console.log(`${row} | top ${depth}, margin ${margin} | ${both({ depth, margin })} |`);
+  for (const set of instanceSets) {
+    const partRows = [
+      ...set.views.map((v) => viewRows.get(v)!),
+      ...set.maps.flatMap((size) =>
+        cornerWindows([size]).map((w) => viewRows.get(`map-${w.corner}-${w.size}`)!),
+      ),
+    ];
+    const max = args['instance-max'];
+    const common = {
+      ...sides,
+      dim: width,
+      part: { offset: dim, dims: whole.out },
+      catalog: max
+        ? meanOfViews(labelRows, count, width)
+        : meanOfPartViews(labelRows, partRows, count, width, { offset: dim, dims: whole.out }),
+      queries: mapped,
+      instanceViews: max ? partRows : undefined,
+    };
+    const score = rerankScorer({ ...common, camera: map(cameraRows, extra?.camera) });
+    const broad = rerankScorer({ ...common, camera: map(broadRows, extra?.broad) });
+    const both = (instance: { depth: number; margin: number } | null) => {
+      const a = score(LABEL_RERANK, instance);
+      const b = broad(LABEL_RERANK, instance);
+      return fmt([...a, b[4], b[5], (a[4] + b[4]) / 2]);
+    };
+    const row = `| ${name}; instance views ${set.name}${max ? ' (max)' : ''} | ${learning.shrinkage ?? '?'} | ${whole.out} | ${meta.blend ?? 0}`;
+    console.log(`${row} | none (re-ranking only) | ${both(null)} |`);
+    for (const depth of list(args['instance-depths'])) {
+      for (const margin of list(args.margins)) {
+        console.log(`${row} | top ${depth}, margin ${margin} | ${both({ depth, margin })} |`);
+      }
     }
   }
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../src/shared/preprocess/rgba-image.ts';
-import { makeView, meanOfViews, parseViews, viewMeanModel, viewsTag } from './catalog-views.ts';
+import {
+  makeView,
+  meanOfPartViews,
+  meanOfViews,
+  parseViews,
+  viewMeanModel,
+  viewsTag,
+} from './catalog-views.ts';
 import type { NodeModel } from './node-model.ts';
 
 /** A 10 x 8 image whose red channel is the column and green the row. */
@@ -47,5 +54,29 @@ describe('catalog views', () => {
     expect(viewsTag(parseViews('full'))).toBe('');
     expect(viewsTag(parseViews('full, centre-80'))).toBe('-views-full+centre-80');
     expect(() => parseViews('full,sideways')).toThrow(/unknown view sideways/);
+  });
+});
+
+describe('meanOfPartViews', () => {
+  // Two rows of 4 dims; the part is dims 2 and 3.
+  const a = Float32Array.of(1, 0, 1, 0, 0, 1, 0, 1);
+  const b = Float32Array.of(0, 1, 0, 1, 0, 1, 1, 0);
+  const part = { offset: 2, dims: 2 };
+
+  it('equals meanOfViews with the same views on both sides', () => {
+    const same = meanOfPartViews([a, b], [a, b], 2, 4, part);
+    const whole = meanOfViews([a, b], 2, 4);
+    for (let i = 0; i < 8; i++) expect(same[i]).toBeCloseTo(whole[i], 6);
+  });
+
+  it('averages the part over its own views and the rest over the label views', () => {
+    // Label part from a alone; instance part the mean of a and b: unit rows afterwards.
+    const rows = meanOfPartViews([a], [a, b], 2, 4, part);
+    const first = [1, 0, 0.5, 0.5];
+    const norm = Math.hypot(...first);
+    expect(Array.from(rows.subarray(0, 4))).toEqual(first.map((x) => Math.fround(x / norm)));
+    expect(Array.from(rows.subarray(4, 8)).map((x) => +x.toFixed(6))).toEqual(
+      [0, 1, 0.5, 0.5].map((x) => +(x / Math.hypot(1, 0.5, 0.5)).toFixed(6)),
+    );
   });
 });

@@ -11,7 +11,7 @@ import type { ModelSpec } from '../../src/shared/model/spec.ts';
 import { buildMobilenetGraph, INPUT_NAME } from './mobilenet-graph.ts';
 import { convertMobilenet, DEFAULT_MOBILENET_OPTIONS } from './mobilenet-model.ts';
 import { loadNsfwjsMobilenet } from './nsfwjs-mobilenet.ts';
-import { attr } from './onnx-graph.ts';
+import { attr, type OnnxGraph } from './onnx-graph.ts';
 
 const { onnx: proto } = onnxProto;
 const OUTPUT = 'avg_and_gem';
@@ -43,15 +43,7 @@ export function gemBackbone(
   const both = graph.node('Concat', [`${layer}_pooled`, flat], OUTPUT, { axis: attr.int(1) });
   const dim = 2 * layerDims[0];
   graph.output(both, 'float32', ['batch', dim]);
-  // Slice(starts -1, ends -inf, axis 3 = width, step -1) mirrors NCHW images left to right.
-  const slice = mirror
-    ? [
-        graph.initializer('mirror_starts', [1], BigInt64Array.of(-1n)),
-        graph.initializer('mirror_ends', [1], BigInt64Array.of(-(2n ** 63n) + 1n)),
-        graph.initializer('mirror_axes', [1], BigInt64Array.of(3n)),
-        graph.initializer('mirror_steps', [1], BigInt64Array.of(-1n)),
-      ]
-    : [];
+  const slice = mirror ? mirrorSlice(graph) : [];
   let onnx = graph.encode({ producer: 'lookalike scripts/lib/gem-backbone' });
   if (mirror) onnx = mirroredInput(onnx, slice);
   const sha256 = createHash('sha256').update(onnx).digest('hex');
@@ -67,11 +59,21 @@ export function gemBackbone(
   return { onnx, spec };
 }
 
+/** Slice(starts -1, ends -inf, axis 3 = width, step -1): the initialisers that mirror NCHW images. */
+export function mirrorSlice(graph: OnnxGraph): string[] {
+  return [
+    graph.initializer('mirror_starts', [1], BigInt64Array.of(-1n)),
+    graph.initializer('mirror_ends', [1], BigInt64Array.of(-(2n ** 63n) + 1n)),
+    graph.initializer('mirror_axes', [1], BigInt64Array.of(3n)),
+    graph.initializer('mirror_steps', [1], BigInt64Array.of(-1n)),
+  ];
+}
+
 /**
  * The backbone reads the input mirrored: the builder declares the input inside the backbone, so
  * this edits the encoded graph (as scripts/models/fashion-model.ts feeds it [photos; mirrors]).
  */
-function mirroredInput(bytes: Uint8Array, slice: string[]): Uint8Array {
+export function mirroredInput(bytes: Uint8Array, slice: string[]): Uint8Array {
   const model = proto.ModelProto.decode(bytes);
   const graph = model.graph!;
   for (const node of graph.node ?? []) {

@@ -8,7 +8,11 @@ import { averagePrecisionAtK, precisionAtK } from '../../src/shared/metrics/retr
 import { looksAlikePrecisionAt5 } from '../../src/shared/metrics/looks-alike.ts';
 import { MAX_K } from '../../src/shared/search/layout.ts';
 import { dequantise, meanVector, quantiseVectors } from '../../src/shared/catalog/quantise.ts';
-import type { InstanceFirstOptions, InstancePart } from '../../src/shared/search/instance-first.ts';
+import {
+  instanceCosine,
+  type InstanceFirstOptions,
+  type InstancePart,
+} from '../../src/shared/search/instance-first.ts';
 import {
   LabelReranker,
   searchWithLabels,
@@ -34,6 +38,11 @@ export interface RerankSides {
    * the unexpanded query's, the rest follow the expanded query's ranking.
    */
   expanded?: { queries: Float32Array; camera: Float32Array };
+  /**
+   * More rows per catalog photo (one count x dim block per view, e.g. crops): instance-first then
+   * reads, of each candidate, whichever of its rows' instance parts is nearest the query's.
+   */
+  instanceViews?: readonly Float32Array[];
 }
 
 /** [P@5, looks-alike P@5, mAP@10, MRR, instance R@1, instance R@5, P@1] */
@@ -53,10 +62,26 @@ export function rerankScorer(sides: RerankSides) {
   const held = quantiseVectors(catalog, dim, { center: meanVector(catalog, dim) });
   const heldRows = dequantise(held.codes, held.scales, dim, held.center);
   const heldRow = (item: number) => heldRows.subarray(item * dim, (item + 1) * dim);
-  const instanceOf = (rows: Float32Array, q: number, options: InstanceFirstOptions | null) =>
-    options && part
-      ? { part, options, query: rows.subarray(q * dim, (q + 1) * dim), vector: heldRow }
-      : null;
+  const heldViews = (sides.instanceViews ?? []).map((rows) => {
+    const q = quantiseVectors(rows, dim, { center: meanVector(rows, dim) });
+    return dequantise(q.codes, q.scales, dim, q.center);
+  });
+  /** The candidate's row, or among its view rows the one whose instance part is nearest `query`. */
+  const nearestRow = (query: Float32Array, at: InstancePart) => (item: number) => {
+    let best = heldRow(item);
+    let bestSimilarity = instanceCosine(query, best, at);
+    for (const rows of heldViews) {
+      const row = rows.subarray(item * dim, (item + 1) * dim);
+      const s = instanceCosine(query, row, at);
+      if (s > bestSimilarity) [best, bestSimilarity] = [row, s];
+    }
+    return best;
+  };
+  const instanceOf = (rows: Float32Array, q: number, options: InstanceFirstOptions | null) => {
+    if (!options || !part) return null;
+    const query = rows.subarray(q * dim, (q + 1) * dim);
+    return { part, options, query, vector: heldViews.length ? nearestRow(query, part) : heldRow };
+  };
 
   return (
     settings: LabelRerankOptions | null,
