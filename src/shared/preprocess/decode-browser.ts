@@ -101,6 +101,9 @@ export async function videoFramePixels(bitmap: ImageBitmap): Promise<Pixels | nu
  * another size than asked, a frame without orientation for an oriented photo): the caller
  * decodes the usual way, which also reports a damaged file.
  */
+/** Set once ImageDecoder ignored a desired size: large JPEGs then go the usual way at once. */
+let scalingIgnored = false;
+
 async function scaledJpegPixels(
   blob: Blob,
   header: ImageHeader,
@@ -110,6 +113,8 @@ async function scaledJpegPixels(
   if (typeof ImageDecoder !== 'function' || typeof VideoFrame !== 'function') return null;
   const coded = jpegScaledSize(header.width, header.height);
   if (Math.max(coded.width, coded.height) > maxSide) return null;
+  const scaled = coded.width !== header.width;
+  if (scaled && scalingIgnored) return null;
   let decoder: ImageDecoder | undefined;
   let frame: VideoFrame | undefined;
   try {
@@ -120,7 +125,11 @@ async function scaledJpegPixels(
       desiredHeight: coded.height,
     });
     frame = (await decoder.decode()).image;
-    if (frame.codedWidth !== coded.width || frame.codedHeight !== coded.height) return null;
+    if (frame.codedWidth !== coded.width || frame.codedHeight !== coded.height) {
+      // This browser decodes whole whatever is asked: don't pay for two decodes again.
+      if (scaled) scalingIgnored = true;
+      return null;
+    }
     if (header.orientation !== 1 && !('rotation' in frame)) return null;
     const upright = header.orientation >= 5 ? { width: coded.height, height: coded.width } : coded;
     const data = await uprightFramePixels(frame, upright);
