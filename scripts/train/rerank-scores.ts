@@ -48,6 +48,32 @@ export interface RerankSides {
 /** [P@5, looks-alike P@5, mAP@10, MRR, instance R@1, instance R@5, P@1] */
 export type RerankScores = number[];
 
+/** Dequantised int8 rows, as the index holds them. */
+function heldRows(rows: Float32Array, dim: number): Float32Array {
+  const held = quantiseVectors(rows, dim, { center: meanVector(rows, dim) });
+  return dequantise(held.codes, held.scales, dim, held.center);
+}
+
+/**
+ * How instance-first reads a candidate for `query`: its catalog row as the index holds it, or
+ * with view rows, whichever of its rows' instance parts is nearest the query's.
+ */
+function heldRowReader(catalog: Float32Array, dim: number, views: readonly Float32Array[]) {
+  const held = heldRows(catalog, dim);
+  const heldViews = views.map((rows) => heldRows(rows, dim));
+  const rowOf = (rows: Float32Array, item: number) => rows.subarray(item * dim, (item + 1) * dim);
+  return (query: Float32Array, at: InstancePart) => (item: number) => {
+    let best = rowOf(held, item);
+    let bestSimilarity = instanceCosine(query, best, at);
+    for (const rows of heldViews) {
+      const row = rowOf(rows, item);
+      const s = instanceCosine(query, row, at);
+      if (s > bestSimilarity) [best, bestSimilarity] = [row, s];
+    }
+    return best;
+  };
+}
+
 /** A scorer over fixed sides: call it with re-ranking and instance-first settings. */
 export function rerankScorer(sides: RerankSides) {
   const { dim, part, catalog, labels, queries, queryLabels, camera, originals } = sides;
@@ -59,28 +85,11 @@ export function rerankScorer(sides: RerankSides) {
     queries: searchAllScored(sides.expanded.queries, catalog, dim, MAX_K),
     camera: searchAllScored(sides.expanded.camera, catalog, dim, MAX_K),
   };
-  const held = quantiseVectors(catalog, dim, { center: meanVector(catalog, dim) });
-  const heldRows = dequantise(held.codes, held.scales, dim, held.center);
-  const heldRow = (item: number) => heldRows.subarray(item * dim, (item + 1) * dim);
-  const heldViews = (sides.instanceViews ?? []).map((rows) => {
-    const q = quantiseVectors(rows, dim, { center: meanVector(rows, dim) });
-    return dequantise(q.codes, q.scales, dim, q.center);
-  });
-  /** The candidate's row, or among its view rows the one whose instance part is nearest `query`. */
-  const nearestRow = (query: Float32Array, at: InstancePart) => (item: number) => {
-    let best = heldRow(item);
-    let bestSimilarity = instanceCosine(query, best, at);
-    for (const rows of heldViews) {
-      const row = rows.subarray(item * dim, (item + 1) * dim);
-      const s = instanceCosine(query, row, at);
-      if (s > bestSimilarity) [best, bestSimilarity] = [row, s];
-    }
-    return best;
-  };
+  const rowReader = heldRowReader(catalog, dim, sides.instanceViews ?? []);
   const instanceOf = (rows: Float32Array, q: number, options: InstanceFirstOptions | null) => {
     if (!options || !part) return null;
     const query = rows.subarray(q * dim, (q + 1) * dim);
-    return { part, options, query, vector: heldViews.length ? nearestRow(query, part) : heldRow };
+    return { part, options, query, vector: rowReader(query, part) };
   };
 
   return (
