@@ -18,14 +18,10 @@ const OUTPUT = 'avg_and_gem';
 const MIRRORED = 'pixels_mirrored';
 
 /**
- * ONNX bytes and spec of [average pool ‖ GeM pool with power p] of `layer` (2 x channels values);
- * of the mirrored photo with `mirror`.
+ * The backbone's graph up to `layer` (also average-pooled), with the layer after a ReLU raised
+ * to the power p: GeM's first half, pooled whole or by window; `root` is 1 / p.
  */
-export function gemBackbone(
-  layer: string,
-  p: number,
-  { mirror = false } = {},
-): { onnx: Uint8Array; spec: ModelSpec } {
+export function gemRaisedLayer(layer: string, p: number) {
   const base = convertMobilenet(DEFAULT_MOBILENET_OPTIONS).spec;
   const { graph, layerDims } = buildMobilenetGraph(loadNsfwjsMobilenet(), {
     layers: [layer],
@@ -37,6 +33,19 @@ export function gemBackbone(
   const root = graph.initializer('gem_inv_p', [], Float32Array.of(1 / p));
   const positive = graph.node('Relu', [layer], 'gem_relu');
   const raised = graph.node('Pow', [positive, power], 'gem_pow');
+  return { base, graph, layerDims, raised, root };
+}
+
+/**
+ * ONNX bytes and spec of [average pool ‖ GeM pool with power p] of `layer` (2 x channels values);
+ * of the mirrored photo with `mirror`.
+ */
+export function gemBackbone(
+  layer: string,
+  p: number,
+  { mirror = false } = {},
+): { onnx: Uint8Array; spec: ModelSpec } {
+  const { base, graph, layerDims, raised, root } = gemRaisedLayer(layer, p);
   const mean = graph.node('GlobalAveragePool', [raised], 'gem_mean');
   const gem = graph.node('Pow', [mean, root], 'gem_root');
   const flat = graph.node('Flatten', [gem], 'gem_pooled', { axis: attr.int(1) });

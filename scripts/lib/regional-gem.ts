@@ -5,10 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
-import { mirroredInput, mirrorSlice } from './gem-backbone.ts';
-import { buildMobilenetGraph } from './mobilenet-graph.ts';
-import { convertMobilenet, DEFAULT_MOBILENET_OPTIONS } from './mobilenet-model.ts';
-import { loadNsfwjsMobilenet } from './nsfwjs-mobilenet.ts';
+import { gemRaisedLayer, mirroredInput, mirrorSlice } from './gem-backbone.ts';
 import { attr } from './onnx-graph.ts';
 
 export type Corner = 'tl' | 'tr' | 'bl' | 'br';
@@ -41,17 +38,7 @@ export function regionalGemBackbone(
   windows: readonly MapWindow[],
   { mirror = false, map = 14 } = {},
 ): { onnx: Uint8Array; spec: ModelSpec } {
-  const base = convertMobilenet(DEFAULT_MOBILENET_OPTIONS).spec;
-  const { graph, layerDims } = buildMobilenetGraph(loadNsfwjsMobilenet(), {
-    layers: [layer],
-    weights: DEFAULT_MOBILENET_OPTIONS.weights,
-    outputs: 'pooled',
-    size: base.input.size,
-  });
-  const power = graph.initializer('gem_p', [], Float32Array.of(p));
-  const root = graph.initializer('gem_inv_p', [], Float32Array.of(1 / p));
-  const positive = graph.node('Relu', [layer], 'gem_relu');
-  const raised = graph.node('Pow', [positive, power], 'gem_pow');
+  const { base, graph, layerDims, raised, root } = gemRaisedLayer(layer, p);
   const axes = graph.initializer('window_axes', [2], BigInt64Array.of(2n, 3n));
   const pooled = windows.map((w) => {
     const [y, x] = windowStart(w, map);
