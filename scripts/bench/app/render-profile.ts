@@ -1,0 +1,61 @@
+/**
+ * Which page functions a search's results cost: the built app searches photos at a shopper's
+ * pace under V8's sampling profiler (the page's main thread), and self time is summed by
+ * function. Run: `npx tsx scripts/bench/app/render-profile.ts [searches, default 20] [built app
+ * folder]`; pass a `vite build --minify false` output to read function names.
+ */
+import { launchBrowser, loadPhotos, newAppContext, readyMs } from './app-page.ts';
+import { buildApp, serveApp } from './app-server.ts';
+import type { BenchProbe } from './probe-protocol.ts';
+import { samplePhotos } from '../paths.ts';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+const searches = Number(process.argv[2] ?? 20);
+const log = (line: string) => console.log(line);
+const outDir = process.argv[3] ?? (await buildApp(log));
+const server = await serveApp(outDir);
+const browser = await launchBrowser();
+try {
+  const context = await newAppContext(browser);
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto(server.url);
+  await readyMs(page);
+  await loadPhotos(page, samplePhotos(searches + 5));
+  const run = (from: number, count: number) =>
+    page.evaluate(
+      async ([start, n]) => {
+        const probe = (globalThis as unknown as { __bench: BenchProbe }).__bench;
+        for (let i = start; i < start + n; i++) await probe.query(i, 700);
+      },
+      [from, count] as const,
+    );
+  await run(0, 5);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  await run(5, searches);
+  const { profile } = (await cdp.send('Profiler.stop')) as unknown as {
+    profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+  };
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const { functionName, url, lineNumber } = byNode.get(id)!.callFrame;
+    const file = url.split('/').pop() ?? '';
+    const key = `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  log(`self time on the page's main thread, ms per search (${searches} searches, 0.7 s apart):`);
+  for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+    log(`  ${(us / 1000 / searches).toFixed(2).padStart(7)}  ${key}`);
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+}
