@@ -4,10 +4,8 @@
  * function. Run: `npx tsx scripts/bench/app/render-profile.ts [searches, default 20] [built app
  * folder]`; pass a `vite build --minify false` output to read function names.
  */
-import { launchBrowser, loadPhotos, newAppContext, readyMs } from './app-page.ts';
-import { buildApp, serveApp } from './app-server.ts';
+import { withSearchPage } from './search-page.ts';
 import type { BenchProbe } from './probe-protocol.ts';
-import { samplePhotos } from '../paths.ts';
 
 interface ProfileNode {
   id: number;
@@ -16,16 +14,7 @@ interface ProfileNode {
 
 const searches = Number(process.argv[2] ?? 20);
 const log = (line: string) => console.log(line);
-const outDir = process.argv[3] ?? (await buildApp(log));
-const server = await serveApp(outDir);
-const browser = await launchBrowser();
-try {
-  const context = await newAppContext(browser);
-  const page = await context.newPage();
-  await page.setViewportSize({ width: 1280, height: 720 });
-  await page.goto(server.url);
-  await readyMs(page);
-  await loadPhotos(page, samplePhotos(searches + 5));
+await withSearchPage(searches + 5, process.argv[3], async ({ context, page }) => {
   const run = (from: number, count: number) =>
     page.evaluate(
       async ([start, n]) => {
@@ -55,7 +44,4 @@ try {
   for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
     log(`  ${(us / 1000 / searches).toFixed(2).padStart(7)}  ${key}`);
   }
-} finally {
-  await browser.close();
-  await server.stop();
-}
+});

@@ -9,10 +9,8 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, loadPhotos, newAppContext, readyMs } from './app-page.ts';
-import { buildApp, serveApp } from './app-server.ts';
+import { withSearchPage } from './search-page.ts';
 import type { BenchProbe, QuerySample } from './probe-protocol.ts';
-import { samplePhotos } from '../paths.ts';
 
 interface TraceEvent {
   name: string;
@@ -25,16 +23,7 @@ interface TraceEvent {
 
 const searches = Number(process.argv[2] ?? 20);
 const log = (line: string) => console.log(line);
-const outDir = process.argv[3] ?? (await buildApp(log));
-const server = await serveApp(outDir);
-const browser = await launchBrowser();
-try {
-  const context = await newAppContext(browser);
-  const page = await context.newPage();
-  await page.setViewportSize({ width: 1280, height: 720 });
-  await page.goto(server.url);
-  await readyMs(page);
-  await loadPhotos(page, samplePhotos(searches + 5));
+await withSearchPage(searches + 5, process.argv[3], async ({ context, page }) => {
   // Each search marks its render window as a User Timing measure, which the trace records.
   const run = (from: number, count: number) =>
     page.evaluate(
@@ -94,7 +83,4 @@ try {
   const file = join(tmpdir(), 'render-trace.json');
   writeFileSync(file, JSON.stringify({ traceEvents: events }));
   log(`trace: ${file} (open it in Perfetto)`);
-} finally {
-  await browser.close();
-  await server.stop();
-}
+});
