@@ -94,6 +94,9 @@ export async function videoFramePixels(bitmap: ImageBitmap): Promise<Pixels | nu
   }
 }
 
+/** Set once ImageDecoder ignored a desired size: large JPEGs then go the usual way at once. */
+let scalingIgnored = false;
+
 /**
  * A JPEG decoded by the browser's ImageDecoder at the size `jpegScaledSize` picks: the decoder
  * scales by k/8 inside the inverse DCT, so a 12 MP phone photo costs about a quarter of a full
@@ -101,9 +104,6 @@ export async function videoFramePixels(bitmap: ImageBitmap): Promise<Pixels | nu
  * another size than asked, a frame without orientation for an oriented photo): the caller
  * decodes the usual way, which also reports a damaged file.
  */
-/** Set once ImageDecoder ignored a desired size: large JPEGs then go the usual way at once. */
-let scalingIgnored = false;
-
 async function scaledJpegPixels(
   blob: Blob,
   header: ImageHeader,
@@ -166,6 +166,11 @@ export async function readHead(blob: Blob): Promise<Uint8Array> {
  * header is readable) and a JPEG's shorter side scaled down towards MIN_SCALED_SIDE. Throws
  * ImageDecodeError on empty or undecodable input.
  */
+export async function decodeImageBlob(
+  blob: Blob,
+  options: DecodeOptions & { picture: true },
+): Promise<BrowserImage & { picture: ImageBitmap }>;
+export async function decodeImageBlob(blob: Blob, options?: DecodeOptions): Promise<BrowserImage>;
 export async function decodeImageBlob(
   blob: Blob,
   { maxSide = MAX_DECODE_SIDE, head, picture = false }: DecodeOptions = {},

@@ -86,11 +86,7 @@ export async function decodeQueryPhoto(source: Blob | ImageBitmap): Promise<Deco
     // The decoder's own bitmap is the preview: the page re-decoding the file took 200 ms or
     // more of one of the phone's few cores for a 12 MP photo.
     const { data, width, height, picture } = await decodeImageBlob(source, { head, picture: true });
-    const image = { data, width, height };
-    return {
-      image,
-      preview: picture ?? (await createImageBitmap(new ImageData(data, width, height))),
-    };
+    return { image: { data, width, height }, preview: picture };
   }
   if (!source.width || !source.height) {
     source.close();
