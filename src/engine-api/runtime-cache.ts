@@ -18,20 +18,25 @@ export const isRuntimeWasm = (url: string): boolean => /\/ort-wasm[^/]*\.wasm$/.
 export const RUNTIME_COPY_SUFFIX = GZIP_SUFFIX;
 
 /**
- * The runtime as a Response to keep in the runtime cache: its gzip copy, decompressed as it
- * arrives; the .wasm itself where the host has no copy (the dev server) or the browser has no
- * DecompressionStream. Rejects, as fetch does, when the network is gone.
+ * The runtime as a Response to keep in the runtime cache: its gzip copy, decompressed once it has
+ * arrived; the .wasm itself where the host has no copy (the dev server) or the browser has no
+ * DecompressionStream. Rejects, as fetch does, when the network is gone. `onReceived` hears when
+ * the copy's last byte has crossed the network: it is read whole first (3.7 MB), so that moment
+ * does not wait for the decompression and the cache's write. Not called for the .wasm itself,
+ * whose body is kept as fetched.
  */
-export async function fetchRuntime(url: string): Promise<Response> {
+export async function fetchRuntime(url: string, onReceived?: () => void): Promise<Response> {
   if (typeof DecompressionStream === 'function') {
     const packed = await fetch(url + RUNTIME_COPY_SUFFIX);
     const type = packed.headers.get('Content-Type') ?? '';
     // A missing copy may come back as a 404 or as a dev server's index.html.
     if (packed.ok && packed.body && !type.startsWith('text/html')) {
+      const arrived = new Blob([await packed.arrayBuffer()]).stream();
+      onReceived?.();
       // A host that labels the file with Content-Encoding has had the browser decode it already.
       const body = packed.headers.has('Content-Encoding')
-        ? packed.body
-        : packed.body.pipeThrough(new DecompressionStream('gzip'));
+        ? arrived
+        : arrived.pipeThrough(new DecompressionStream('gzip'));
       return new Response(body, { headers: { 'Content-Type': 'application/wasm' } });
     }
     await packed.body?.cancel();

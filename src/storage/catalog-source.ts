@@ -11,6 +11,8 @@ export interface ObtainOptions {
   signal?: AbortSignal;
   /** Bytes received so far when the file comes from the network; never called for stored files. */
   onBytes?: (loaded: number) => void;
+  /** A download waits for this first (never a file read from storage); its failure frees it too. */
+  after?: Promise<unknown>;
 }
 
 export class CatalogSource {
@@ -61,6 +63,7 @@ export class CatalogSource {
         // Damaged in storage: fall through to a fresh download.
       }
     }
+    await options.after?.catch(() => undefined);
     const bytes = await this.#download(file, options);
     const parsed = parse(bytes);
     await this.#put(file, bytes.buffer as ArrayBuffer);

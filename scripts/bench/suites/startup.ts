@@ -98,7 +98,9 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
   const notes = [
     `${visits} fresh browser contexts (empty profiles) per host; on loopback each cold visit is` +
       ` followed by ${reps} reloads (warm) and ${reps} with the context offline. Times run from` +
-      ' navigation start to the status line reading "ready", on the page\'s own clock.',
+      ' navigation start to the status line reading "ready", on the page\'s own clock. Each cold' +
+      ' visit starts in a tab that has idled 2 s on about:blank, as in a browser already running' +
+      " (headless Chromium builds a new context's window, about 0.9 s of CPU, as it opens).",
     'Hosts: "static host" is a plain Node file server (Range, ETag, COOP/COEP, no compression,' +
       ' no cache headers) serving the built folder; "vite preview" is relayed through the same' +
       ' logging front. Bytes are response bodies as the front sent them, split at the instant' +
@@ -106,7 +108,9 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
       ' once during the cold visit, until the precache is complete and the network quiet.',
     `The phone profile throttles at that front: one ${PHONE_PROFILE.downMbps} Mbit/s downlink` +
       ` shared by every response, ${PHONE_PROFILE.rttMs} ms before each response (twice on a new` +
-      " connection), so the worker's and the service worker's requests are throttled too.",
+      " connection), so the worker's and the service worker's requests are throttled too. A" +
+      ' sender a few ms late does not idle the link (up to 10 ms of slack: a real link sends' +
+      " what the sender's window holds).",
     'RSS: the largest renderer process (the page with its dedicated worker) right after ready.',
     'The catalog is the demo catalog from public/catalog.',
   ];

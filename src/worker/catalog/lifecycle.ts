@@ -19,6 +19,7 @@ import {
 } from './loader.ts';
 import { LoadReporter } from './load-reporter.ts';
 import { openQueryModel } from '../models/open-query-model.ts';
+import { runtimeReceived } from '../models/ort-env.ts';
 import { warmUpOrt } from '../models/ort-warm-up.ts';
 import type { QueryModel } from '../models/query-model.ts';
 import { Pictures } from './pictures.ts';
@@ -262,6 +263,9 @@ export class CatalogLifecycle {
       appUrl,
       reporter,
       wantModel: (spec) => this.#current?.runtimes.get(spec.id)?.sha256 !== spec.sha256,
+      // ONNX Runtime's .wasm crosses the network first (once per version; at once when cached):
+      // it compiles while the catalog's files arrive.
+      downloadsAfter: runtimeReceived(),
       onModelFiles: (spec, files) => {
         const runtime = openQueryModel(spec, files, appUrl);
         // Awaited by the caller; a load that fails first must not leave it unhandled.

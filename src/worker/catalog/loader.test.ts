@@ -91,6 +91,49 @@ function heldBody(bytes: Uint8Array) {
 
 afterEach(() => vi.unstubAllGlobals());
 
+/** The context of a load into memory that reports nothing. */
+function quietContext(downloadsAfter?: Promise<unknown>) {
+  return {
+    source: new CatalogSource(memoryStore),
+    manifestUrl: `${app}catalog/manifest.json`,
+    appUrl: app,
+    reporter: null,
+    wantModel: () => true,
+    onModelFiles: () => undefined,
+    downloadsAfter,
+  };
+}
+
+describe('loadCatalog on a first visit', () => {
+  it('downloads the runtime, then the model, then the rest', async () => {
+    const { manifest, served } = catalog();
+    const started: string[] = [];
+    let modelBusy = false;
+    vi.stubGlobal('fetch', async (url: string) => {
+      started.push(url.slice(app.length));
+      if (url.includes('model')) modelBusy = true;
+      else expect(modelBusy).toBe(false);
+      await new Promise((wait) => setTimeout(wait, 5));
+      modelBusy = false;
+      return new Response(served.get(url)!.slice());
+    });
+    let runtimeHere!: () => void;
+    const runtime = new Promise<void>((done) => (runtimeHere = done));
+    const load = loadCatalog(manifest, quietContext(runtime), ['m']);
+    await new Promise((wait) => setTimeout(wait, 20));
+    expect(started).toEqual([]);
+    runtimeHere();
+    const { indexes } = await load;
+    expect(indexes.get('m')?.count).toBe(COUNT);
+    expect(started[0]).toBe('models/m/model.onnx');
+    expect(started.slice(1).sort()).toEqual([
+      'catalog/items.json',
+      'catalog/m/shard-0.bin',
+      'catalog/m/shard-1.bin',
+    ]);
+  });
+});
+
 describe('loadCatalog when one file fails while others are in flight', () => {
   it('rejects only once the others have settled, and reports nothing after', async () => {
     const { manifest, served } = catalog();

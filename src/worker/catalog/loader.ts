@@ -42,6 +42,8 @@ export interface LoadContext {
    * sessions meanwhile.
    */
   onModelFiles: (spec: ModelSpec, files: ReadonlyMap<string, Uint8Array>) => void;
+  /** A download the catalog's downloads wait for (ONNX Runtime's .wasm on a first visit). */
+  downloadsAfter?: Promise<unknown>;
 }
 
 /** Models this worker can embed queries with: image towers on onnxruntime or transformers.js. */
@@ -122,18 +124,23 @@ async function loadParts(
     files.reduce((total, file, i) => total + (stored[i] === wanted ? file.ref.bytes : 0), 0);
   const progress = new LoadProgressTracker(context.reporter, sum(false), sum(true));
 
-  // Everything is fetched (or read from storage) at once; the model files first, so sessions
-  // open (compiling ONNX Runtime's WASM) while the rest arrives.
-  const opened = Promise.all(runnable.map((model) => obtainModel(model, files, context, progress)));
+  // Stored files are read at once. Downloads take turns, each turn with the link to itself (files
+  // fetched together share it and all arrive at the end): ONNX Runtime's .wasm, then the model
+  // files, whose sessions open while the items and shards arrive.
+  const opened = Promise.all(
+    runnable.map((model) => obtainModel(model, files, context, progress)),
+  );
+  const after = opened.catch(() => undefined);
   const itemsFile = files.find((f) => f.phase === 'items');
   const packBytes = manifest.thumbs.packs.map((pack) => pack.bytes);
   const parseItems = (b: Uint8Array) =>
     asCatalogError(() => parseItemTable(b, manifest.count, packBytes));
   const items =
-    itemsFile && progress.obtain(itemsFile, (o) => obtainTimed(source, itemsFile, parseItems, o));
+    itemsFile &&
+    progress.obtain(itemsFile, (o) => obtainTimed(source, itemsFile, parseItems, { ...o, after }));
   const indexes = new Map<string, FlatIndex>();
   const built = runnable.map(async (model) => {
-    indexes.set(model.spec.id, await buildIndex(manifest, model, files, source, progress));
+    indexes.set(model.spec.id, await buildIndex(manifest, model, files, source, progress, after));
   });
   try {
     await Promise.all([opened, items, ...built]);
@@ -168,9 +175,10 @@ async function obtainModel(
 ): Promise<void> {
   const prefix = `models/${model.spec.id}/`;
   const mine = files.filter((f) => f.phase === 'model' && f.modelId === model.spec.id);
+  const after = context.downloadsAfter;
   const bytes = await Promise.all(
     mine.map((file) =>
-      progress.obtain(file, (o) => obtainTimed(context.source, file, (b) => b, o)),
+      progress.obtain(file, (o) => obtainTimed(context.source, file, (b) => b, { ...o, after })),
     ),
   );
   const modelFiles = new Map(mine.map((file, i) => [file.ref.file.slice(prefix.length), bytes[i]]));
@@ -184,11 +192,14 @@ async function buildIndex(
   files: CatalogFile[],
   source: CatalogSource,
   progress: LoadProgressTracker,
+  after: Promise<unknown>,
 ): Promise<FlatIndex> {
   const shardFiles = files.filter((f) => f.phase === 'shards' && f.modelId === model.spec.id);
   const index = timed('kernel create', () => FlatIndex.create({ dim: model.dim }));
   const shards = shardFiles.map((file) =>
-    progress.obtain(file, (o) => obtainTimed(source, file, shardParser(model, file), o)),
+    progress.obtain(file, (o) =>
+      obtainTimed(source, file, shardParser(model, file), { ...o, after }),
+    ),
   );
   const ready = await index;
   ready.reserve(manifest.count);

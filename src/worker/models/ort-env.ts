@@ -21,6 +21,7 @@ export function configuredOrt(): { ort: typeof ort; threads: number } {
 }
 
 let runtime: Promise<void> | undefined;
+let received: Promise<void> | undefined;
 
 /**
  * configuredOrt with the runtime in the runtime cache (once, shared with the service worker: see
@@ -29,11 +30,27 @@ let runtime: Promise<void> | undefined;
 export async function loadedOrt(): Promise<{ ort: typeof ort; threads: number }> {
   const configured = configuredOrt();
   const url = new URL(wasmUrl, self.location.href).href;
-  runtime ??= timed('ort runtime cached', () => cachedRuntime(url)).then((cache) => {
-    if (cache) serveRuntimeFrom(cache, url);
-  });
-  // A failed read (offline) is tried again by the next start, not remembered.
-  runtime.catch(() => (runtime = undefined));
+  if (!runtime) {
+    let arrived!: () => void;
+    received = new Promise<void>((resolve) => (arrived = resolve));
+    runtime = timed('ort runtime cached', () => cachedRuntime(url, undefined, arrived)).then(
+      (cache) => {
+        if (cache) serveRuntimeFrom(cache, url);
+      },
+    );
+    // A failed read (offline) is tried again by the next start, not remembered.
+    runtime.catch(() => (runtime = undefined));
+  }
   await runtime;
   return configured;
+}
+
+/**
+ * Resolves once the runtime's bytes have crossed the network (or were found cached, or failed):
+ * the catalog's downloads wait for it, so on a slow link the runtime has the link to itself and
+ * compiles while they arrive, instead of arriving last with them. Starts the runtime's fetch.
+ */
+export function runtimeReceived(): Promise<void> {
+  void loadedOrt().catch(() => undefined);
+  return received!;
 }

@@ -99,6 +99,28 @@ describe('cachedRuntime', () => {
     expect(await cachedRuntime(URL_)).toBeNull();
   });
 
+  it('says when the copy has crossed the network: before it is stored, and also when found or failed', async () => {
+    const { cache } = fakeCaches();
+    const order: string[] = [];
+    const put = cache.put.bind(cache);
+    cache.put = async (url, response) => {
+      await put(url, response);
+      order.push('stored');
+    };
+    fakeFetch(200, { '.gz': { body: gzipSync(wasm) } });
+    await cachedRuntime(URL_, RUNTIME_CACHE, () => order.push('received'));
+    expect(order[0]).toBe('received');
+    expect(order).toContain('stored');
+    const found = vi.fn();
+    await cachedRuntime(URL_, RUNTIME_CACHE, found);
+    expect(found).toHaveBeenCalled();
+    fakeCaches();
+    vi.stubGlobal('fetch', () => Promise.reject(new TypeError('Failed to fetch')));
+    const failed = vi.fn();
+    await cachedRuntime(URL_, RUNTIME_CACHE, failed).catch(() => undefined);
+    expect(failed).toHaveBeenCalled();
+  });
+
   it('rejects with the offline CatalogError when the network is gone', async () => {
     fakeCaches();
     vi.stubGlobal('fetch', () => Promise.reject(new TypeError('Failed to fetch')));

@@ -23,7 +23,20 @@ function offline(url: string, cause: unknown): CatalogError {
  * Runtime's own failed fetch would leave this worker unable to start again). `cacheName` is the
  * cache shared with the service worker unless a runtime keeps one of its own (the WebGPU one).
  */
-export async function cachedRuntime(url: string, cacheName = RUNTIME_CACHE): Promise<Cache | null> {
+export async function cachedRuntime(
+  url: string,
+  cacheName = RUNTIME_CACHE,
+  onReceived?: () => void,
+): Promise<Cache | null> {
+  try {
+    return await keptRuntime(url, cacheName, onReceived);
+  } finally {
+    // Found, stored, or failed: the network is free of it either way.
+    onReceived?.();
+  }
+}
+
+async function keptRuntime(url: string, cacheName: string, onReceived?: () => void) {
   let cache: Cache;
   try {
     cache = await caches.open(cacheName);
@@ -33,7 +46,7 @@ export async function cachedRuntime(url: string, cacheName = RUNTIME_CACHE): Pro
   }
   let response: Response;
   try {
-    response = await fetchRuntime(url);
+    response = await fetchRuntime(url, onReceived);
   } catch (error) {
     if (isNetworkError(error)) throw offline(url, error);
     throw error;
