@@ -127,9 +127,7 @@ async function loadParts(
   // Stored files are read at once. Downloads take turns, each turn with the link to itself (files
   // fetched together share it and all arrive at the end): ONNX Runtime's .wasm, then the model
   // files, whose sessions open while the items and shards arrive.
-  const opened = Promise.all(
-    runnable.map((model) => obtainModel(model, files, context, progress)),
-  );
+  const opened = Promise.all(runnable.map((model) => obtainModel(model, files, context, progress)));
   const after = opened.catch(() => undefined);
   const itemsFile = files.find((f) => f.phase === 'items');
   const packBytes = manifest.thumbs.packs.map((pack) => pack.bytes);
