@@ -79,6 +79,11 @@ export class Camera {
    */
   async capture(video: HTMLVideoElement): Promise<ImageBitmap> {
     if (!this.#stream || video.videoWidth === 0) throw new Error('The camera is not ready yet.');
+    // The track's next frame where the browser can grab one: `createImageBitmap(video)` waits
+    // for a frame the page has shown, and in Chromium 156 sometimes never settled (2 captures
+    // in 6 with its fake camera: the shutter did nothing).
+    const [track] = this.#stream.getVideoTracks();
+    if (track && typeof ImageCapture === 'function') return new ImageCapture(track).grabFrame();
     return createImageBitmap(video);
   }
 }
