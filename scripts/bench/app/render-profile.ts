@@ -4,8 +4,7 @@
  * function. Run: `npx tsx scripts/bench/app/render-profile.ts [searches, default 20] [built app
  * folder]`; pass a `vite build --minify false` output to read function names.
  */
-import { withSearchPage } from './search-page.ts';
-import type { BenchProbe } from './probe-protocol.ts';
+import { paceSearches, withSearchPage } from './search-page.ts';
 
 interface ProfileNode {
   id: number;
@@ -15,20 +14,12 @@ interface ProfileNode {
 const searches = Number(process.argv[2] ?? 20);
 const log = (line: string) => console.log(line);
 await withSearchPage(searches + 5, process.argv[3], async ({ context, page }) => {
-  const run = (from: number, count: number) =>
-    page.evaluate(
-      async ([start, n]) => {
-        const probe = (globalThis as unknown as { __bench: BenchProbe }).__bench;
-        for (let i = start; i < start + n; i++) await probe.query(i, 700);
-      },
-      [from, count] as const,
-    );
-  await run(0, 5);
+  await paceSearches(page, 0, 5);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
   await cdp.send('Profiler.start');
-  await run(5, searches);
+  await paceSearches(page, 5, searches);
   const { profile } = (await cdp.send('Profiler.stop')) as unknown as {
     profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
   };

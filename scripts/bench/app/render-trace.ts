@@ -9,8 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withSearchPage } from './search-page.ts';
-import type { BenchProbe, QuerySample } from './probe-protocol.ts';
+import { paceSearches, withSearchPage } from './search-page.ts';
 
 interface TraceEvent {
   name: string;
@@ -25,22 +24,7 @@ const searches = Number(process.argv[2] ?? 20);
 const log = (line: string) => console.log(line);
 await withSearchPage(searches + 5, process.argv[3], async ({ context, page }) => {
   // Each search marks its render window as a User Timing measure, which the trace records.
-  const run = (from: number, count: number) =>
-    page.evaluate(
-      async ([start, n]) => {
-        const probe = (globalThis as unknown as { __bench: BenchProbe }).__bench;
-        const samples: QuerySample[] = [];
-        for (let i = start; i < start + n; i++) {
-          const sample = await probe.query(i, 700);
-          const end = performance.now();
-          performance.measure('render', { start: end - sample.renderMs, end });
-          samples.push(sample);
-        }
-        return samples;
-      },
-      [from, count] as const,
-    );
-  await run(0, 5);
+  await paceSearches(page, 0, 5);
   const cdp = await context.newCDPSession(page);
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
@@ -49,7 +33,7 @@ await withSearchPage(searches + 5, process.argv[3], async ({ context, page }) =>
     categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing',
     transferMode: 'ReportEvents',
   });
-  const samples = await run(5, searches);
+  const samples = await paceSearches(page, 5, searches);
   await cdp.send('Tracing.end');
   await complete;
 

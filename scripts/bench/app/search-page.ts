@@ -6,6 +6,7 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { launchBrowser, loadPhotos, newAppContext, readyMs } from './app-page.ts';
 import { buildApp, serveApp } from './app-server.ts';
+import type { BenchProbe, QuerySample } from './probe-protocol.ts';
 import { samplePhotos } from '../paths.ts';
 
 export async function withSearchPage(
@@ -27,4 +28,25 @@ export async function withSearchPage(
     await browser.close();
     await server.stop();
   }
+}
+
+/**
+ * Searches photos `from` to `from + count - 1` at a shopper's pace (0.7 s apart), each render
+ * window marked as a "render" User Timing measure for a trace to show.
+ */
+export function paceSearches(page: Page, from: number, count: number): Promise<QuerySample[]> {
+  return page.evaluate(
+    async ([start, n]) => {
+      const probe = (globalThis as unknown as { __bench: BenchProbe }).__bench;
+      const samples: QuerySample[] = [];
+      for (let i = start; i < start + n; i++) {
+        const sample = await probe.query(i, 700);
+        const end = performance.now();
+        performance.measure('render', { start: end - sample.renderMs, end });
+        samples.push(sample);
+      }
+      return samples;
+    },
+    [from, count] as const,
+  );
 }
