@@ -10,7 +10,10 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web/wasm';
-import { createOnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
+import {
+  createOnnxEmbedder,
+  WASM_GRAPH_OPTIMIZATION,
+} from '../../src/shared/model/onnx-embedder.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
 import { decodeImageNode } from '../lib/decode-node.ts';
 import { MOBILENET_ID } from '../lib/mobilenet-model.ts';
@@ -30,7 +33,9 @@ if (!spec) throw new Error(`no models/${values.model}/model.json: run \`npm run 
 const bytes = new Uint8Array(readFileSync(join(modelsDir, spec.id, spec.file)));
 const embedder = await createOnnxEmbedder(ort, bytes, spec, { threads: 1 });
 ortWeb.env.wasm.numThreads = 1;
-const wasmEmbedder = await createOnnxEmbedder(ortWeb, bytes, spec);
+const wasmEmbedder = await createOnnxEmbedder(ortWeb, bytes, spec, {
+  graphOptimization: WASM_GRAPH_OPTIMIZATION,
+});
 
 const BATCH = 16;
 const preprocessor = new ImagePreprocessor(spec.input);

@@ -5,7 +5,11 @@
 import { expose } from 'comlink';
 import * as ort from 'onnxruntime-web/wasm';
 import * as ortGpu from 'onnxruntime-web/webgpu';
-import { createOnnxEmbedder, type OnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
+import {
+  createOnnxEmbedder,
+  WASM_GRAPH_OPTIMIZATION,
+  type OnnxEmbedder,
+} from '../../src/shared/model/onnx-embedder.ts';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
 import {
   canvasPixels,
@@ -29,6 +33,7 @@ async function load(backend: Backend) {
   const bytes = new Uint8Array(await (await fetch(`/model/${spec.file}`)).arrayBuffer());
   const embedder = await createOnnxEmbedder(runtime, bytes, spec, {
     executionProviders: [backend.kind],
+    ...(backend.kind === 'wasm' ? { graphOptimization: WASM_GRAPH_OPTIMIZATION } : {}),
   });
   return { embedder, preprocessor: new ImagePreprocessor(spec.input) };
 }

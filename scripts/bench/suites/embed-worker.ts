@@ -4,7 +4,10 @@
  * start from this same script (named em-pthread…) and must not take the benchmark's messages.
  */
 import * as wasmOrt from 'onnxruntime-web/wasm';
-import { createOnnxEmbedder } from '../../../src/shared/model/onnx-embedder.ts';
+import {
+  createOnnxEmbedder,
+  WASM_GRAPH_OPTIMIZATION,
+} from '../../../src/shared/model/onnx-embedder.ts';
 import type { ModelSpec } from '../../../src/shared/model/spec.ts';
 import { decodeImageBlob } from '../../../src/shared/preprocess/decode-browser.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../../../src/shared/preprocess/to-tensor.ts';
@@ -46,7 +49,7 @@ async function run(config: EmbedConfig): Promise<EmbedResult> {
   const started = performance.now();
   const embedder = await createOnnxEmbedder(ort, modelBytes, runnable, {
     threads: config.threads,
-    ...(gpu ? { executionProviders: ['webgpu'] } : {}),
+    ...(gpu ? { executionProviders: ['webgpu'] } : { graphOptimization: WASM_GRAPH_OPTIMIZATION }),
   });
   const sessionMs = performance.now() - started;
   for (let w = 0; w < config.warmup; w++) await embedder.embed(tensors[w % tensors.length], 1);
@@ -95,7 +98,7 @@ async function profile(
   runs: number,
 ): Promise<void> {
   const session = await wasmOrt.InferenceSession.create(modelBytes, {
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: WASM_GRAPH_OPTIMIZATION,
     executionMode: 'sequential',
     enableProfiling: true,
   });

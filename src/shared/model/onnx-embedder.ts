@@ -18,7 +18,21 @@ export interface OnnxEmbedderOptions {
   executionProviders?: Ort.InferenceSession.SessionOptions['executionProviders'];
   /** Check the model bytes against spec.sha256 first (default true). */
   verify?: boolean;
+  /** onnxruntime's graph optimisation level (default 'all'; see WASM_GRAPH_OPTIMIZATION). */
+  graphOptimization?: GraphOptimization;
 }
+
+export type GraphOptimization = NonNullable<
+  Ort.InferenceSession.SessionOptions['graphOptimizationLevel']
+>;
+
+/**
+ * The level for onnxruntime-web's WASM backend: none. Its optimisations buy nothing at run time
+ * there (the NCHWc layout they chiefly serve is native-only; the same embed time at every level,
+ * docs/latency.md), while running them doubled the session's creation and left about 90 MB more
+ * in the renderer at "ready" (docs/startup.md). Native builds keep 'all'.
+ */
+export const WASM_GRAPH_OPTIMIZATION: GraphOptimization = 'disabled';
 
 export interface OnnxEmbedder {
   readonly spec: ModelSpec;
@@ -77,7 +91,7 @@ async function openSession(
     }
   }
   const session = await ort.InferenceSession.create(modelBytes, {
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: options.graphOptimization ?? 'all',
     ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
     interOpNumThreads: 1,
     executionMode: 'sequential',

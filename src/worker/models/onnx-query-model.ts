@@ -2,7 +2,7 @@
  * A query model on the worker's onnxruntime-web: the image tower's ONNX session on WASM, and on
  * WebGPU once that has proved itself on this device (embed-backends.ts).
  */
-import { createOnnxEmbedder } from '../../shared/model/onnx-embedder.ts';
+import { createOnnxEmbedder, WASM_GRAPH_OPTIMIZATION } from '../../shared/model/onnx-embedder.ts';
 import type { ModelSpec } from '../../shared/model/spec.ts';
 import { EmbedBackends } from './embed-backends.ts';
 import { loadedOrt } from './ort-env.ts';
@@ -13,7 +13,11 @@ export async function openOnnxModel(spec: ModelSpec, modelBytes: Uint8Array): Pr
   const { ort, threads } = await loadedOrt();
   // Not hashed again: the catalog download checked these bytes against the same sha256
   // before storing them, and hashing 3.5 MB on every start is work done twice.
-  const embedder = await createOnnxEmbedder(ort, modelBytes, spec, { threads, verify: false });
+  const embedder = await createOnnxEmbedder(ort, modelBytes, spec, {
+    threads,
+    verify: false,
+    graphOptimization: WASM_GRAPH_OPTIMIZATION,
+  });
   // The GPU session is made from the same bytes after "ready"; kept for that one attempt only.
   let bytes: Uint8Array | null = modelBytes;
   const backends = new EmbedBackends(spec, embedder, threads, (preference) => {
