@@ -70,6 +70,17 @@ describe('startMeteredHost on a folder', () => {
     expect(summary.wholeTwice).toEqual({ '/models/m.onnx': 2 });
   });
 
+  it('snapshots only the requests that arrived by a given instant', async () => {
+    host.reset();
+    await fetch(new URL('models/m.onnx', host.url)).then((r) => r.arrayBuffer());
+    const between = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await fetch(host.url).then((r) => r.text());
+    await host.settled(50);
+    expect(host.snapshot().map((t) => t.path)).toEqual(['/models/m.onnx', '/']);
+    expect(host.snapshot(between).map((t) => t.path)).toEqual(['/models/m.onnx']);
+  });
+
   it('answers a matching ETag with 304 and no body, and a folder with its index.html', async () => {
     const first = await fetch(new URL('models/m.onnx', host.url));
     await first.arrayBuffer();

@@ -36,7 +36,8 @@ export interface MeteredHost {
   /** Every response since the last `reset()`, live (bytes grow while sending). */
   readonly transfers: readonly Transfer[];
   /** A copy of the log as it stands now. */
-  snapshot(): Transfer[];
+  /** The transfers so far; with `arrivedBy` (Date.now() ms), of the requests that arrived by then. */
+  snapshot(arrivedBy?: number): Transfer[];
   reset(): void;
   /** Throttles from now on (null: loopback speed). */
   setProfile(profile: LinkProfile | null): void;
@@ -131,7 +132,8 @@ export async function startMeteredHost(origin: Origin): Promise<MeteredHost> {
     get transfers() {
       return transfers;
     },
-    snapshot: () => transfers.map((t) => ({ ...t })),
+    snapshot: (arrivedBy = Infinity) =>
+      transfers.filter((t) => t.startedAt <= arrivedBy).map((t) => ({ ...t })),
     reset: () => void (transfers = []),
     setProfile: (profile) => void (link = profile ? new Link(profile) : null),
     async settled(quietMs = 1000, maxMs = 60_000) {

@@ -50,8 +50,11 @@ new MutationObserver(() => {
   if (text && probe.statuses.at(-1) !== text) probe.statuses.push(text);
   if (text === 'ready' && probe.readyAt === null) {
     probe.readyAt = performance.now();
-    // The startup suite's binding (when exposed) snapshots the server's log at this instant.
-    (globalThis as { __benchOnReady?: () => unknown }).__benchOnReady?.();
+    // The startup suite's binding (when exposed) snapshots the server's log: the requests made by
+    // this instant (wall clock), as the binding's call reaches Node a little later.
+    (globalThis as { __benchOnReady?: (at: number) => unknown }).__benchOnReady?.(
+      performance.timeOrigin + probe.readyAt,
+    );
   }
 }).observe(document, { subtree: true, childList: true, characterData: true });
 

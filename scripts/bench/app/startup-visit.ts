@@ -80,7 +80,10 @@ export async function startupVisit(
   const context = await newAppContext(browser);
   try {
     let beforeReady: Transfer[] | null = null;
-    await context.exposeBinding('__benchOnReady', () => void (beforeReady ??= host.snapshot()));
+    await context.exposeBinding(
+      '__benchOnReady',
+      (_source, readyAt: number) => void (beforeReady ??= host.snapshot(readyAt)),
+    );
     const page = await context.newPage();
     await browserSettled(page);
     host.reset();

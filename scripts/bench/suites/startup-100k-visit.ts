@@ -33,7 +33,10 @@ export async function largeCatalogVisit(
   const context = await newAppContext(browser);
   try {
     let beforeReady: Transfer[] | null = null;
-    await context.exposeBinding('__benchOnReady', () => void (beforeReady ??= host.snapshot()));
+    await context.exposeBinding(
+      '__benchOnReady',
+      (_source, readyAt: number) => void (beforeReady ??= host.snapshot(readyAt)),
+    );
     host.reset();
     const page = await context.newPage();
     await page.goto(host.url);
