@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-web/wasm';
 import * as ortGpu from 'onnxruntime-web/webgpu';
 import {
   createOnnxEmbedder,
-  WASM_GRAPH_OPTIMIZATION,
+  wasmGraphOptimization,
   type OnnxEmbedder,
 } from '../../src/shared/model/onnx-embedder.ts';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
@@ -33,7 +33,9 @@ async function load(backend: Backend) {
   const bytes = new Uint8Array(await (await fetch(`/model/${spec.file}`)).arrayBuffer());
   const embedder = await createOnnxEmbedder(runtime, bytes, spec, {
     executionProviders: [backend.kind],
-    ...(backend.kind === 'wasm' ? { graphOptimization: WASM_GRAPH_OPTIMIZATION } : {}),
+    ...(backend.kind === 'wasm'
+      ? { graphOptimization: wasmGraphOptimization(backend.threads) }
+      : {}),
   });
   return { embedder, preprocessor: new ImagePreprocessor(spec.input) };
 }

@@ -47,7 +47,8 @@ export interface MeteredHost {
 }
 
 /** Where answers come from: the built folder, or a running server to relay to. */
-export type Origin = { folder: string } | { relayTo: string };
+/** A folder served as a static host (with COOP/COEP unless `isolated` is false), or a relay. */
+export type Origin = { folder: string; isolated?: boolean } | { relayTo: string };
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
@@ -107,7 +108,13 @@ export async function startMeteredHost(origin: Origin): Promise<MeteredHost> {
       greeted.add(request.socket);
       const answer =
         'folder' in origin
-          ? staticAnswer(origin.folder, request.method ?? 'GET', log.path, request.headers)
+          ? staticAnswer(
+              origin.folder,
+              request.method ?? 'GET',
+              log.path,
+              request.headers,
+              origin.isolated,
+            )
           : await relay(origin.relayTo, request);
       log.status = answer.status;
       log.whole = answer.status === 200;

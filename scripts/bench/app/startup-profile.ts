@@ -3,7 +3,8 @@
  * host, each listed as the worker's "lookalike:" User Timing measures and the page's large
  * resource loads, on the page's clock (ms from navigation start), plus the renderer's RSS.
  * Run: `nice -n 10 npx tsx scripts/bench/app/startup-profile.ts [warm reloads, default 3]
- * [trace.json]` (the last reload then also writes a Chromium trace of every process).
+ * [trace.json]` (the last reload then also writes a Chromium trace of every process); with
+ * `ISOLATED=0` the host sends no COOP/COEP.
  */
 import type { Page } from '@playwright/test';
 import { launchBrowser, newAppContext, readyMs } from './app-page.ts';
@@ -82,7 +83,8 @@ async function main() {
   const reloads = Number(process.argv[2] ?? 3);
   const trace = process.argv[3];
   const folder = await buildApp((line) => console.log(line));
-  const host = await startMeteredHost({ folder });
+  // ISOLATED=0: a host without COOP/COEP, as many static hosts are (ONNX Runtime on one thread).
+  const host = await startMeteredHost({ folder, isolated: process.env.ISOLATED !== '0' });
   const browser = await launchBrowser();
   try {
     const context = await newAppContext(browser);

@@ -59,15 +59,17 @@ export function staticAnswer(
   method: string,
   urlPath: string,
   request: IncomingHttpHeaders,
+  isolated = true,
 ): Answer {
+  const isolation = isolated ? ISOLATION : {};
   const file = fileOf(root, urlPath);
   if (!file || (method !== 'GET' && method !== 'HEAD')) {
-    return { status: 404, headers: { ...ISOLATION, 'Content-Length': 0 }, body: null };
+    return { status: 404, headers: { ...isolation, 'Content-Length': 0 }, body: null };
   }
   const stat = statSync(file);
   const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
   const headers: OutgoingHttpHeaders = {
-    ...ISOLATION,
+    ...isolation,
     'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
     'Accept-Ranges': 'bytes',
     ETag: etag,

@@ -6,7 +6,7 @@
 import * as wasmOrt from 'onnxruntime-web/wasm';
 import {
   createOnnxEmbedder,
-  WASM_GRAPH_OPTIMIZATION,
+  wasmGraphOptimization,
 } from '../../../src/shared/model/onnx-embedder.ts';
 import type { ModelSpec } from '../../../src/shared/model/spec.ts';
 import { decodeImageBlob } from '../../../src/shared/preprocess/decode-browser.ts';
@@ -49,7 +49,9 @@ async function run(config: EmbedConfig): Promise<EmbedResult> {
   const started = performance.now();
   const embedder = await createOnnxEmbedder(ort, modelBytes, runnable, {
     threads: config.threads,
-    ...(gpu ? { executionProviders: ['webgpu'] } : { graphOptimization: WASM_GRAPH_OPTIMIZATION }),
+    ...(gpu
+      ? { executionProviders: ['webgpu'] }
+      : { graphOptimization: wasmGraphOptimization(config.threads) }),
   });
   const sessionMs = performance.now() - started;
   for (let w = 0; w < config.warmup; w++) await embedder.embed(tensors[w % tensors.length], 1);
@@ -63,7 +65,7 @@ async function run(config: EmbedConfig): Promise<EmbedResult> {
     ? await Promise.all(tensors.map(async (t) => Array.from(await embedder.embed(t, 1))))
     : undefined;
   await embedder.dispose();
-  if (config.profile) await profile(modelBytes, tensors, config.runs);
+  if (config.profile) await profile(modelBytes, tensors, config.runs, config.threads);
   const device = gpuOrt ? await gpuOrt.env.webgpu.device : null;
   return {
     backend: device
@@ -96,9 +98,10 @@ async function profile(
   modelBytes: Uint8Array,
   tensors: Float32Array[],
   runs: number,
+  threads: number,
 ): Promise<void> {
   const session = await wasmOrt.InferenceSession.create(modelBytes, {
-    graphOptimizationLevel: WASM_GRAPH_OPTIMIZATION,
+    graphOptimizationLevel: wasmGraphOptimization(threads),
     executionMode: 'sequential',
     enableProfiling: true,
   });

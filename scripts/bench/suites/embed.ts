@@ -3,7 +3,6 @@
  * build, cross-origin isolated), p50 and p95 after a warm-up, for 1 and 2 threads and every
  * installed model (models/<id>/model.json), on real preprocessed photos.
  */
-import { WASM_GRAPH_OPTIMIZATION } from '../../../src/shared/model/onnx-embedder.ts';
 import { suiteSection, table } from '../markdown-report.ts';
 import { installedModels, samplePhotos } from '../paths.ts';
 import { median, p95, round } from '../stats.ts';
@@ -61,8 +60,8 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
     }));
   const notes = [
     `Each row is a fresh worker with one onnxruntime-web ${'session'} (the app's ort-wasm-simd-threaded` +
-      ` build, graph optimisation "${WASM_GRAPH_OPTIMIZATION}" as in the app, cross-origin isolated:` +
-      ` ${isolated}); embed() on 8 real` +
+      ` build, graph optimisation as in the app: none with 1 thread, "all" with more; cross-origin` +
+      ` isolated: ${isolated}); embed() on 8 real` +
       ` photos in turn, after ${quick ? 3 : 10} warm-up runs. Times are embed() only: preprocessing` +
       ' (resize + normalise into the tensor) is listed apart.',
     'Models whose spec says runtime "transformers" (transformers.js) are timed as their image' +

@@ -84,6 +84,13 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
       profile: PHONE_PROFILE,
       reps: 0,
     },
+    // Hosts that cannot send COOP/COEP (many static hosts): no SharedArrayBuffer, one thread.
+    {
+      name: 'static host without COOP/COEP',
+      origin: { folder: outDir, isolated: false },
+      profile: null,
+      reps,
+    },
   ];
   const hosts: HostResult[] = [];
   try {
@@ -105,7 +112,9 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
       ' no cache headers) serving the built folder; "vite preview" is relayed through the same' +
       ' logging front. Bytes are response bodies as the front sent them, split at the instant' +
       ' the page saw "ready"; "whole twice" lists files sent whole (200, to the end) more than' +
-      ' once during the cold visit, until the precache is complete and the network quiet.',
+      ' once during the cold visit, until the precache is complete and the network quiet.' +
+      ' "Without COOP/COEP" is the same server without those headers, as many static hosts are:' +
+      ' no cross-origin isolation, so ONNX Runtime runs one thread.',
     `The phone profile throttles at that front: one ${PHONE_PROFILE.downMbps} Mbit/s downlink` +
       ` shared by every response, ${PHONE_PROFILE.rttMs} ms before each response (twice on a new` +
       " connection), so the worker's and the service worker's requests are throttled too. A" +

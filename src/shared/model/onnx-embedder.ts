@@ -18,7 +18,7 @@ export interface OnnxEmbedderOptions {
   executionProviders?: Ort.InferenceSession.SessionOptions['executionProviders'];
   /** Check the model bytes against spec.sha256 first (default true). */
   verify?: boolean;
-  /** onnxruntime's graph optimisation level (default 'all'; see WASM_GRAPH_OPTIMIZATION). */
+  /** onnxruntime's graph optimisation level (default 'all'; see wasmGraphOptimization). */
   graphOptimization?: GraphOptimization;
 }
 
@@ -27,12 +27,16 @@ export type GraphOptimization = NonNullable<
 >;
 
 /**
- * The level for onnxruntime-web's WASM backend: none. Its optimisations buy nothing at run time
- * there (the NCHWc layout they chiefly serve is native-only; the same embed time at every level,
- * docs/latency.md), while running them doubled the session's creation and left about 90 MB more
- * in the renderer at "ready" (docs/startup.md). Native builds keep 'all'.
+ * The level for onnxruntime-web's WASM backend with `threads` threads. With one, none: the
+ * optimisations buy nothing at run time there (the same embed time at every level), while running
+ * them doubles the session's creation and leaves about 90 MB more in the renderer (docs/startup.md).
+ * With more, 'all': unfused, the default model runs about 220 more small operators per embed (its
+ * weights' uint8 decoding, the ReLU6 clips), each a parallel section of its own, 5 to 11 ms more
+ * per embed at 2 threads.
  */
-export const WASM_GRAPH_OPTIMIZATION: GraphOptimization = 'disabled';
+export function wasmGraphOptimization(threads: number): GraphOptimization {
+  return threads > 1 ? 'all' : 'disabled';
+}
 
 export interface OnnxEmbedder {
   readonly spec: ModelSpec;

@@ -2,7 +2,7 @@
  * A query model on the worker's onnxruntime-web: the image tower's ONNX session on WASM, and on
  * WebGPU once that has proved itself on this device (embed-backends.ts).
  */
-import { createOnnxEmbedder, WASM_GRAPH_OPTIMIZATION } from '../../shared/model/onnx-embedder.ts';
+import { createOnnxEmbedder, wasmGraphOptimization } from '../../shared/model/onnx-embedder.ts';
 import type { ModelSpec } from '../../shared/model/spec.ts';
 import { EmbedBackends } from './embed-backends.ts';
 import { loadedOrt } from './ort-env.ts';
@@ -16,7 +16,7 @@ export async function openOnnxModel(spec: ModelSpec, modelBytes: Uint8Array): Pr
   const embedder = await createOnnxEmbedder(ort, modelBytes, spec, {
     threads,
     verify: false,
-    graphOptimization: WASM_GRAPH_OPTIMIZATION,
+    graphOptimization: wasmGraphOptimization(threads),
   });
   // The GPU session is made from the same bytes after "ready"; kept for that one attempt only.
   let bytes: Uint8Array | null = modelBytes;
