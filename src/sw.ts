@@ -2,10 +2,12 @@
 /**
  * The service worker: precaches the app shell (models and catalog come through the verified
  * catalog download into IndexedDB), serves ONNX Runtime's .wasm from the runtime cache the search
- * worker fills, serves the app offline, takes Android share-target photos, and activates a new
- * version only when the page asks (the shopper pressed Update).
+ * worker fills, serves the app offline and cross-origin isolated (sw-isolation.ts), takes Android
+ * share-target photos, and activates a new version only when the page asks (the shopper pressed
+ * Update).
  */
 import {
+  addPlugins,
   cleanupOutdatedCaches,
   createHandlerBoundToURL,
   precacheAndRoute,
@@ -14,6 +16,7 @@ import { ExpirationPlugin } from 'workbox-expiration';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
 import { isRuntimeWasm } from './engine-api/runtime-cache.ts';
+import { isolationPlugin } from './sw-isolation.ts';
 import { dropOtherRuntimes, keepRuntime, runtimeResponse } from './sw-runtime-cache.ts';
 import {
   SHARE_CACHE,
@@ -60,6 +63,8 @@ const entries = self.__WB_MANIFEST.map((e) =>
   typeof e === 'string' ? { url: e, revision: null } : e,
 );
 const runtimeUrls = entries.map((e) => new URL(e.url, scope).href).filter(isRuntimeWasm);
+// The shell it serves (the page, the search worker's script) makes the app cross-origin isolated.
+addPlugins([isolationPlugin]);
 precacheAndRoute(entries.filter((e) => !isRuntimeWasm(new URL(e.url, scope).href)));
 cleanupOutdatedCaches();
 registerRoute(

@@ -1,6 +1,7 @@
 /**
- * The built app on a plain static host: under a sub-path, without COOP/COEP (so single-threaded),
- * and a new version that waits for the shopper's consent before taking over.
+ * The built app on a plain static host: under a sub-path, without COOP/COEP (so the first visit is
+ * single-threaded; once its service worker serves the app, it adds them), and a new version that
+ * waits for the shopper's consent before taking over.
  */
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -57,7 +58,7 @@ function staticHost(): { server: Server; setSwSuffix: (suffix: string) => void }
   return { server, setSwSuffix: (suffix) => (swSuffix = suffix) };
 }
 
-test('runs from a sub-path of a plain static host, single-threaded, and updates only on consent', async ({
+test('runs from a sub-path of a plain static host, threaded once its service worker serves it, and updates only on consent', async ({
   browser,
   request,
   baseURL,
@@ -109,6 +110,16 @@ test('runs from a sub-path of a plain static host, single-threaded, and updates 
       }),
     ).toEqual({ waiting: false, active: true });
     await expect(page.getByTestId('update-banner')).toHaveCount(0);
+
+    // Served by the service worker, which adds COOP/COEP: isolated, ONNX Runtime on threads.
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    const threads = await page.evaluate(() => Math.min(4, navigator.hardwareConcurrency));
+    const again = await afterSearch(page, () => upload(page, catalogPhoto(id).path));
+    expect(again[0].id).toBe(id);
+    await expect(page.getByTestId('latency')).toContainText(
+      `${threads} ${threads === 1 ? 'thread' : 'threads'}`,
+    );
+    expect(errors).toEqual([]);
     await watch.verify();
   } finally {
     await context.close();
