@@ -114,7 +114,12 @@ async function run(options: SuiteOptions): Promise<SuiteReport> {
       ' the page saw "ready"; "whole twice" lists files sent whole (200, to the end) more than' +
       ' once during the cold visit, until the precache is complete and the network quiet.' +
       ' "Without COOP/COEP" is the same server without those headers, as many static hosts are:' +
-      ' no cross-origin isolation, so ONNX Runtime runs one thread.',
+      ' no cross-origin isolation on the cold visit, so ONNX Runtime runs one thread. Its reloads' +
+      ' are served by the service worker, which adds the headers: isolated, two threads. The' +
+      " first isolated start compiles the runtime afresh (V8's cached code was made for unshared" +
+      ' memory) and these reloads come at "ready", before V8 writes a new cache: a shopper who' +
+      ' stays a few seconds gets isolated starts of about 1.4 s from the next visit on' +
+      ' (docs/startup.md).',
     `The phone profile throttles at that front: one ${PHONE_PROFILE.downMbps} Mbit/s downlink` +
       ` shared by every response, ${PHONE_PROFILE.rttMs} ms before each response (twice on a new` +
       " connection), so the worker's and the service worker's requests are throttled too. A" +
