@@ -29,7 +29,7 @@ export type GraphOptimization = NonNullable<
 /**
  * The level for onnxruntime-web's WASM backend with `threads` threads. With one, none: the
  * optimisations buy nothing at run time there (the same embed time at every level), while running
- * them doubles the session's creation and leaves about 90 MB more in the renderer (docs/startup.md).
+ * them doubles the session's creation (docs/startup.md, fifth session).
  * With more, 'all': unfused, the default model runs about 220 more small operators per embed (its
  * weights' uint8 decoding, the ReLU6 clips), each a parallel section of its own, 5 to 11 ms more
  * per embed at 2 threads.
