@@ -11,14 +11,9 @@ import { isRuntimeWasm, RUNTIME_COPY_SUFFIX } from './src/engine-api/runtime-cac
 
 /** The WebGPU build of ONNX Runtime: its JS chunk and its .wasm, fetched by GPU devices only. */
 const ON_DEMAND_ASSETS = ['assets/ort.webgpu*', 'assets/ort-wasm-simd-threaded.asyncify*'];
+import { ISOLATION_HEADERS } from './src/shared/isolation-headers.ts';
 import { DEMO_MODEL_IDS } from './src/shared/model/default-models.ts';
 import { SHARE_TARGET_ACTION, SHARE_TARGET_FIELD } from './src/ui/share/share-target.ts';
-
-// Cross-origin isolation lets onnxruntime-web use WASM threads; without it the app runs single-threaded.
-const isolation = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
 
 /**
  * Models are not precached: the verified catalog download fetches them once into IndexedDB.
@@ -109,7 +104,8 @@ export default defineConfig({
   ],
   // The search worker is bundled with its own plugins: it is where transformers.js loads.
   worker: { format: 'es', plugins: () => [transformersOnAppOrt()] },
-  server: { headers: isolation },
-  preview: { headers: isolation },
+  // Cross-origin isolation lets onnxruntime-web use WASM threads (the service worker adds it too).
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
   build: { target: 'es2022', chunkSizeWarningLimit: 1024 },
 });

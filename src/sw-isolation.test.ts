@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ISOLATION_HEADERS, withIsolation } from './sw-isolation.ts';
+import { ISOLATION_HEADERS } from './shared/isolation-headers.ts';
+import { withIsolation } from './sw-isolation.ts';
 
 describe('withIsolation', () => {
   it('adds COOP and COEP, keeping the body, status and other headers', async () => {

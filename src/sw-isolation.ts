@@ -5,11 +5,7 @@
  * app loads nothing from other origins, so `require-corp` blocks nothing it needs.
  */
 import type { WorkboxPlugin } from 'workbox-core';
-
-export const ISOLATION_HEADERS = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-} as const;
+import { ISOLATION_HEADERS } from './shared/isolation-headers.ts';
 
 /** `response` with the isolation headers (unchanged when it has them or cannot carry them). */
 export function withIsolation(response: Response): Response {

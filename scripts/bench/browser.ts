@@ -9,6 +9,7 @@ import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { chromiumFlags, chromiumPath } from '../../tests/e2e/chromium.ts';
+import { ISOLATION_HEADERS } from '../../src/shared/isolation-headers.ts';
 
 export interface BrowserSession {
   page: Page;
@@ -79,8 +80,7 @@ function serve(
       'Content-Type': file?.type ?? TYPES[extname(disk!)] ?? 'application/octet-stream',
       'Cache-Control': 'no-store',
       // Cross-origin isolation: SharedArrayBuffer and 5 µs timers, like the app gets.
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
+      ...ISOLATION_HEADERS,
     });
     if (file) response.end(file.body);
     else createReadStream(disk!).pipe(response);

@@ -23,6 +23,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { ISOLATION_HEADERS } from '../../src/shared/isolation-headers.ts';
 import { decodeImageNode } from '../../scripts/lib/decode-node.ts';
 import { DEFAULT_MODEL_ID } from '../../src/shared/model/default-models.ts';
 import { createOnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
@@ -69,8 +70,7 @@ function serve(routes: [prefix: string, dir: string][]): Promise<Server> {
     res.writeHead(200, {
       'Content-Type': types[extname(file)] ?? 'application/octet-stream',
       'Content-Length': statSync(file).size,
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
+      ...ISOLATION_HEADERS,
       'Cross-Origin-Resource-Policy': 'same-origin',
     });
     createReadStream(file).pipe(res);

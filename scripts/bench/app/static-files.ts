@@ -7,6 +7,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Readable } from 'node:stream';
+import { ISOLATION_HEADERS } from '../../../src/shared/isolation-headers.ts';
 
 export interface Answer {
   status: number;
@@ -26,11 +27,6 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
   '.webp': 'image/webp',
-};
-
-export const ISOLATION = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
 /** The file a URL path names inside `root` (index.html for a folder), or null. */
@@ -61,7 +57,7 @@ export function staticAnswer(
   request: IncomingHttpHeaders,
   isolated = true,
 ): Answer {
-  const isolation = isolated ? ISOLATION : {};
+  const isolation = isolated ? ISOLATION_HEADERS : {};
   const file = fileOf(root, urlPath);
   if (!file || (method !== 'GET' && method !== 'HEAD')) {
     return { status: 404, headers: { ...isolation, 'Content-Length': 0 }, body: null };
