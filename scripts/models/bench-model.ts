@@ -12,7 +12,7 @@ import * as ort from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web/wasm';
 import {
   createOnnxEmbedder,
-  wasmGraphOptimization,
+  wasmSessionOptions,
 } from '../../src/shared/model/onnx-embedder.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
 import { decodeImageNode } from '../lib/decode-node.ts';
@@ -34,7 +34,7 @@ const bytes = new Uint8Array(readFileSync(join(modelsDir, spec.id, spec.file)));
 const embedder = await createOnnxEmbedder(ort, bytes, spec, { threads: 1 });
 ortWeb.env.wasm.numThreads = 1;
 const wasmEmbedder = await createOnnxEmbedder(ortWeb, bytes, spec, {
-  graphOptimization: wasmGraphOptimization(1),
+  ...wasmSessionOptions(1),
 });
 
 const BATCH = 16;

@@ -17,6 +17,8 @@ export interface ObtainOptions {
 
 export class CatalogSource {
   #store: CatalogStore;
+  /** Stored copies read by planRead, until bytes() takes them. */
+  readonly #reads = new Map<string, Promise<ArrayBuffer | Blob | undefined>>();
   /** Why the session fell back to memory, when it did. */
   notice: string | null = null;
 
@@ -38,6 +40,17 @@ export class CatalogSource {
         : 'Storage is unavailable: the catalog works for this session but will download again next time.';
   }
 
+  /**
+   * Whether `file` will come from storage, reading a stored copy at once and keeping it for
+   * bytes(): one storage round trip for the plan and the read, which then overlap the runtime's
+   * start instead of queueing behind it.
+   */
+  async planRead(file: CatalogFile): Promise<boolean> {
+    const read = this.#stored(file);
+    this.#reads.set(file.ref.sha256, read);
+    return (await read) !== undefined;
+  }
+
   /** Whether `file` will come from storage (false when unsure: it will be downloaded). */
   async has(file: CatalogFile): Promise<boolean> {
     try {
@@ -54,7 +67,9 @@ export class CatalogSource {
    * after it parses.
    */
   async bytes<T>(file: CatalogFile, parse: (bytes: Uint8Array) => T, options: ObtainOptions = {}) {
-    const stored = await this.#stored(file);
+    const planned = this.#reads.get(file.ref.sha256);
+    this.#reads.delete(file.ref.sha256);
+    const stored = await (planned ?? this.#stored(file));
     if (stored !== undefined) {
       const bytes = new Uint8Array(stored instanceof Blob ? await stored.arrayBuffer() : stored);
       try {

@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-web/wasm';
 import * as ortGpu from 'onnxruntime-web/webgpu';
 import {
   createOnnxEmbedder,
-  wasmGraphOptimization,
+  wasmSessionOptions,
   type OnnxEmbedder,
 } from '../../src/shared/model/onnx-embedder.ts';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
@@ -34,7 +34,7 @@ async function load(backend: Backend) {
   const embedder = await createOnnxEmbedder(runtime, bytes, spec, {
     executionProviders: [backend.kind],
     ...(backend.kind === 'wasm'
-      ? { graphOptimization: wasmGraphOptimization(backend.threads) }
+      ? wasmSessionOptions(backend.threads)
       : {}),
   });
   return { embedder, preprocessor: new ImagePreprocessor(spec.input) };

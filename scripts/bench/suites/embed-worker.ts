@@ -6,7 +6,8 @@
 import * as wasmOrt from 'onnxruntime-web/wasm';
 import {
   createOnnxEmbedder,
-  wasmGraphOptimization,
+  sessionSource,
+  wasmSessionOptions,
 } from '../../../src/shared/model/onnx-embedder.ts';
 import type { ModelSpec } from '../../../src/shared/model/spec.ts';
 import { decodeImageBlob } from '../../../src/shared/preprocess/decode-browser.ts';
@@ -51,7 +52,7 @@ async function run(config: EmbedConfig): Promise<EmbedResult> {
     threads: config.threads,
     ...(gpu
       ? { executionProviders: ['webgpu'] }
-      : { graphOptimization: wasmGraphOptimization(config.threads) }),
+      : wasmSessionOptions(config.threads)),
   });
   const sessionMs = performance.now() - started;
   for (let w = 0; w < config.warmup; w++) await embedder.embed(tensors[w % tensors.length], 1);
@@ -100,8 +101,9 @@ async function profile(
   runs: number,
   threads: number,
 ): Promise<void> {
-  const session = await wasmOrt.InferenceSession.create(modelBytes, {
-    graphOptimizationLevel: wasmGraphOptimization(threads),
+  const [bytes, loading] = sessionSource(modelBytes, wasmSessionOptions(threads));
+  const session = await wasmOrt.InferenceSession.create(bytes, {
+    ...loading,
     executionMode: 'sequential',
     enableProfiling: true,
   });

@@ -3,6 +3,7 @@
  * onnxruntime-web) is passed in, so this file imports neither and runs in Node and workers alike.
  */
 import type * as Ort from 'onnxruntime-common';
+import { DECODED_WEIGHTS_PATH, decodeCodedWeights, type DecodedModel } from './decoded-weights.ts';
 import type { ModelSpec } from './spec.ts';
 
 /** What the embedder needs of an onnxruntime package (both runtimes export these). */
@@ -18,8 +19,15 @@ export interface OnnxEmbedderOptions {
   executionProviders?: Ort.InferenceSession.SessionOptions['executionProviders'];
   /** Check the model bytes against spec.sha256 first (default true). */
   verify?: boolean;
-  /** onnxruntime's graph optimisation level (default 'all'; see wasmGraphOptimization). */
+  /** onnxruntime's graph optimisation level (default 'all'; see wasmSessionOptions). */
   graphOptimization?: GraphOptimization;
+  /**
+   * Decode the model's uint8-coded weights in JavaScript and hand them over as external data
+   * (decoded-weights.ts). onnxruntime-web only: Node's binding takes no external data from memory.
+   */
+  decodeWeights?: boolean;
+  /** The same, done ahead by the caller: `decodeCodedWeights(modelBytes)`. */
+  decoded?: DecodedModel;
 }
 
 export type GraphOptimization = NonNullable<
@@ -27,15 +35,17 @@ export type GraphOptimization = NonNullable<
 >;
 
 /**
- * The level for onnxruntime-web's WASM backend with `threads` threads. With one, none: the
- * optimisations buy nothing at run time there (the same embed time at every level), while running
- * them doubles the session's creation (docs/startup.md, fifth session).
- * With more, 'all': unfused, the default model runs about 220 more small operators per embed (its
- * weights' uint8 decoding, the ReLU6 clips), each a parallel section of its own, 5 to 11 ms more
- * per embed at 2 threads.
+ * How onnxruntime-web's WASM backend opens a model with `threads` threads.
+ * - The weights are decoded ahead (decodeWeights), so the session opens without folding them.
+ * - With one thread, no graph optimisation: it buys nothing at run time there (the same embed
+ *   time at every level), and skipping it opens the session faster.
+ * - With more, 'all': unfused, the default model runs about 35 more small operators per embed
+ *   (the ReLU6 clips), each a parallel section of its own (docs/startup.md, fifth session).
  */
-export function wasmGraphOptimization(threads: number): GraphOptimization {
-  return threads > 1 ? 'all' : 'disabled';
+export function wasmSessionOptions(
+  threads: number,
+): Pick<OnnxEmbedderOptions, 'graphOptimization' | 'decodeWeights'> {
+  return { graphOptimization: threads > 1 ? 'all' : 'disabled', decodeWeights: true };
 }
 
 export interface OnnxEmbedder {
@@ -76,6 +86,19 @@ function l2NormalizeRows(values: Float32Array, dim: number): void {
   }
 }
 
+/** The bytes onnxruntime opens, and how: the model as given, or its weights decoded ahead. */
+export function sessionSource(
+  modelBytes: Uint8Array,
+  options: Pick<OnnxEmbedderOptions, 'graphOptimization' | 'decodeWeights' | 'decoded'>,
+): [Uint8Array, Ort.InferenceSession.SessionOptions] {
+  const graphOptimizationLevel = options.graphOptimization ?? 'all';
+  if (!options.decodeWeights && !options.decoded) return [modelBytes, { graphOptimizationLevel }];
+  const { model, weights, decoded } = options.decoded ?? decodeCodedWeights(modelBytes);
+  if (decoded === 0) return [model, { graphOptimizationLevel }];
+  const externalData = [{ path: DECODED_WEIGHTS_PATH, data: weights }];
+  return [model, { graphOptimizationLevel, externalData }];
+}
+
 /** The checked session: the bytes are the spec's model, and it has the spec's input and output. */
 async function openSession(
   ort: OrtRuntime,
@@ -94,8 +117,9 @@ async function openSession(
       );
     }
   }
-  const session = await ort.InferenceSession.create(modelBytes, {
-    graphOptimizationLevel: options.graphOptimization ?? 'all',
+  const [bytes, loading] = sessionSource(modelBytes, options);
+  const session = await ort.InferenceSession.create(bytes, {
+    ...loading,
     ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
     interOpNumThreads: 1,
     executionMode: 'sequential',

@@ -1,4 +1,5 @@
 /** The generated kernel modules, decoded and compiled once per realm, instantiated per index. */
+import { decodeBase64 } from '../base64.ts';
 import { KERNEL_RELAXED_BASE64, KERNEL_SIMD_BASE64 } from './generated/kernel-wasm.ts';
 
 export type WasmBackend = 'relaxed' | 'simd';
@@ -19,13 +20,6 @@ export interface KernelExports {
   ): void;
   row_sums(from: number, to: number): void;
   search(n: number, k: number, useMask: number, exclude: number, qscale: number): number;
-}
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 const sources: Record<WasmBackend, string> = {

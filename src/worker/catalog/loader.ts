@@ -119,7 +119,7 @@ async function loadParts(
   const files = catalogFiles(manifest, context.manifestUrl, context.appUrl, canRun).filter(wanted);
 
   // Plan first, so progress totals count only what must come over the network.
-  const stored = await timed('plan', () => Promise.all(files.map((file) => source.has(file))));
+  const stored = await timed('plan', () => Promise.all(files.map((file) => source.planRead(file))));
   const sum = (wanted: boolean) =>
     files.reduce((total, file, i) => total + (stored[i] === wanted ? file.ref.bytes : 0), 0);
   const progress = new LoadProgressTracker(context.reporter, sum(false), sum(true));
