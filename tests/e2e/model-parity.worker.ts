@@ -33,9 +33,7 @@ async function load(backend: Backend) {
   const bytes = new Uint8Array(await (await fetch(`/model/${spec.file}`)).arrayBuffer());
   const embedder = await createOnnxEmbedder(runtime, bytes, spec, {
     executionProviders: [backend.kind],
-    ...(backend.kind === 'wasm'
-      ? wasmSessionOptions(backend.threads)
-      : {}),
+    ...(backend.kind === 'wasm' ? wasmSessionOptions(backend.threads) : {}),
   });
   return { embedder, preprocessor: new ImagePreprocessor(spec.input) };
 }

@@ -50,9 +50,7 @@ async function run(config: EmbedConfig): Promise<EmbedResult> {
   const started = performance.now();
   const embedder = await createOnnxEmbedder(ort, modelBytes, runnable, {
     threads: config.threads,
-    ...(gpu
-      ? { executionProviders: ['webgpu'] }
-      : wasmSessionOptions(config.threads)),
+    ...(gpu ? { executionProviders: ['webgpu'] } : wasmSessionOptions(config.threads)),
   });
   const sessionMs = performance.now() - started;
   for (let w = 0; w < config.warmup; w++) await embedder.embed(tensors[w % tensors.length], 1);
