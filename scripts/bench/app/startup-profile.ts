@@ -3,8 +3,8 @@
  * host, each listed as the worker's "lookalike:" User Timing measures and the page's large
  * resource loads, on the page's clock (ms from navigation start), plus the renderer's RSS.
  * Run: `nice -n 10 npx tsx scripts/bench/app/startup-profile.ts [warm reloads, default 3]
- * [trace.json]` (the last reload then also writes a Chromium trace of every process); with
- * `ISOLATED=0` the host sends no COOP/COEP.
+ * [trace.json]` (the last reload then also writes a Chromium trace of every process; with
+ * `TRACE_COLD=1` the cold visit does instead); with `ISOLATED=0` the host sends no COOP/COEP.
  */
 import type { Page } from '@playwright/test';
 import { launchBrowser, newAppContext, readyMs } from './app-page.ts';
@@ -89,13 +89,16 @@ async function main() {
   try {
     const context = await newAppContext(browser);
     const page = await context.newPage();
+    const coldTraced = trace && process.env.TRACE_COLD === '1';
+    if (coldTraced) await browser.startTracing(page, { path: trace, categories: TRACE_CATEGORIES });
     await page.goto(host.url);
     const cold = await readyMs(page, 300_000);
+    if (coldTraced) await browser.stopTracing();
     await report('cold', page, cold, (await rendererMemory(browser)).rss);
     await host.settled();
     for (let r = 0; r < reloads; r++) {
       // The last reload is also traced (all processes), for chrome://tracing or Perfetto.
-      const traced = trace && r === reloads - 1;
+      const traced = trace && !coldTraced && r === reloads - 1;
       if (traced) await browser.startTracing(page, { path: trace, categories: TRACE_CATEGORIES });
       await page.reload();
       const warm = await readyMs(page);
