@@ -22,8 +22,9 @@ export interface OnnxEmbedderOptions {
   /** onnxruntime's graph optimisation level (default 'all'; see wasmSessionOptions). */
   graphOptimization?: GraphOptimization;
   /**
-   * Decode the model's uint8-coded weights in JavaScript and hand them over as external data
-   * (decoded-weights.ts). onnxruntime-web only: Node's binding takes no external data from memory.
+   * Decode the model's uint8-coded weights before the session opens and hand them over as
+   * external data (decoded-weights.ts). onnxruntime-web only: Node's binding takes no external
+   * data from memory.
    */
   decodeWeights?: boolean;
   /** The same, done ahead by the caller: `decodeCodedWeights(modelBytes)`. */
