@@ -12,9 +12,9 @@ import { ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
 import { EmbeddingCache } from './embedding-cache.ts';
 import { decodeImageNode } from './decode-node.ts';
 import { ProgressBar } from './progress.ts';
-import { buildMobilenetGraph, INPUT_NAME } from './mobilenet-graph.ts';
+import { buildKerasGraph, INPUT_NAME } from './keras-graph.ts';
 import { convertMobilenet, DEFAULT_MOBILENET_OPTIONS } from './mobilenet-model.ts';
-import { loadNsfwjsMobilenet } from './nsfwjs-mobilenet.ts';
+import { loadNsfwjsMobilenet } from './nsfwjs-keras.ts';
 
 /** Layers whose pooled outputs are extracted (a superset of what the head and probes use). */
 export const FEATURE_LAYERS = [
@@ -131,7 +131,7 @@ interface PooledBackbone {
 }
 
 function pooledBackbone(input: ModelSpec['input']): PooledBackbone {
-  const { graph, layerDims, dim } = buildMobilenetGraph(loadNsfwjsMobilenet(), {
+  const { graph, layerDims, dim } = buildKerasGraph(loadNsfwjsMobilenet(), {
     layers: [...FEATURE_LAYERS],
     weights: 'uint8',
     outputs: 'pooled',

@@ -8,9 +8,9 @@
 import { createHash } from 'node:crypto';
 import onnxProto from 'onnx-proto';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
-import { buildMobilenetGraph, INPUT_NAME } from './mobilenet-graph.ts';
+import { buildKerasGraph, INPUT_NAME } from './keras-graph.ts';
 import { convertMobilenet, DEFAULT_MOBILENET_OPTIONS } from './mobilenet-model.ts';
-import { loadNsfwjsMobilenet } from './nsfwjs-mobilenet.ts';
+import { loadNsfwjsMobilenet } from './nsfwjs-keras.ts';
 import { attr, type OnnxGraph } from './onnx-graph.ts';
 
 const { onnx: proto } = onnxProto;
@@ -23,7 +23,7 @@ const MIRRORED = 'pixels_mirrored';
  */
 export function gemRaisedLayer(layer: string, p: number) {
   const base = convertMobilenet(DEFAULT_MOBILENET_OPTIONS).spec;
-  const { graph, layerDims } = buildMobilenetGraph(loadNsfwjsMobilenet(), {
+  const { graph, layerDims } = buildKerasGraph(loadNsfwjsMobilenet(), {
     layers: [layer],
     weights: DEFAULT_MOBILENET_OPTIONS.weights,
     outputs: 'pooled',

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelSpec, ResizeMethod } from '../../src/shared/model/spec.ts';
-import { buildMobilenetGraph, EMBEDDING_NAME, INPUT_NAME } from './mobilenet-graph.ts';
-import { loadNsfwjsMobilenet, nsfwjsModelFiles, type KerasModel } from './nsfwjs-mobilenet.ts';
+import { buildKerasGraph, EMBEDDING_NAME, INPUT_NAME } from './keras-graph.ts';
+import { loadNsfwjsMobilenet, nsfwjsModelFiles, type KerasModel } from './nsfwjs-keras.ts';
 
 export const MOBILENET_ID = 'mobilenet-v2';
 /** Bump when the conversion changes embeddings in a way the source hash cannot see. */
@@ -30,8 +30,8 @@ const INPUT_SIZE = 224;
 /** Source files whose changes change the converted model. */
 const converterSources = [
   'mobilenet-model.ts',
-  'mobilenet-graph.ts',
-  'nsfwjs-mobilenet.ts',
+  'keras-graph.ts',
+  'nsfwjs-keras.ts',
   'onnx-graph.ts',
   'folded-weights.ts',
 ].map((file) => join(import.meta.dirname, file));
@@ -39,7 +39,8 @@ const converterSources = [
 /** Hash of everything the model derives from: nsfwjs's files, the options, the converter. */
 export function mobilenetSourceHash(options: MobilenetOptions): string {
   const hash = createHash('sha256');
-  for (const file of [...nsfwjsModelFiles, ...converterSources]) hash.update(readFileSync(file));
+  for (const file of [...nsfwjsModelFiles('mobilenet_v2'), ...converterSources])
+    hash.update(readFileSync(file));
   hash.update(JSON.stringify({ CONVERTER_VERSION, options }));
   return hash.digest('hex');
 }
@@ -55,7 +56,7 @@ export function convertMobilenet(
   keras: KerasModel = loadNsfwjsMobilenet(),
 ): ConvertedModel {
   const sourceHash = mobilenetSourceHash(options);
-  const { graph, dim, layerDims } = buildMobilenetGraph(keras, {
+  const { graph, dim, layerDims } = buildKerasGraph(keras, {
     layers: options.layers,
     weights: options.weights,
     outputs: 'embedding',

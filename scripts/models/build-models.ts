@@ -24,6 +24,12 @@ import {
 } from './write-model.ts';
 import { FASHION_HEAD_FILE } from '../lib/head-file.ts';
 import {
+  convertInception,
+  DEFAULT_INCEPTION_OPTIONS,
+  INCEPTION_ID,
+  inceptionSourceHash,
+} from '../lib/inception-model.ts';
+import {
   committedWhitening,
   convertFashion,
   FASHION_ID,
@@ -43,6 +49,13 @@ const recipes: ModelRecipe[] = [
     id: MOBILENET_ID,
     sourceHash: () => mobilenetSourceHash(DEFAULT_MOBILENET_OPTIONS),
     build: () => convertMobilenet(DEFAULT_MOBILENET_OPTIONS),
+  },
+  // Opt-in, not in the demo catalog: a larger backbone that finds the photographed item more
+  // often, at about 15x the multiply-adds (docs/training.md, "InceptionV3").
+  {
+    id: INCEPTION_ID,
+    sourceHash: () => inceptionSourceHash(DEFAULT_INCEPTION_OPTIONS),
+    build: () => convertInception(DEFAULT_INCEPTION_OPTIONS),
   },
   // The same backbone plus the triplet-trained head (weights committed in models/heads/,
   // made by `npm run train`; see docs/training.md) and, when committed, its learned whitening.

@@ -7,31 +7,11 @@ import { createOnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
 import { decodeImageNode } from '../lib/decode-node.ts';
 import { convertMobilenet, DEFAULT_MOBILENET_OPTIONS } from '../lib/mobilenet-model.ts';
-import { loadNsfwjsMobilenet, type KerasModel } from '../lib/nsfwjs-mobilenet.ts';
-import { loadTfjsReference } from './tfjs-reference.ts';
+import { loadNsfwjsMobilenet, type KerasModel } from '../lib/nsfwjs-keras.ts';
+import { cosine, loadTfjsReference, toNhwc } from './tfjs-reference.ts';
 
 const images = resolve(import.meta.dirname, '../../../shared/datasets/clothing/images');
 const SIZE = 224;
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(aa * bb);
-}
-
-/** NCHW (what the ONNX graph takes) to NHWC (what Keras takes): the same input values. */
-function toNhwc(nchw: Float32Array): Float32Array {
-  const plane = SIZE * SIZE;
-  const out = new Float32Array(3 * plane);
-  for (let i = 0; i < plane; i++) for (let c = 0; c < 3; c++) out[i * 3 + c] = nchw[c * plane + i];
-  return out;
-}
 
 let keras: KerasModel;
 let tensors: Float32Array[];
@@ -68,7 +48,7 @@ describe.each([
     const cosines: number[] = [];
     for (const tensor of tensors) {
       const ours = await embedder.embed(tensor, 1);
-      const theirs = reference.embed(toNhwc(tensor));
+      const theirs = reference.embed(toNhwc(tensor, SIZE));
       expect(ours.length).toBe(theirs.length);
       cosines.push(cosine(ours, theirs));
     }

@@ -10,14 +10,14 @@ import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import type { ModelSpec } from '../../src/shared/model/spec.ts';
 import { decodeHeadFile, FASHION_HEAD_FILE, type HeadMeta } from '../lib/head-file.ts';
-import { buildMobilenetGraph, EMBEDDING_NAME, INPUT_NAME } from '../lib/mobilenet-graph.ts';
+import { buildKerasGraph, EMBEDDING_NAME, INPUT_NAME } from '../lib/keras-graph.ts';
 import {
   convertMobilenet,
   DEFAULT_MOBILENET_OPTIONS,
   mobilenetSourceHash,
   type ConvertedModel,
 } from '../lib/mobilenet-model.ts';
-import { loadNsfwjsMobilenet, type KerasModel } from '../lib/nsfwjs-mobilenet.ts';
+import { loadNsfwjsMobilenet, type KerasModel } from '../lib/nsfwjs-keras.ts';
 import { attr, type OnnxGraph } from '../lib/onnx-graph.ts';
 import { appendColourHistogram, colourTermDim, FASHION_COLOUR, type ColourTerm } from './colour-term.ts';
 import { quantiseColumns } from './quantise-columns.ts';
@@ -202,7 +202,7 @@ export function convertFashion(
   if (meta.blend && !meta.layers.includes(meta.blend.layer)) {
     throw new Error(`blend layer ${meta.blend.layer} is not among the head's layers`);
   }
-  const { graph, dim, layerDims } = buildMobilenetGraph(keras, {
+  const { graph, dim, layerDims } = buildKerasGraph(keras, {
     layers: meta.layers,
     weights: DEFAULT_MOBILENET_OPTIONS.weights,
     outputs: 'pooled',

@@ -4,8 +4,8 @@ import type { ResizeMethod } from '../../src/shared/model/spec.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
 import { decodeImageNode } from '../lib/decode-node.ts';
 import { ProgressBar } from '../lib/progress.ts';
-import { buildMobilenetGraph, INPUT_NAME } from '../lib/mobilenet-graph.ts';
-import type { KerasModel } from '../lib/nsfwjs-mobilenet.ts';
+import { buildKerasGraph, INPUT_NAME } from '../lib/keras-graph.ts';
+import type { KerasModel } from '../lib/nsfwjs-keras.ts';
 
 const SIZE = 224;
 const BATCH = 16;
@@ -19,7 +19,7 @@ export async function extractPooledFeatures(
   paths: string[],
   resize: ResizeMethod,
 ): Promise<PooledFeatures> {
-  const { graph, layerDims } = buildMobilenetGraph(keras, {
+  const { graph, layerDims } = buildKerasGraph(keras, {
     layers,
     weights: 'uint8',
     outputs: 'pooled',

@@ -17,7 +17,7 @@ import {
 import { loadLabelledPhotos, type LabelledPhoto } from '../lib/dataset.ts';
 import { DEFAULT_SPLIT, splitPhotos } from '../lib/split.ts';
 import { DEFAULT_MOBILENET_OPTIONS } from '../lib/mobilenet-model.ts';
-import { loadNsfwjsMobilenet } from '../lib/nsfwjs-mobilenet.ts';
+import { loadNsfwjsMobilenet } from '../lib/nsfwjs-keras.ts';
 import { extractPooledFeatures, type PooledFeatures } from './pooled-features.ts';
 
 const root = resolve(import.meta.dirname, '../..');

@@ -4,7 +4,7 @@
  * L2-normalised and fused exactly like the ONNX graph.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { NsfwjsArtifacts } from '../lib/nsfwjs-mobilenet.ts';
+import type { NsfwjsArtifacts } from '../lib/nsfwjs-keras.ts';
 
 export interface TfjsReference {
   /** Embeds one NHWC [size, size, 3] image tensor (values as the model expects). */
@@ -40,4 +40,25 @@ export async function loadTfjsReference(
       model.dispose();
     },
   };
+}
+
+/** NCHW (what the ONNX graph takes) to NHWC (what Keras takes): the same input values. */
+export function toNhwc(nchw: Float32Array, size: number): Float32Array {
+  const plane = size * size;
+  const out = new Float32Array(3 * plane);
+  for (let i = 0; i < plane; i++) for (let c = 0; c < 3; c++) out[i * 3 + c] = nchw[c * plane + i];
+  return out;
+}
+
+/** Cosine similarity of two embeddings. */
+export function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
+  return dot / Math.sqrt(aa * bb);
 }

@@ -1,12 +1,13 @@
 /**
- * Translates the Keras MobileNetV2 layers into an ONNX graph truncated at the chosen layers:
- * batch norms folded into their convs (weights stay uint8 codes), pooled, and L2-normalised.
+ * Translates an nsfwjs Keras model's layers (MobileNetV2, InceptionV3) into an ONNX graph truncated
+ * at the chosen layers: batch norms folded into their convs (weights stay uint8 codes), pooled, and
+ * L2-normalised.
  */
 import { channelValues, scaleChannels, type TensorCodes } from './folded-weights.ts';
-import type { KerasLayer, KerasModel, KerasWeight } from './nsfwjs-mobilenet.ts';
+import type { KerasLayer, KerasModel, KerasWeight } from './nsfwjs-keras.ts';
 import { attr, OnnxGraph } from './onnx-graph.ts';
 
-export interface MobilenetGraphOptions {
+export interface KerasGraphOptions {
   /** Keras layer names whose global-average-pooled outputs make the embedding. */
   layers: string[];
   /**
@@ -51,7 +52,7 @@ const NORM_EPSILON = 1e-12;
 
 function weight(model: KerasModel, name: string): KerasWeight {
   const w = model.weights.get(name);
-  if (!w) throw new Error(`MobileNetV2: missing weight ${name}`);
+  if (!w) throw new Error(`${model.architecture}: missing weight ${name}`);
   return w;
 }
 
@@ -90,8 +91,10 @@ function convWeights(model: KerasModel, layer: KerasLayer): ConvWeights {
 
 /** Folds y = gamma * (x - mean) / sqrt(var + eps) + beta into the conv's factors and bias. */
 function foldBatchNorm(model: KerasModel, bn: KerasLayer, conv: ConvWeights): void {
-  const gamma = weight(model, `${bn.name}/gamma`).values;
-  const beta = weight(model, `${bn.name}/beta`).values;
+  // Keras leaves gamma out with `scale: false` and beta with `center: false` (InceptionV3).
+  const ones = new Float32Array(conv.outChannels).fill(1);
+  const gamma = bn.config.scale === false ? ones : weight(model, `${bn.name}/gamma`).values;
+  const beta = bn.config.center === false ? ones.fill(0) : weight(model, `${bn.name}/beta`).values;
   const mean = weight(model, `${bn.name}/moving_mean`).values;
   const variance = weight(model, `${bn.name}/moving_variance`).values;
   const epsilon = Number(bn.config.epsilon ?? 1e-3);
@@ -110,11 +113,11 @@ function samePadding(size: number, kernel: number, stride: number): [number, num
 }
 
 function pairOf(value: unknown, what: string): [number, number] {
-  if (!Array.isArray(value) || value.length !== 2) throw new Error(`MobileNetV2: bad ${what}`);
+  if (!Array.isArray(value) || value.length !== 2) throw new Error(`Keras layer: bad ${what}`);
   return [Number(value[0]), Number(value[1])];
 }
 
-export interface MobilenetGraph {
+export interface KerasGraph {
   graph: OnnxGraph;
   /** Channels of each requested layer, in order. */
   layerDims: number[];
@@ -125,25 +128,28 @@ export interface MobilenetGraph {
 /** What translating the Keras layers into `graph` carries from one layer to the next. */
 interface Translation {
   model: KerasModel;
-  options: MobilenetGraphOptions;
+  options: KerasGraphOptions;
   graph: OnnxGraph;
   /** Keras layers reading each layer's output. */
   consumers: Map<string, KerasLayer[]>;
   features: Map<string, Feature>;
   /** Convs waiting for the batch norm after them, by that batch norm's name. */
   pendingConvs: Map<string, { conv: ConvWeights; source: KerasLayer }>;
-  clipMin: string;
-  clipMax: string;
+  clipMin?: string;
+  clipMax?: string;
 }
 
 /** Builds the ONNX graph for `options.layers` from the Keras model. */
-export function buildMobilenetGraph(model: KerasModel, options: MobilenetGraphOptions): MobilenetGraph {
+export function buildKerasGraph(model: KerasModel, options: KerasGraphOptions): KerasGraph {
   const needed = neededLayers(model, options.layers);
   const consumers = new Map<string, KerasLayer[]>();
   for (const layer of model.layers) {
-    for (const input of layer.inputs) consumers.set(input, [...(consumers.get(input) ?? []), layer]);
+    for (const input of layer.inputs)
+      consumers.set(input, [...(consumers.get(input) ?? []), layer]);
   }
-  const graph = new OnnxGraph('mobilenet_v2');
+  const graph = new OnnxGraph(
+    model.architecture === 'MobileNetV2' ? 'mobilenet_v2' : model.architecture,
+  );
   const t: Translation = {
     model,
     options,
@@ -151,8 +157,11 @@ export function buildMobilenetGraph(model: KerasModel, options: MobilenetGraphOp
     consumers,
     features: new Map(),
     pendingConvs: new Map(),
-    clipMin: graph.initializer('relu6_min', [], new Float32Array([0])),
-    clipMax: graph.initializer('relu6_max', [], new Float32Array([6])),
+    // ReLU6 bounds, only for models with ReLU layers (an unused initialiser draws a warning).
+    ...(model.layers.some((l) => l.className === 'ReLU') && {
+      clipMin: graph.initializer('relu6_min', [], new Float32Array([0])),
+      clipMax: graph.initializer('relu6_max', [], new Float32Array([6])),
+    }),
   };
   for (const layer of model.layers) {
     if (needed.has(layer.name)) translateLayer(t, layer);
@@ -172,9 +181,9 @@ export function buildMobilenetGraph(model: KerasModel, options: MobilenetGraphOp
 function neededLayers(model: KerasModel, layers: string[]): Set<string> {
   const byName = new Map(model.layers.map((l) => [l.name, l]));
   for (const name of layers) {
-    if (!byName.has(name)) throw new Error(`MobileNetV2 has no layer "${name}"`);
+    if (!byName.has(name)) throw new Error(`${model.architecture} has no layer "${name}"`);
   }
-  if (layers.length === 0) throw new Error('MobileNetV2: choose at least one layer');
+  if (layers.length === 0) throw new Error(`${model.architecture}: choose at least one layer`);
   const needed = new Set<string>();
   const visit = (name: string): void => {
     if (needed.has(name)) return;
@@ -196,8 +205,11 @@ function translateLayer(t: Translation, layer: KerasLayer): void {
     }
     case 'ZeroPadding2D': {
       const [[top, bottom], [left, right]] = layer.config.padding as [number, number][];
-      const onlyConvs = (t.consumers.get(layer.name) ?? []).every((c) => c.className.includes('Conv'));
-      if (!onlyConvs || input!.pad) throw new Error(`MobileNetV2: ${layer.name} cannot be merged`);
+      const onlyConvs = (t.consumers.get(layer.name) ?? []).every((c) =>
+        c.className.includes('Conv'),
+      );
+      if (!onlyConvs || input!.pad)
+        throw new Error(`${t.model.architecture}: ${layer.name} cannot be merged`);
       t.features.set(layer.name, { ...input!, pad: { top, bottom, left, right } });
       break;
     }
@@ -207,7 +219,8 @@ function translateLayer(t: Translation, layer: KerasLayer): void {
       break;
     case 'BatchNormalization': {
       const pending = t.pendingConvs.get(layer.name);
-      if (!pending) throw new Error(`MobileNetV2: ${layer.name} does not follow a conv`);
+      if (!pending)
+        throw new Error(`${t.model.architecture}: ${layer.name} does not follow a conv`);
       foldBatchNorm(t.model, layer, pending.conv);
       t.features.set(layer.name, emitConv(t, pending.source, pending.conv, layer.name));
       break;
@@ -215,6 +228,38 @@ function translateLayer(t: Translation, layer: KerasLayer): void {
     case 'ReLU':
       t.features.set(layer.name, { ...input!, name: emitRelu(t, layer, input!) });
       break;
+    case 'Activation':
+      if (layer.config.activation !== 'relu') {
+        throw new Error(
+          `${t.model.architecture}: ${layer.name} activation ${String(layer.config.activation)}`,
+        );
+      }
+      t.features.set(layer.name, {
+        ...input!,
+        name: t.graph.node('Relu', [input!.name], layer.name),
+      });
+      break;
+    case 'MaxPooling2D':
+    case 'AveragePooling2D':
+      t.features.set(layer.name, emitPool(t, layer, input!));
+      break;
+    case 'Concatenate': {
+      const parts = layer.inputs.map((n) => t.features.get(n)!);
+      if (layer.config.axis !== 3 && layer.config.axis !== -1) {
+        throw new Error(
+          `${t.model.architecture}: ${layer.name} concatenates axis ${String(layer.config.axis)}`,
+        );
+      }
+      const name = t.graph.node(
+        'Concat',
+        parts.map((p) => p.name),
+        layer.name,
+        { axis: attr.int(1) },
+      );
+      const channels = parts.reduce((n, p) => n + p.channels, 0);
+      t.features.set(layer.name, { ...parts[0], name, channels });
+      break;
+    }
     case 'Add': {
       const [a, b] = layer.inputs.map((n) => t.features.get(n)!);
       const name = t.graph.node('Add', [a.name, b.name], layer.name);
@@ -222,21 +267,25 @@ function translateLayer(t: Translation, layer: KerasLayer): void {
       break;
     }
     default:
-      throw new Error(`MobileNetV2: layer ${layer.name} (${layer.className}) is not supported`);
+      throw new Error(
+        `${t.model.architecture}: layer ${layer.name} (${layer.className}) is not supported`,
+      );
   }
 }
 
 /** A conv followed by its batch norm waits for it (to be folded); any other is emitted now. */
 function translateConv(t: Translation, layer: KerasLayer, input: Feature): void {
   if (layer.config.activation !== 'linear') {
-    throw new Error(`MobileNetV2: ${layer.name} activation ${String(layer.config.activation)}`);
+    throw new Error(
+      `${t.model.architecture}: ${layer.name} activation ${String(layer.config.activation)}`,
+    );
   }
   const conv = convWeights(t.model, layer);
   const next = t.consumers.get(layer.name) ?? [];
   if (next.length === 1 && next[0].className === 'BatchNormalization') {
     // Emitted by the batch norm, folded; asking for the raw conv output is not supported.
     if (t.options.layers.includes(layer.name)) {
-      throw new Error(`MobileNetV2: ${layer.name} is folded, use ${next[0].name}`);
+      throw new Error(`${t.model.architecture}: ${layer.name} is folded, use ${next[0].name}`);
     }
     t.pendingConvs.set(next[0].name, { conv, source: layer });
     t.features.set(layer.name, input);
@@ -256,7 +305,9 @@ function emitConv(t: Translation, layer: KerasLayer, conv: ConvWeights, outName:
     [top, bottom] = samePadding(input.height, kh, stride[0]);
     [left, right] = samePadding(input.width, kw, stride[1]);
   } else if (layer.config.padding !== 'valid') {
-    throw new Error(`MobileNetV2: ${layer.name} padding ${String(layer.config.padding)}`);
+    throw new Error(
+      `${t.model.architecture}: ${layer.name} padding ${String(layer.config.padding)}`,
+    );
   }
   const dims = [conv.outChannels, conv.kernel.codes.length / conv.outChannels / (kh * kw), kh, kw];
   const folded = scaleChannels(conv.kernel, conv.factors);
@@ -282,25 +333,54 @@ function emitConv(t: Translation, layer: KerasLayer, conv: ConvWeights, outName:
   };
 }
 
+/** Max or average pooling; Keras's 'same' average leaves the padding out of the count, as ONNX's count_include_pad 0 does. */
+function emitPool(t: Translation, layer: KerasLayer, input: Feature): Feature {
+  const [kh, kw] = pairOf(layer.config.pool_size, `${layer.name} pool_size`);
+  const stride = pairOf(layer.config.strides, `${layer.name} strides`);
+  if (input.pad) throw new Error(`${t.model.architecture}: ${layer.name} reads explicit padding`);
+  let [top, bottom, left, right] = [0, 0, 0, 0];
+  if (layer.config.padding === 'same') {
+    [top, bottom] = samePadding(input.height, kh, stride[0]);
+    [left, right] = samePadding(input.width, kw, stride[1]);
+  } else if (layer.config.padding !== 'valid') {
+    throw new Error(
+      `${t.model.architecture}: ${layer.name} padding ${String(layer.config.padding)}`,
+    );
+  }
+  const max = layer.className === 'MaxPooling2D';
+  const name = t.graph.node(max ? 'MaxPool' : 'AveragePool', [input.name], layer.name, {
+    kernel_shape: attr.ints([kh, kw]),
+    strides: attr.ints(stride),
+    pads: attr.ints([top, left, bottom, right]),
+    ...(max ? {} : { count_include_pad: attr.int(0) }),
+  });
+  return {
+    name,
+    channels: input.channels,
+    height: Math.floor((input.height + top + bottom - kh) / stride[0]) + 1,
+    width: Math.floor((input.width + left + right - kw) / stride[1]) + 1,
+  };
+}
+
 /** ReLU, or ReLU6 (Clip) when the layer has a max value. */
 function emitRelu(t: Translation, layer: KerasLayer, input: Feature): string {
   const max = layer.config.max_value;
   if (Number(layer.config.negative_slope ?? 0) !== 0 || Number(layer.config.threshold ?? 0)) {
-    throw new Error(`MobileNetV2: ${layer.name} is not a plain ReLU`);
+    throw new Error(`${t.model.architecture}: ${layer.name} is not a plain ReLU`);
   }
   if (max == null) return t.graph.node('Relu', [input.name], layer.name);
   const maxName =
     max === 6
-      ? t.clipMax
+      ? t.clipMax!
       : t.graph.initializer(`${layer.name}_max`, [], new Float32Array([Number(max)]));
-  return t.graph.node('Clip', [input.name, t.clipMin, maxName], layer.name);
+  return t.graph.node('Clip', [input.name, t.clipMin!, maxName], layer.name);
 }
 
 /** Global average pool of each requested layer, flattened to [batch, channels]. */
 function poolLayers(t: Translation): { name: string; channels: number }[] {
   return t.options.layers.map((layerName) => {
     const feature = t.features.get(layerName)!;
-    if (feature.pad) throw new Error(`MobileNetV2: pick a layer after ${layerName}`);
+    if (feature.pad) throw new Error(`${t.model.architecture}: pick a layer after ${layerName}`);
     const pool = t.graph.node('GlobalAveragePool', [feature.name], `${layerName}_pool`);
     const flat = t.graph.node('Flatten', [pool], `${layerName}_pooled`, { axis: attr.int(1) });
     return { name: flat, channels: feature.channels };

@@ -1,4 +1,4 @@
-/** Reads the Keras MobileNetV2 that the npm package nsfwjs ships: topology, weight specs, weights. */
+/** Reads the Keras models the npm package nsfwjs ships (MobileNetV2, InceptionV3): topology, weight specs, weights. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -35,6 +35,8 @@ export interface KerasWeight extends TensorCodes {
 }
 
 export interface KerasModel {
+  /** The architecture, for messages ("MobileNetV2"). */
+  architecture: string;
   artifacts: NsfwjsArtifacts;
   layers: KerasLayer[];
   /** Weights by name ("Conv1/kernel", "bn_Conv1/gamma", ...). */
@@ -46,11 +48,25 @@ export interface KerasModel {
 
 // The package's exports hide package.json: walk up from its CommonJS entry (dist/cjs/index.js).
 const packageDir = dirname(dirname(dirname(require.resolve('nsfwjs'))));
-const modelDir = join(packageDir, 'dist/models/mobilenet_v2');
-export const nsfwjsModelFiles = [
-  join(modelDir, 'model.min.js'),
-  join(modelDir, 'group1-shard1of1.min.js'),
-];
+
+/** The nsfwjs models read here: their folder under dist/models, weight shards and architecture. */
+const NSFWJS_MODELS = {
+  mobilenet_v2: { shards: 1, architecture: 'MobileNetV2' },
+  inception_v3: { shards: 6, architecture: 'InceptionV3' },
+} as const;
+export type NsfwjsModelName = keyof typeof NSFWJS_MODELS;
+
+/** The model's files: its topology bundle, then its weight shards in order. */
+export function nsfwjsModelFiles(name: NsfwjsModelName): string[] {
+  const dir = join(packageDir, 'dist/models', name);
+  const { shards } = NSFWJS_MODELS[name];
+  return [
+    join(dir, 'model.min.js'),
+    ...Array.from({ length: shards }, (_, i) =>
+      join(dir, `group1-shard${i + 1}of${shards}.min.js`),
+    ),
+  ];
+}
 
 interface RawLayer {
   name: string;
@@ -62,7 +78,7 @@ interface RawLayer {
 function parseLayers(topology: Record<string, unknown>): KerasLayer[] {
   const modelConfig = topology.model_config as { config?: { layers?: RawLayer[] } } | undefined;
   const layers = modelConfig?.config?.layers;
-  if (!Array.isArray(layers)) throw new Error('nsfwjs MobileNetV2: no layers in modelTopology');
+  if (!Array.isArray(layers)) throw new Error('nsfwjs model: no layers in modelTopology');
   return layers.map((l) => ({
     name: l.name,
     className: l.class_name,
@@ -91,23 +107,38 @@ function decodeWeights(specs: WeightSpec[], data: Uint8Array): KerasModel['weigh
   return weights;
 }
 
-/** Loads the installed nsfwjs MobileNetV2 (its two UMD bundles) with dequantised weights. */
-export function loadNsfwjsMobilenet(): KerasModel {
-  const model = require(nsfwjsModelFiles[0]) as {
+/** Loads an installed nsfwjs model (its UMD bundles) with dequantised weights. */
+export function loadNsfwjsModel(name: NsfwjsModelName): KerasModel {
+  const files = nsfwjsModelFiles(name);
+  const model = require(files[0]) as {
     modelTopology: Record<string, unknown>;
     weightsManifest: { paths: string[]; weights: WeightSpec[] }[];
   };
-  const base64 = require(nsfwjsModelFiles[1]) as unknown;
-  if (typeof base64 !== 'string') throw new Error('nsfwjs weight bundle is not a base64 string');
-  const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
+  const bytes = new Uint8Array(
+    Buffer.concat(
+      files.slice(1).map((file) => {
+        const base64 = require(file) as unknown;
+        if (typeof base64 !== 'string') throw new Error(`nsfwjs ${file} is not a base64 string`);
+        return Buffer.from(base64, 'base64');
+      }),
+    ),
+  );
   const weightSpecs = model.weightsManifest.flatMap((group) => group.weights);
   const packageJson = readFileSync(join(packageDir, 'package.json'), 'utf8');
   const { version } = JSON.parse(packageJson) as { version: string };
   return {
-    artifacts: { modelTopology: model.modelTopology, weightSpecs, weightData: bytes.slice().buffer },
+    architecture: NSFWJS_MODELS[name].architecture,
+    artifacts: {
+      modelTopology: model.modelTopology,
+      weightSpecs,
+      weightData: bytes.slice().buffer,
+    },
     layers: parseLayers(model.modelTopology),
     weights: decodeWeights(weightSpecs, bytes),
-    files: nsfwjsModelFiles.map((path) => ({ path, bytes: new Uint8Array(readFileSync(path)) })),
+    files: files.map((path) => ({ path, bytes: new Uint8Array(readFileSync(path)) })),
     version,
   };
 }
+
+/** The MobileNetV2 every shipped model is built on. */
+export const loadNsfwjsMobilenet = (): KerasModel => loadNsfwjsModel('mobilenet_v2');
