@@ -24,11 +24,12 @@ import {
 } from './write-model.ts';
 import { FASHION_HEAD_FILE } from '../lib/head-file.ts';
 import {
+  committedInceptionWhitening,
   convertInception,
   DEFAULT_INCEPTION_OPTIONS,
   INCEPTION_ID,
   inceptionSourceHash,
-} from '../lib/inception-model.ts';
+} from './inception-model.ts';
 import {
   committedWhitening,
   convertFashion,
@@ -54,8 +55,8 @@ const recipes: ModelRecipe[] = [
   // often, at about 15x the multiply-adds (docs/training.md, "InceptionV3").
   {
     id: INCEPTION_ID,
-    sourceHash: () => inceptionSourceHash(DEFAULT_INCEPTION_OPTIONS),
-    build: () => convertInception(DEFAULT_INCEPTION_OPTIONS),
+    sourceHash: () => inceptionSourceHash(DEFAULT_INCEPTION_OPTIONS, committedInceptionWhitening()),
+    build: () => convertInception(DEFAULT_INCEPTION_OPTIONS, undefined, committedInceptionWhitening()),
   },
   // The same backbone plus the triplet-trained head (weights committed in models/heads/,
   // made by `npm run train`; see docs/training.md) and, when committed, its learned whitening.

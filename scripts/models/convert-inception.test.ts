@@ -6,7 +6,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxEmbedder } from '../../src/shared/model/onnx-embedder.ts';
 import { createTensorBuffer, ImagePreprocessor } from '../../src/shared/preprocess/to-tensor.ts';
 import { decodeImageNode } from '../lib/decode-node.ts';
-import { convertInception, DEFAULT_INCEPTION_OPTIONS } from '../lib/inception-model.ts';
+import { whitenEmbedding } from '../lib/whitened-embedding.ts';
+import { decodeWhiteningFile } from '../lib/whitening-file.ts';
+import {
+  committedInceptionWhitening,
+  convertInception,
+  DEFAULT_INCEPTION_OPTIONS,
+} from './inception-model.ts';
 import { loadNsfwjsModel, type KerasModel } from '../lib/nsfwjs-keras.ts';
 import { cosine, loadTfjsReference, toNhwc } from './tfjs-reference.ts';
 
@@ -53,4 +59,31 @@ describe('InceptionV3 conversion', () => {
       /InceptionV3: layer flatten_1 \(Flatten\) is not supported/,
     );
   });
+
+  const whitening = committedInceptionWhitening();
+  it.runIf(whitening)('appends the committed whitening as scripts/lib computes it', async () => {
+    const plain = convertInception(DEFAULT_INCEPTION_OPTIONS, keras);
+    const white = convertInception(DEFAULT_INCEPTION_OPTIONS, keras, whitening);
+    const { whitening: w, meta } = decodeWhiteningFile(whitening!);
+    expect(meta.blend).toBeGreaterThan(0);
+    expect(white.spec.output.dim).toBe(plain.spec.output.dim + w.out);
+    const embedders = await Promise.all(
+      [plain, white].map((m) => createOnnxEmbedder(ort, m.onnx, m.spec, { threads: 1 })),
+    );
+    const tensor = createTensorBuffer(plain.spec.input, 1);
+    const files = readdirSync(images).sort();
+    const photo = await decodeImageNode(join(images, files[files.length - 1]));
+    new ImagePreprocessor(plain.spec.input).toTensor(photo, tensor, 0);
+    const [rows, ours] = await Promise.all(embedders.map((e) => e.embed(tensor, 1)));
+    const expected = whitenEmbedding(w, meta, rows, plain.spec.output.dim);
+    // The graph's P is stored in uint8 codes per column: equal up to that rounding.
+    expect(cosine(ours, expected)).toBeGreaterThanOrEqual(0.9999);
+    const whitened = (v: Float32Array) => v.subarray(plain.spec.output.dim);
+    expect(cosine(whitened(ours), whitened(expected))).toBeGreaterThanOrEqual(0.999);
+    await Promise.all(embedders.map((e) => e.dispose()));
+    // A whitening learned on another conversion is refused.
+    expect(() => convertInception({ ...DEFAULT_INCEPTION_OPTIONS, layers: ['mixed7'] }, keras, whitening)).toThrow(
+      /learned on another conversion/,
+    );
+  }, 120_000);
 });

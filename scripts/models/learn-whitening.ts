@@ -1,10 +1,11 @@
 /**
- * `npx tsx scripts/models/learn-whitening.ts [--shrinkage 0.1] [--tail-weight 0.283] [--out N]
+ * `npx tsx scripts/models/learn-whitening.ts [--model mobilenet-v2-fashion|inception-v3]
+ * [--shrinkage 0.1] [--tail-weight 0.283] [--out N]
  * [--blend X] [--whole] [--pairs camera:1,broad:1] [--pooled-layer block_13_expand_relu --gem-p 3]
  * [--images DIR] [--meta FILE]`: learns the default
- * model's whitening from matched pairs (each training photo and its views from the training-side
+ * model's (or the opt-in inception-v3's, whole embedding only) whitening from matched pairs (each training photo and its views from the training-side
  * generators, one per family:seed; scripts/lib/whitening-pairs.ts) on the unwhitened model, and writes
- * models/heads/mobilenet-v2-fashion.whitening.bin; `npm run models` then builds it into the
+ * models/heads/<id>.whitening.bin; `npm run models` then builds it into the
  * graph. With `--pooled-layer`, the whitening reads [embedding ‖ unit GeM-pooled layer, photo and
  * mirror averaged as the head's inputs are] (scripts/lib/gem-backbone.ts computes it as the graph
  * does). Reads the training split only; the same seeds give the same file.
@@ -30,9 +31,17 @@ import {
 import { PAIR_FAMILIES, pairDescriptors, pairPhotos, parsePairViews } from '../lib/whitening-pairs.ts';
 import { learnWhitening } from '../lib/whitening.ts';
 import { colourTermDim, FASHION_COLOUR } from './colour-term.ts';
-import { convertFashion, fashionSourceHash } from './fashion-model.ts';
+import { convertFashion, FASHION_ID, fashionSourceHash } from './fashion-model.ts';
+import {
+  convertInception,
+  DEFAULT_INCEPTION_OPTIONS,
+  INCEPTION_ID,
+  INCEPTION_WHITENING_FILE,
+  inceptionSourceHash,
+} from './inception-model.ts';
 
 const args = parseCli('learn-whitening', {
+  model: { type: 'string', default: FASHION_ID },
   shrinkage: { type: 'string', default: '0.1' },
   'tail-weight': { type: 'string', default: '0.283' },
   blend: { type: 'string', default: '0' },
@@ -46,7 +55,7 @@ const args = parseCli('learn-whitening', {
   images: { type: 'string', default: demoDataset.images },
   meta: { type: 'string' },
   cache: { type: 'string', default: resolve(repoRoot, '.cache') },
-  file: { type: 'string', default: FASHION_WHITENING_FILE },
+  file: { type: 'string' },
 });
 const started = performance.now();
 const images = resolve(args.images);
@@ -57,16 +66,23 @@ const split = trainingSplit(
 const photos = pairPhotos(split, DEFAULT_INSTANCE_QUERIES);
 const views = parsePairViews(args.pairs);
 
-// The unwhitened default model, built in memory: the whitening is learned on what it embeds.
+// The unwhitened model, built in memory: the whitening is learned on what it embeds.
 const headBytes = new Uint8Array(readFileSync(FASHION_HEAD_FILE));
-const { onnx, spec } = convertFashion(headBytes);
+const inception = args.model === INCEPTION_ID;
+if (!inception && args.model !== FASHION_ID) throw new Error(`--model ${FASHION_ID} or ${INCEPTION_ID}`);
+if (inception && !args.whole) throw new Error('inception-v3 has no colour tail: pass --whole');
+const { onnx, spec } = inception ? convertInception() : convertFashion(headBytes);
+const learnedOn = inception
+  ? inceptionSourceHash(DEFAULT_INCEPTION_OPTIONS)
+  : fashionSourceHash(headBytes, FASHION_COLOUR);
+const file = args.file ?? (inception ? INCEPTION_WHITENING_FILE : FASHION_WHITENING_FILE);
 const model = await onnxNodeModel(spec, onnx);
 const pairs = await pairDescriptors(model, photos, views, resolve(args.cache, 'whitening'));
 await model.dispose();
 
 const dim = spec.output.dim;
 const tail = args.whole || !FASHION_COLOUR.weight ? 0 : colourTermDim(FASHION_COLOUR.bins);
-if (args['pooled-layer'] && tail) throw new Error('--pooled-layer needs --whole');
+if (args['pooled-layer'] && (tail || inception)) throw new Error('--pooled-layer needs --whole and the default model');
 const pooled = args['pooled-layer'] ? await pooledPairs(args['pooled-layer'], Number(args['gem-p'])) : null;
 const inputs = (rows: Float32Array, extra: Float32Array | undefined) =>
   pooled && extra
@@ -83,7 +99,7 @@ const meta: WhiteningMeta = {
   tail,
   tailWeight: tail ? Number(args['tail-weight']) : 0,
   blend: Number(args.blend),
-  learnedOn: fashionSourceHash(headBytes, FASHION_COLOUR),
+  learnedOn,
   ...(pooled ? { pooled: pooled.input } : {}),
   learning: {
       shrinkage,
@@ -96,10 +112,10 @@ const meta: WhiteningMeta = {
   },
 };
 const bytes = encodeWhiteningFile({ ...splitWhitening(whole, meta), meta });
-writeFileSync(args.file, bytes);
+writeFileSync(file, bytes);
 console.log(
   `learn-whitening: ${pairs.anchors.length / dim} pairs, ${whole.dim} -> ${whole.out} dims` +
-    `${tail ? ` + ${tail} colour` : ''}, shrinkage ${shrinkage}; wrote ${relative(process.cwd(), args.file)} ` +
+    `${tail ? ` + ${tail} colour` : ''}, shrinkage ${shrinkage}; wrote ${relative(process.cwd(), file)} ` +
     `(${(bytes.length / 1e3).toFixed(0)} KB) in ${((performance.now() - started) / 1000).toFixed(0)} s. Next: npm run models`,
 );
 
