@@ -57,6 +57,7 @@ const recipes: ModelRecipe[] = [
     id: INCEPTION_ID,
     sourceHash: () => inceptionSourceHash(DEFAULT_INCEPTION_OPTIONS, committedInceptionWhitening()),
     build: () => convertInception(DEFAULT_INCEPTION_OPTIONS, undefined, committedInceptionWhitening()),
+    describe: (spec: ModelSpec) => withInstancePart(spec, committedInceptionWhitening()),
   },
   // The same backbone plus the triplet-trained head (weights committed in models/heads/,
   // made by `npm run train`; see docs/training.md) and, when committed, its learned whitening.
