@@ -5,7 +5,7 @@
  */
 import { channelValues, scaleChannels, type TensorCodes } from './folded-weights.ts';
 import type { KerasLayer, KerasModel, KerasWeight } from './nsfwjs-keras.ts';
-import { attr, OnnxGraph } from './onnx-graph.ts';
+import { attr, OnnxGraph, type Attr } from './onnx-graph.ts';
 
 export interface KerasGraphOptions {
   /** Keras layer names whose global-average-pooled outputs make the embedding. */
@@ -297,18 +297,8 @@ function translateConv(t: Translation, layer: KerasLayer, input: Feature): void 
 function emitConv(t: Translation, layer: KerasLayer, conv: ConvWeights, outName: string): Feature {
   const { graph } = t;
   const input = t.features.get(layer.inputs[0])!;
-  const stride = pairOf(layer.config.strides, `${layer.name} strides`);
   const [kh, kw] = conv.kernelSize;
-  let [top, bottom, left, right] = [0, 0, 0, 0];
-  if (input.pad) ({ top, bottom, left, right } = input.pad);
-  if (layer.config.padding === 'same') {
-    [top, bottom] = samePadding(input.height, kh, stride[0]);
-    [left, right] = samePadding(input.width, kw, stride[1]);
-  } else if (layer.config.padding !== 'valid') {
-    throw new Error(
-      `${t.model.architecture}: ${layer.name} padding ${String(layer.config.padding)}`,
-    );
-  }
+  const { attrs, height, width } = slidingWindow(t, layer, input, [kh, kw]);
   const dims = [conv.outChannels, conv.kernel.codes.length / conv.outChannels / (kh * kw), kh, kw];
   const folded = scaleChannels(conv.kernel, conv.factors);
   let kernel: string;
@@ -321,24 +311,24 @@ function emitConv(t: Translation, layer: KerasLayer, conv: ConvWeights, outName:
   const bias = graph.initializer(`${outName}_B`, [conv.outChannels], conv.bias);
   const name = graph.node('Conv', [input.name, kernel, bias], outName, {
     group: attr.int(conv.group),
-    kernel_shape: attr.ints([kh, kw]),
-    strides: attr.ints(stride),
-    pads: attr.ints([top, left, bottom, right]),
+    ...attrs,
   });
-  return {
-    name,
-    channels: conv.outChannels,
-    height: Math.floor((input.height + top + bottom - kh) / stride[0]) + 1,
-    width: Math.floor((input.width + left + right - kw) / stride[1]) + 1,
-  };
+  return { name, channels: conv.outChannels, height, width };
 }
 
-/** Max or average pooling; Keras's 'same' average leaves the padding out of the count, as ONNX's count_include_pad 0 does. */
-function emitPool(t: Translation, layer: KerasLayer, input: Feature): Feature {
-  const [kh, kw] = pairOf(layer.config.pool_size, `${layer.name} pool_size`);
+/**
+ * A conv's or pool's window over `input`: its ONNX kernel, stride and pad attributes, and the
+ * output's size. TensorFlow's 'same' puts the odd pixel after; a merged ZeroPadding2D adds its own.
+ */
+function slidingWindow(
+  t: Translation,
+  layer: KerasLayer,
+  input: Feature,
+  [kh, kw]: [number, number],
+): { attrs: Record<string, Attr>; height: number; width: number } {
   const stride = pairOf(layer.config.strides, `${layer.name} strides`);
-  if (input.pad) throw new Error(`${t.model.architecture}: ${layer.name} reads explicit padding`);
   let [top, bottom, left, right] = [0, 0, 0, 0];
+  if (input.pad) ({ top, bottom, left, right } = input.pad);
   if (layer.config.padding === 'same') {
     [top, bottom] = samePadding(input.height, kh, stride[0]);
     [left, right] = samePadding(input.width, kw, stride[1]);
@@ -347,19 +337,28 @@ function emitPool(t: Translation, layer: KerasLayer, input: Feature): Feature {
       `${t.model.architecture}: ${layer.name} padding ${String(layer.config.padding)}`,
     );
   }
-  const max = layer.className === 'MaxPooling2D';
-  const name = t.graph.node(max ? 'MaxPool' : 'AveragePool', [input.name], layer.name, {
-    kernel_shape: attr.ints([kh, kw]),
-    strides: attr.ints(stride),
-    pads: attr.ints([top, left, bottom, right]),
-    ...(max ? {} : { count_include_pad: attr.int(0) }),
-  });
   return {
-    name,
-    channels: input.channels,
+    attrs: {
+      kernel_shape: attr.ints([kh, kw]),
+      strides: attr.ints(stride),
+      pads: attr.ints([top, left, bottom, right]),
+    },
     height: Math.floor((input.height + top + bottom - kh) / stride[0]) + 1,
     width: Math.floor((input.width + left + right - kw) / stride[1]) + 1,
   };
+}
+
+/** Max or average pooling; Keras's 'same' average leaves the padding out of the count, as ONNX's count_include_pad 0 does. */
+function emitPool(t: Translation, layer: KerasLayer, input: Feature): Feature {
+  if (input.pad) throw new Error(`${t.model.architecture}: ${layer.name} reads explicit padding`);
+  const size = pairOf(layer.config.pool_size, `${layer.name} pool_size`);
+  const { attrs, height, width } = slidingWindow(t, layer, input, size);
+  const max = layer.className === 'MaxPooling2D';
+  const name = t.graph.node(max ? 'MaxPool' : 'AveragePool', [input.name], layer.name, {
+    ...attrs,
+    ...(max ? {} : { count_include_pad: attr.int(0) }),
+  });
+  return { name, channels: input.channels, height, width };
 }
 
 /** ReLU, or ReLU6 (Clip) when the layer has a max value. */

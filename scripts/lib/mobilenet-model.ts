@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelSpec, ResizeMethod } from '../../src/shared/model/spec.ts';
-import { buildKerasGraph, EMBEDDING_NAME, INPUT_NAME } from './keras-graph.ts';
+import { buildKerasGraph, EMBEDDING_NAME } from './keras-graph.ts';
 import { loadNsfwjsMobilenet, nsfwjsModelFiles, type KerasModel } from './nsfwjs-keras.ts';
+import { nsfwjsModelSpec } from './nsfwjs-spec.ts';
 
 export const MOBILENET_ID = 'mobilenet-v2';
 /** Bump when the conversion changes embeddings in a way the source hash cannot see. */
@@ -32,6 +33,7 @@ const converterSources = [
   'mobilenet-model.ts',
   'keras-graph.ts',
   'nsfwjs-keras.ts',
+  'nsfwjs-spec.ts',
   'onnx-graph.ts',
   'folded-weights.ts',
 ].map((file) => join(import.meta.dirname, file));
@@ -76,30 +78,17 @@ export function convertMobilenet(
     docString: provenance.join('\n'),
     props: { layers: options.layers.join(','), sourceHash },
   });
-  const spec: ModelSpec = {
+  const spec = nsfwjsModelSpec({
     id: MOBILENET_ID,
     version: `${CONVERTER_VERSION}+${sourceHash.slice(0, 8)}`,
     name: 'MobileNetV2 (ImageNet backbone)',
-    runtime: 'onnx',
-    file: 'model.onnx',
-    sha256: createHash('sha256').update(onnx).digest('hex'),
-    bytes: onnx.byteLength,
+    onnx,
     sourceHash,
-    input: {
-      name: INPUT_NAME,
-      size: INPUT_SIZE,
-      layout: 'NCHW',
-      resize: options.resize,
-      channels: 'RGB',
-      // nsfwjs feeds v / 255 (core.js divides by its normalizationOffset, 255), no mean/std.
-      mean: [0, 0, 0],
-      std: [1, 1, 1],
-    },
+    size: INPUT_SIZE,
+    resize: options.resize,
     output: { name: EMBEDDING_NAME, dim, normalized: true },
-    towers: { image: true, text: false },
-    licence:
-      'MIT (nsfwjs, Copyright (c) 2019 Infinite Red, Inc.); MobileNetV2 architecture and ImageNet weights from Keras Applications, Apache-2.0.',
+    architecture: keras.architecture,
     provenance,
-  };
+  });
   return { onnx, spec };
 }

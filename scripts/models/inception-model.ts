@@ -7,10 +7,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
-import type { ModelSpec, ResizeMethod } from '../../src/shared/model/spec.ts';
-import { buildKerasGraph, EMBEDDING_NAME, INPUT_NAME } from '../lib/keras-graph.ts';
+import type { ResizeMethod } from '../../src/shared/model/spec.ts';
+import { buildKerasGraph, EMBEDDING_NAME } from '../lib/keras-graph.ts';
 import type { ConvertedModel } from '../lib/mobilenet-model.ts';
 import { loadNsfwjsModel, nsfwjsModelFiles, type KerasModel } from '../lib/nsfwjs-keras.ts';
+import { nsfwjsModelSpec } from '../lib/nsfwjs-spec.ts';
 import { decodeWhiteningFile, type WhiteningFile } from '../lib/whitening-file.ts';
 import { appendWhitening, whitenedDim } from './whitening-term.ts';
 
@@ -46,7 +47,13 @@ export const DEFAULT_INCEPTION_OPTIONS: InceptionOptions = {
 const converterSources = [
   join(import.meta.dirname, 'inception-model.ts'),
   join(import.meta.dirname, 'whitening-term.ts'),
-  ...['keras-graph.ts', 'nsfwjs-keras.ts', 'onnx-graph.ts', 'folded-weights.ts'].map((file) =>
+  ...[
+    'keras-graph.ts',
+    'nsfwjs-keras.ts',
+    'nsfwjs-spec.ts',
+    'onnx-graph.ts',
+    'folded-weights.ts',
+  ].map((file) =>
     join(import.meta.dirname, '../lib', file),
   ),
 ];
@@ -117,29 +124,17 @@ export function convertInception(
   // With a whitening, the unwhitened embedding the builder declared is internal.
   model.graph!.output = (model.graph!.output ?? []).filter((o) => o.name === output.name);
   const bytes = onnx.ModelProto.encode(model).finish();
-  const spec: ModelSpec = {
+  const spec = nsfwjsModelSpec({
     id,
     version: `${CONVERTER_VERSION}+${sourceHash.slice(0, 8)}`,
     name: 'InceptionV3 (quality, large)',
-    runtime: 'onnx',
-    file: 'model.onnx',
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    bytes: bytes.byteLength,
+    onnx: bytes,
     sourceHash,
-    input: {
-      name: INPUT_NAME,
-      size: INPUT_SIZE,
-      layout: 'NCHW',
-      resize: options.resize,
-      channels: 'RGB',
-      mean: [0, 0, 0],
-      std: [1, 1, 1],
-    },
+    size: INPUT_SIZE,
+    resize: options.resize,
     output: { name: output.name, dim: output.dim, normalized: true },
-    towers: { image: true, text: false },
-    licence:
-      'MIT (nsfwjs, Copyright (c) 2019 Infinite Red, Inc.); InceptionV3 architecture and ImageNet weights from Keras Applications, Apache-2.0.',
+    architecture: keras.architecture,
     provenance,
-  };
+  });
   return { onnx: bytes, spec };
 }
