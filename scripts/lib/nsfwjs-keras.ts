@@ -140,5 +140,5 @@ export function loadNsfwjsModel(name: NsfwjsModelName): KerasModel {
   };
 }
 
-/** The MobileNetV2 every shipped model is built on. */
+/** The MobileNetV2 the demo catalog's models are built on. */
 export const loadNsfwjsMobilenet = (): KerasModel => loadNsfwjsModel('mobilenet_v2');

@@ -2,10 +2,10 @@
  * `npx tsx scripts/models/learn-whitening.ts [--model mobilenet-v2-fashion|inception-v3]
  * [--shrinkage 0.1] [--tail-weight 0.283] [--out N]
  * [--blend X] [--whole] [--pairs camera:1,broad:1] [--pooled-layer block_13_expand_relu --gem-p 3]
- * [--images DIR] [--meta FILE]`: learns the default
- * model's (or the opt-in inception-v3's, whole embedding only) whitening from matched pairs (each training photo and its views from the training-side
- * generators, one per family:seed; scripts/lib/whitening-pairs.ts) on the unwhitened model, and writes
- * models/heads/<id>.whitening.bin; `npm run models` then builds it into the
+ * [--images DIR] [--meta FILE]`: learns the default model's whitening (or the opt-in
+ * inception-v3's, whole embedding only) from matched pairs (each training photo and its views
+ * from the training-side generators, one per family:seed; scripts/lib/whitening-pairs.ts) on the
+ * unwhitened model, and writes models/heads/<id>.whitening.bin; `npm run models` then builds it into the
  * graph. With `--pooled-layer`, the whitening reads [embedding ‖ unit GeM-pooled layer, photo and
  * mirror averaged as the head's inputs are] (scripts/lib/gem-backbone.ts computes it as the graph
  * does). Reads the training split only; the same seeds give the same file.
