@@ -30,15 +30,10 @@ import {
 } from './lib/catalog-views.ts';
 import { cornerWindows, regionalGemBackbone, windowRows } from './lib/regional-gem.ts';
 import { demoDataset, parseCli, repoRoot } from './lib/cli.ts';
-import { loadLabelledPhotos } from './lib/dataset.ts';
 import { decodeImageNode } from './lib/decode-node.ts';
 import { FASHION_HEAD_FILE } from './lib/head-file.ts';
-import { instanceSet } from './lib/instance-queries.ts';
 import { onnxNodeModel } from './lib/node-model.ts';
-import { deriveSeed, seededRandom } from './lib/seeded-random.ts';
-import { makeBroadView } from './lib/broad-camera-views.ts';
-import { DEFAULT_SPLIT } from './lib/split.ts';
-import { trainingSplit } from './lib/training-split.ts';
+import { validationShots } from './lib/validation-shots.ts';
 import { whitenEmbedding } from './lib/whitened-embedding.ts';
 import { pairDescriptors, pairPhotos, parsePairViews } from './lib/whitening-pairs.ts';
 import { learnWhitening, whitenRows } from './lib/whitening.ts';
@@ -97,16 +92,12 @@ const ALL_VIEWS: ViewName[] = [
 const MAP_SIZES = [...new Set(instanceSets.flatMap((set) => set.maps))];
 if (!ALL_VIEWS.includes('full') && MAP_SIZES.length)
   throw new Error('map windows need the full view');
-const images = resolve(args.images);
 const cache = resolve(args.cache);
-const split = trainingSplit(
-  loadLabelledPhotos({ images, meta: resolve(images, '../images.csv') }),
-  DEFAULT_SPLIT,
-);
-const camera = instanceSet(
-  split.valCatalog,
+// The broad shots are a second family for the same originals, on a validation stream of their
+// own, so a whitening is also scored on damage its pairs may not have seen.
+const { split, camera, broadShots } = validationShots(
+  resolve(args.images),
   DEFAULT_HEAD_RECIPE.instanceQueries,
-  deriveSeed(DEFAULT_SPLIT.seed, 'validation'),
 );
 
 // The unwhitened default model, built in memory as learn-whitening.ts builds it.
@@ -134,16 +125,6 @@ const queries = (
 const cameraRows = (
   await embedPhotos(embedder, camera.queries, { ...options, label: 'validation camera queries' })
 ).vectors;
-// A second shot family for the same originals: the broad training-side views, on a validation
-// stream of their own, so a whitening is also scored on damage its pairs may not have seen.
-const broadSeed = deriveSeed(DEFAULT_SPLIT.seed, 'validation');
-const broadShots = camera.originals.map((o) => ({
-  load: async () => {
-    const photo = split.valCatalog[o];
-    const random = seededRandom(deriveSeed(broadSeed, `validation-broad:${photo.id}`));
-    return new Uint8Array(await makeBroadView(await readFile(photo.path), random));
-  },
-}));
 const broadRows = (
   await embedPhotos(embedder, broadShots, { ...options, label: 'validation broad shots' })
 ).vectors;

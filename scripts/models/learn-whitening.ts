@@ -2,13 +2,16 @@
  * `npx tsx scripts/models/learn-whitening.ts [--model mobilenet-v2-fashion|inception-v3]
  * [--shrinkage 0.1] [--tail-weight 0.283] [--out N]
  * [--blend X] [--whole] [--pairs camera:1,broad:1] [--pooled-layer block_13_expand_relu --gem-p 3]
+ * [--contrastive-epochs N [--contrastive-lr 0.01] [--temperature 0.05] [--batch 256]]
  * [--images DIR] [--meta FILE]`: learns the default model's whitening (or the opt-in
  * inception-v3's, whole embedding only) from matched pairs (each training photo and its views
  * from the training-side generators, one per family:seed; scripts/lib/whitening-pairs.ts) on the
  * unwhitened model, and writes models/heads/<id>.whitening.bin; `npm run models` then builds it into the
  * graph. With `--pooled-layer`, the whitening reads [embedding ‖ unit GeM-pooled layer, photo and
  * mirror averaged as the head's inputs are] (scripts/lib/gem-backbone.ts computes it as the graph
- * does). Reads the training split only; the same seeds give the same file.
+ * does). With `--contrastive-epochs`, P is then refined by InfoNCE over the same pairs
+ * (scripts/lib/contrastive-projection.ts). Reads the training split only; the same seeds give the
+ * same file.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
@@ -30,6 +33,11 @@ import {
 } from '../lib/whitening-file.ts';
 import { PAIR_FAMILIES, pairDescriptors, pairPhotos, parsePairViews } from '../lib/whitening-pairs.ts';
 import { learnWhitening } from '../lib/whitening.ts';
+import {
+  DEFAULT_CONTRASTIVE,
+  refineWhitening,
+  type ContrastiveOptions,
+} from '../lib/contrastive-projection.ts';
 import { colourTermDim, FASHION_COLOUR } from './colour-term.ts';
 import { convertFashion, FASHION_ID, fashionSourceHash } from './fashion-model.ts';
 import {
@@ -52,6 +60,11 @@ const args = parseCli('learn-whitening', {
   /** Also feed the whitening this backbone layer, GeM-pooled (scripts/models/whitening-term.ts). */
   'pooled-layer': { type: 'string', default: '' },
   'gem-p': { type: 'string', default: '3' },
+  /** Refine P with InfoNCE for this many epochs after the closed form (0: the closed form). */
+  'contrastive-epochs': { type: 'string', default: '0' },
+  'contrastive-lr': { type: 'string', default: String(DEFAULT_CONTRASTIVE.lr) },
+  temperature: { type: 'string', default: String(DEFAULT_CONTRASTIVE.temperature) },
+  batch: { type: 'string', default: String(DEFAULT_CONTRASTIVE.batch) },
   images: { type: 'string', default: demoDataset.images },
   meta: { type: 'string' },
   cache: { type: 'string', default: resolve(repoRoot, '.cache') },
@@ -89,12 +102,28 @@ const inputs = (rows: Float32Array, extra: Float32Array | undefined) =>
     ? withPooledInput(rows, dim, extra, pooled.input.dim)
     : withoutTail(rows, dim, tail);
 const shrinkage = Number(args.shrinkage);
-const whole = learnWhitening(
-  inputs(pairs.anchors, pooled?.anchors),
-  inputs(pairs.positives, pooled?.positives),
-  dim - tail + (pooled?.input.dim ?? 0),
-  { shrinkage, out: args.out ? Number(args.out) : undefined },
-);
+const anchors = inputs(pairs.anchors, pooled?.anchors);
+const positives = inputs(pairs.positives, pooled?.positives);
+const closedForm = learnWhitening(anchors, positives, dim - tail + (pooled?.input.dim ?? 0), {
+  shrinkage,
+  out: args.out ? Number(args.out) : undefined,
+});
+const contrastive: ContrastiveOptions = {
+  ...DEFAULT_CONTRASTIVE,
+  epochs: Number(args['contrastive-epochs']),
+  lr: Number(args['contrastive-lr']),
+  temperature: Number(args.temperature),
+  batch: Number(args.batch),
+};
+// Rows are view-major (whitening-pairs.ts): row r is a view of photo r mod the photo count.
+const whole = contrastive.epochs
+  ? refineWhitening(
+      closedForm,
+      { anchors, positives, photoOf: Array.from({ length: pairs.anchors.length / dim }, (_, r) => r % photos.length) },
+      contrastive,
+      console.error,
+    )
+  : closedForm;
 const meta: WhiteningMeta = {
   tail,
   tailWeight: tail ? Number(args['tail-weight']) : 0,
@@ -105,6 +134,7 @@ const meta: WhiteningMeta = {
       shrinkage,
       views: args.pairs,
       pairs: pairs.anchors.length / dim,
+      ...(contrastive.epochs ? { contrastive } : {}),
       photos: 'training split (scripts/lib/training-split.ts), minus the evaluation and validation instance originals',
       generators: [...new Set(views.map((v) => v.family))].map(
         (f) => `scripts/lib/${PAIR_FAMILIES[f].source}, seed stream ${PAIR_FAMILIES[f].stream}`,

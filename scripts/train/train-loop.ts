@@ -4,7 +4,7 @@
  * init and sampling).
  */
 import { deriveSeed, seededRandom } from '../lib/seeded-random.ts';
-import { Adam } from './adam.ts';
+import { Adam } from '../lib/adam.ts';
 import { backward, embedAll, forward, HeadWorkspace, standardisation, trainable } from './head.ts';
 import { initHead, type HeadWeights } from '../lib/head-weights.ts';
 import { PkSampler } from './pk-sampler.ts';
