@@ -64,5 +64,12 @@ describe('refineWhitening', () => {
     );
     expect(lossOf(refined)).toBeLessThan(lossOf(start) - 0.05);
     expect(refined.mean).toEqual(start.mean);
+    expect(() =>
+      refineWhitening(
+        start,
+        { anchors, positives, photoOf: all },
+        { epochs: 1, batch: 201, lr: 1e-2, temperature: 0.1, seed: 1 },
+      ),
+    ).toThrow(/fewer than a batch/);
   });
 });

@@ -135,6 +135,12 @@ export function refineWhitening(
   const rowsOf = new Map<number, number[]>();
   pairs.photoOf.forEach((photo, row) => rowsOf.set(photo, [...(rowsOf.get(photo) ?? []), row]));
   const photos = [...rowsOf.keys()];
+  // Every batch is full (a short last one is dropped), so fewer photos than a batch train nothing.
+  if (photos.length < options.batch) {
+    throw new RangeError(
+      `contrastive refinement: ${photos.length} photos, fewer than a batch of ${options.batch}`,
+    );
+  }
   const rms = Math.sqrt(w.projection.reduce((sum, v) => sum + v * v, 0) / w.projection.length);
   const adam = new Adam([w.projection], { lr: options.lr * rms });
   const grad = new Float32Array(w.projection.length);
