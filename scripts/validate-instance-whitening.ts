@@ -1,6 +1,6 @@
 /**
  * `npx tsx scripts/validate-instance-whitening.ts --pair-sets "camera:1;broad:1,broad:2"
- * [--shrinkages 0.1] [--outs 256] [--blends 0.35] [--instance-depths 20] [--margins 0.06]
+ * [--shrinkages 0.1] [--outs 256] [--blends 0.35] [--instance-depths 20] [--margins 0.06] [--pools 5]
  * [--pooled-layer block_13_expand_relu [--gem-p 3] [--pooled-mirror]]`, or
  * `... --whitening-file models/heads/mobilenet-v2-fashion.whitening.bin` to score a learned file
  * (with its pooled input, if any, computed as the graph does), optionally with
@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LABEL_RERANK } from '../src/shared/search/label-rerank.ts';
+import { INSTANCE_FIRST, type InstanceFirstOptions } from '../src/shared/search/instance-first.ts';
 import { embedPhotos } from './eval/embed-photos.ts';
 import { sideColours } from './eval/photo-colours.ts';
 import {
@@ -54,6 +55,10 @@ const args = parseCli('validate-instance-whitening', {
   blends: { type: 'string', default: '0.35' },
   'instance-depths': { type: 'string', default: '20' },
   margins: { type: 'string', default: '0.06' },
+  /** How many of the nearest by the instance part alone instance-first also considers. */
+  pools: { type: 'string', default: String(INSTANCE_FIRST.pool) },
+  /** The margins a pooled item outside the blended top depth must clear (default: --margins). */
+  'pool-margins': { type: 'string', default: '' },
   digits: { type: 'string', default: '4' },
   /** Also learn the whitening on [embedding ‖ a layer's pooled vector] (scripts/lib/gem-backbone.ts). */
   'pooled-layer': { type: 'string', default: '' },
@@ -71,6 +76,17 @@ const args = parseCli('validate-instance-whitening', {
   'instance-max': { type: 'boolean', default: false },
 });
 const list = (text: string) => text.split(',').map(Number);
+/** Every instance-first setting asked for, with its table name. */
+const instanceSettings = list(args['instance-depths']).flatMap((depth) =>
+  list(args.margins).flatMap((margin) =>
+    list(args.pools).flatMap((pool) =>
+      (args['pool-margins'] ? list(args['pool-margins']) : [margin]).map((poolMargin) => ({
+        name: `top ${depth}, margin ${margin}, pool ${pool} (margin ${poolMargin})`,
+        options: { depth, margin, pool, poolMargin },
+      })),
+    ),
+  ),
+);
 
 /** One --instance-views set: real catalog views, and map-window sizes of the full photo's run. */
 const CORNER_VIEWS = ['top-left-75', 'top-right-75', 'bottom-left-75', 'bottom-right-75'] as const;
@@ -292,17 +308,15 @@ for (const [p, set] of pairSets.entries()) {
         };
         const score = rerankScorer({ ...common, camera: map(cameraRows) });
         const broad = rerankScorer({ ...common, camera: map(broadRows) });
-        const both = (instance: { depth: number; margin: number } | null) => {
+        const both = (instance: InstanceFirstOptions | null) => {
           const a = score(LABEL_RERANK, instance);
           const b = broad(LABEL_RERANK, instance);
           return fmt([...a, b[4], b[5], (a[4] + b[4]) / 2]);
         };
         const row = `| ${set.name} | ${shrinkage} | ${out} | ${blend}`;
         console.log(`${row} | none (re-ranking only) | ${both(null)} |`);
-        for (const depth of list(args['instance-depths'])) {
-          for (const margin of list(args.margins)) {
-            console.log(`${row} | top ${depth}, margin ${margin} | ${both({ depth, margin })} |`);
-          }
+        for (const { name, options } of instanceSettings) {
+          console.log(`${row} | ${name} | ${both(options)} |`);
         }
       }
     }
@@ -354,19 +368,15 @@ if (pooled) {
             };
             const score = rerankScorer({ ...common, camera: map(cameraRows, extra.camera) });
             const broad = rerankScorer({ ...common, camera: map(broadRows, extra.broad) });
-            const both = (instance: { depth: number; margin: number } | null) => {
+            const both = (instance: InstanceFirstOptions | null) => {
               const a = score(LABEL_RERANK, instance);
               const b = broad(LABEL_RERANK, instance);
               return fmt([...a, b[4], b[5], (a[4] + b[4]) / 2]);
             };
             const row = `| ${set.name} + ${args['pooled-layer']} ${inputName} | ${shrinkage} | ${out} | ${blend}`;
             console.log(`${row} | none (re-ranking only) | ${both(null)} |`);
-            for (const depth of list(args['instance-depths'])) {
-              for (const margin of list(args.margins)) {
-                console.log(
-                  `${row} | top ${depth}, margin ${margin} | ${both({ depth, margin })} |`,
-                );
-              }
+            for (const { name, options } of instanceSettings) {
+              console.log(`${row} | ${name} | ${both(options)} |`);
             }
           }
         }
@@ -442,17 +452,15 @@ if (file) {
     };
     const score = rerankScorer({ ...common, camera: map(cameraRows, extra?.camera) });
     const broad = rerankScorer({ ...common, camera: map(broadRows, extra?.broad) });
-    const both = (instance: { depth: number; margin: number } | null) => {
+    const both = (instance: InstanceFirstOptions | null) => {
       const a = score(LABEL_RERANK, instance);
       const b = broad(LABEL_RERANK, instance);
       return fmt([...a, b[4], b[5], (a[4] + b[4]) / 2]);
     };
     const row = `| ${name}; instance views ${set.name}${max ? ' (max)' : ''} | ${learning.shrinkage ?? '?'} | ${whole.out} | ${meta.blend ?? 0}`;
     console.log(`${row} | none (re-ranking only) | ${both(null)} |`);
-    for (const depth of list(args['instance-depths'])) {
-      for (const margin of list(args.margins)) {
-        console.log(`${row} | top ${depth}, margin ${margin} | ${both({ depth, margin })} |`);
-      }
+    for (const { name, options } of instanceSettings) {
+      console.log(`${row} | ${name} | ${both(options)} |`);
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * `npx tsx scripts/validate-rerank.ts [--model ID] [--temperatures 0.02,0.05,0.2,1]
- * [--weights 0.03,0.05,0.1] [--instance-depths 5,10,20,50 --margins 0,0.02,0.05]`: scores
+ * [--weights 0.03,0.05,0.1] [--instance-depths 5,10,20,50 --margins 0,0.02,0.05 --pools 0,5]`: scores
  * settings of the soft category-aware re-ranking (src/shared/search/label-rerank.ts) and, for a
  * model that declares an instance part, of the instance-first top result
  * (src/shared/search/instance-first.ts, over today's re-ranking) on the validation split only: the validation
@@ -37,6 +37,7 @@ const args = parseCli('validate-rerank', {
   weights: { type: 'string', default: '0.03,0.05,0.1' },
   'instance-depths': { type: 'string', default: '' },
   margins: { type: 'string', default: '0' },
+  pools: { type: 'string', default: '0' },
   /** Neighbour averaging of the label part, `k:alpha` pairs (0:0 = none), each with today's
    * re-ranking and instance-first: DBA on the catalog, αQE on the queries, or both. */
   dba: { type: 'string', default: '' },
@@ -121,8 +122,10 @@ for (const temperature of list(args.temperatures)) {
 if (args['instance-depths'] && !part) throw new Error(`${args.model} declares no instance part`);
 for (const depth of args['instance-depths'] ? list(args['instance-depths']) : []) {
   for (const margin of list(args.margins)) {
-    const name = `instance-first, top ${depth}, margin ${margin}`;
-    console.log(`| ${name} | ${score(LABEL_RERANK, { depth, margin }).join(' | ')} |`);
+    for (const pool of list(args.pools)) {
+      const name = `instance-first, top ${depth}, margin ${margin}, pool ${pool}`;
+      console.log(`| ${name} | ${score(LABEL_RERANK, { depth, margin, pool }).join(' | ')} |`);
+    }
   }
 }
 

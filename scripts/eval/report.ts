@@ -89,7 +89,7 @@ export function markdownReport(report: EvalReport): string {
         ? ` Results are re-ranked by their neighbours' labels as in the app (top ${d.label_rerank.votes} vote, temperature ${d.label_rerank.temperature}, weight ${d.label_rerank.weight}).`
         : ' No label re-ranking: the index order.') +
       (d.instance_first
-        ? ` A model that declares an instance part puts first, among its top ${d.instance_first.depth}, the result whose instance part matches best when it beats the nearest's by more than ${d.instance_first.margin}.`
+        ? ` A model that declares an instance part puts first, among its top ${d.instance_first.depth}${d.instance_first.pool ? ` and the ${d.instance_first.pool} nearest by that part alone` : ''}, the result whose instance part matches best when it beats the nearest's by more than ${d.instance_first.margin}${d.instance_first.pool && d.instance_first.poolMargin !== undefined ? ` (${d.instance_first.poolMargin} for one from outside the top ${d.instance_first.depth})` : ''}.`
         : ''),
     `Instance retrieval: ${report.instance.queries} evaluation-only camera shots of catalog photos (scripts/eval/eval-only-shots.ts; ${report.instance.sideways} stored sideways with an EXIF orientation tag, each also searched stored upright: "same shots upright"); a hit is the original. Looks-alike P@5: a result counts when it shares the query's label and its dominant colour family.`,
     '',

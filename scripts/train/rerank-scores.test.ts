@@ -24,7 +24,7 @@ describe('rerankScorer instance views', () => {
     ...unit(0, 1, 0, 0),
     ...unit(0, 1, 0, 1),
   ]);
-  const instance = { depth: 20, margin: 0.06 };
+  const instance = { depth: 20, margin: 0.06, pool: 0 };
 
   it('reads only the catalog rows without views', () => {
     expect(rerankScorer(sides)(null, instance)[4]).toBe(0);

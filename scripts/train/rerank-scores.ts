@@ -4,7 +4,7 @@
  * catalog's instance part read from its int8 row, as the index holds it). Shared by
  * validate-rerank.ts and validate-instance-whitening.ts.
  */
-import { averagePrecisionAtK, precisionAtK } from '../../src/shared/metrics/retrieval.ts';
+import { averagePrecisionAtK, precisionAtK, topK } from '../../src/shared/metrics/retrieval.ts';
 import { looksAlikePrecisionAt5 } from '../../src/shared/metrics/looks-alike.ts';
 import { MAX_K } from '../../src/shared/search/layout.ts';
 import { dequantise, meanVector, quantiseVectors } from '../../src/shared/catalog/quantise.ts';
@@ -55,11 +55,27 @@ function heldRows(rows: Float32Array, dim: number): Float32Array {
 }
 
 /**
+ * The `count` catalog rows nearest `query` by its instance part alone (dot product with the held
+ * rows' part, as the app's masked scan of the int8 index ranks them), best first.
+ */
+function partNearest(held: Float32Array, dim: number, { offset, dims }: InstancePart) {
+  const n = held.length / dim;
+  const scores = new Float32Array(n);
+  return (query: Float32Array, count: number) => {
+    for (let i = 0; i < n; i++) {
+      let dot = 0;
+      for (let j = offset; j < offset + dims; j++) dot += query[j] * held[i * dim + j];
+      scores[i] = dot;
+    }
+    return topK(scores, count);
+  };
+}
+
+/**
  * How instance-first reads a candidate for `query`: its catalog row as the index holds it, or
  * with view rows, whichever of its rows' instance parts is nearest the query's.
  */
-function heldRowReader(catalog: Float32Array, dim: number, views: readonly Float32Array[]) {
-  const held = heldRows(catalog, dim);
+function heldRowReader(held: Float32Array, dim: number, views: readonly Float32Array[]) {
   const heldViews = views.map((rows) => heldRows(rows, dim));
   const rowOf = (rows: Float32Array, item: number) => rows.subarray(item * dim, (item + 1) * dim);
   return (query: Float32Array, at: InstancePart) => (item: number) => {
@@ -85,11 +101,14 @@ export function rerankScorer(sides: RerankSides) {
     queries: searchAllScored(sides.expanded.queries, catalog, dim, MAX_K),
     camera: searchAllScored(sides.expanded.camera, catalog, dim, MAX_K),
   };
-  const rowReader = heldRowReader(catalog, dim, sides.instanceViews ?? []);
+  const held = heldRows(catalog, dim);
+  const rowReader = heldRowReader(held, dim, sides.instanceViews ?? []);
+  const nearest = part && partNearest(held, dim, part);
   const instanceOf = (rows: Float32Array, q: number, options: InstanceFirstOptions | null) => {
-    if (!options || !part) return null;
+    if (!options || !part || !nearest) return null;
     const query = rows.subarray(q * dim, (q + 1) * dim);
-    return { part, options, query, vector: rowReader(query, part) };
+    const near = (count: number) => nearest(query, count);
+    return { part, options, query, vector: rowReader(query, part), nearest: near };
   };
 
   return (

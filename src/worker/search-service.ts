@@ -319,17 +319,18 @@ export class SearchService {
     } else {
       this.#filters.apply(items, index, options.filters);
       const spec = catalog.manifest.models.find((m) => m.spec.id === modelId)!.spec;
+      const scan = 'vector' in by ? { filter: true } : { filter: true, exclude: by.item };
       // An item's stored vector is read back only for a model with an instance part.
       const instance = spec.output.instance
-        ? instanceQueryFor(spec, 'vector' in by ? by.vector : index.vector(by.item), index)
+        ? instanceQueryFor(spec, 'vector' in by ? by.vector : index.vector(by.item), index, scan)
         : null;
       hits = searchWithLabels(
         labelRerankerFor(items),
         options.k,
         (depth) =>
           'vector' in by
-            ? index.search(by.vector, depth, { filter: true })
-            : index.searchByIndex(by.item, depth, { filter: true, exclude: by.item }),
+            ? index.search(by.vector, depth, scan)
+            : index.searchByIndex(by.item, depth, scan),
         instance,
       );
     }

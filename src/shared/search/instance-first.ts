@@ -1,12 +1,14 @@
 /**
  * Instance-first top result (issue 16). A model may declare an instance part of its output
  * (`spec.output.instance`: dims trained to find the same item, e.g. a learned whitening). Among
- * the top `depth` candidates of the blended search, the one whose instance part is most similar
- * to the query's goes first, when it beats the nearest candidate's by more than `margin`; the
- * others keep the label re-ranking's order. Results keep their own blended cosine as their score.
- * Chosen on the validation split, never the evaluation's queries (docs/training.md).
+ * the top `depth` candidates of the blended search and the `pool` nearest items by the instance
+ * part alone (a second scan, since the blend often leaves the photographed item out of the top
+ * `depth`), the one whose instance part is most similar to the query's goes first, when it beats
+ * the nearest candidate's by more than `margin`; the others keep the label re-ranking's order.
+ * Results keep their own blended cosine as their score. Chosen on the validation split, never
+ * the evaluation's queries (docs/training.md).
  */
-import type { SearchResult } from './flat-index.ts';
+import type { ScanOptions, SearchResult } from './flat-index.ts';
 
 /** Where a model's instance dims sit in its output (ModelSpec `output.instance`). */
 export interface InstancePart {
@@ -19,10 +21,22 @@ export interface InstanceFirstOptions {
   depth: number;
   /** How much higher its instance cosine must be than the nearest candidate's. */
   margin: number;
+  /** How many of the nearest items by the instance part alone may also be put first (0: none). */
+  pool: number;
+  /**
+   * The margin such an item must clear when the blended search did not rank it in its top
+   * `depth` (its other dims disagree, so it needs stronger evidence). Default: `margin`.
+   */
+  poolMargin?: number;
 }
 
 /** Chosen by the rule in docs/training.md (validation split). */
-export const INSTANCE_FIRST: InstanceFirstOptions = { depth: 20, margin: 0.06 };
+export const INSTANCE_FIRST: InstanceFirstOptions = {
+  depth: 20,
+  margin: 0.06,
+  pool: 3,
+  poolMargin: 0.14,
+};
 
 /** What picking a first result needs: the query, and each candidate's vector as the index holds it. */
 export interface InstanceQuery {
@@ -30,17 +44,40 @@ export interface InstanceQuery {
   query: ArrayLike<number>;
   /** Candidate `item`'s whole vector (e.g. FlatIndex.vector: its int8 row dequantised). */
   vector(item: number, out: Float32Array<ArrayBuffer>): ArrayLike<number>;
+  /** The `count` items nearest the query by the instance part alone, best first. */
+  nearest?(count: number): ArrayLike<number>;
   options?: InstanceFirstOptions;
 }
 
-/** The instance query of a model's search, or null when its spec declares no instance part. */
+/** What instanceQueryFor reads of an index (a FlatIndex). */
+export interface InstanceIndex {
+  vector(item: number, out: Float32Array<ArrayBuffer>): ArrayLike<number>;
+  search(query: ArrayLike<number>, k: number, options?: ScanOptions): SearchResult;
+}
+
+/** The query with every dim outside the part zeroed, reused by every search. */
+let partQuery = new Float32Array(0);
+
+/**
+ * The instance query of a model's search, or null when its spec declares no instance part. Its
+ * `nearest` scans `index` with the query's instance part alone (the other dims zeroed), under
+ * `scan` (the search's filter and excluded item).
+ */
 export function instanceQueryFor(
   spec: { output: { instance?: InstancePart } },
   query: ArrayLike<number>,
-  index: { vector(item: number, out: Float32Array<ArrayBuffer>): ArrayLike<number> },
+  index: InstanceIndex,
+  scan?: ScanOptions,
 ): InstanceQuery | null {
   const part = spec.output.instance;
-  return part ? { part, query, vector: (item, out) => index.vector(item, out) } : null;
+  if (!part) return null;
+  const nearest = (count: number) => {
+    if (partQuery.length !== query.length) partQuery = new Float32Array(query.length);
+    partQuery.fill(0);
+    for (let j = part.offset; j < part.offset + part.dims; j++) partQuery[j] = query[j];
+    return index.search(partQuery, count, scan).indices;
+  };
+  return { part, query, vector: (item, out) => index.vector(item, out), nearest };
 }
 
 /** Cosine of a's and b's instance sub-vectors, each normalised on its own (0 when either is 0). */
@@ -67,37 +104,71 @@ function rowFor(length: number): Float32Array<ArrayBuffer> {
   return scratch;
 }
 
-/** The rank among `hits` (best first) to show first: 0 unless another beats it on the instance part. */
-export function instanceFirstRank(hits: SearchResult, instance: InstanceQuery): number {
-  const { depth, margin } = instance.options ?? INSTANCE_FIRST;
-  const n = Math.min(hits.indices.length, depth);
-  if (n < 2) return 0;
+/**
+ * The item to show first: the nearest of `hits` (best first), unless a candidate (one of its top
+ * `depth`, or of the `pool` nearest by the instance part) beats the nearest's instance cosine by
+ * more than the margin. -1 when there are no hits.
+ */
+export function instanceFirstItem(hits: SearchResult, instance: InstanceQuery): number {
+  const { depth, margin, pool, poolMargin = margin } = instance.options ?? INSTANCE_FIRST;
+  if (hits.indices.length === 0) return -1;
   const row = rowFor(instance.query.length);
-  const similarity = (r: number) =>
-    instanceCosine(instance.query, instance.vector(hits.indices[r], row), instance.part);
-  const nearest = similarity(0);
-  let best = 0;
-  let bestSimilarity = nearest + margin;
-  for (let r = 1; r < n; r++) {
-    const s = similarity(r);
-    // Strictly above: on a tie the nearest stays first.
-    if (s > bestSimilarity) {
-      best = r;
+  const similarity = (item: number) =>
+    instanceCosine(instance.query, instance.vector(item, row), instance.part);
+  const nearest = hits.indices[0];
+  const bar = similarity(nearest);
+  const top = Math.min(hits.indices.length, depth);
+  let best = nearest;
+  let bestSimilarity = -Infinity;
+  const consider = (item: number, itemMargin: number) => {
+    if (item === nearest) return;
+    const s = similarity(item);
+    // Strictly above: on a tie the nearest (or the earlier candidate) stays first.
+    if (s > bar + itemMargin && s > bestSimilarity) {
+      best = item;
       bestSimilarity = s;
     }
+  };
+  for (let r = 1; r < top; r++) consider(hits.indices[r], margin);
+  const pooled = pool > 0 && instance.nearest ? instance.nearest(pool) : [];
+  for (let r = 0; r < pooled.length; r++) {
+    const ranked = hits.indices.subarray(0, top).includes(pooled[r]);
+    consider(pooled[r], ranked ? margin : poolMargin);
   }
   return best;
 }
 
-/** `ranked` (at least k + 1 long, or all there is) with `item` moved to the front, cut to k. */
-export function withFirst(ranked: SearchResult, item: number, k: number): SearchResult {
-  const m = Math.min(k, ranked.indices.length);
+/** Cosine of the whole query and item's vector as the index holds it (a pick from the pool). */
+export function blendedCosine(instance: InstanceQuery, item: number): number {
+  const row = instance.vector(item, rowFor(instance.query.length));
+  let dot = 0;
+  let qq = 0;
+  let vv = 0;
+  for (let j = 0; j < instance.query.length; j++) {
+    dot += instance.query[j] * row[j];
+    qq += instance.query[j] * instance.query[j];
+    vv += row[j] * row[j];
+  }
+  return qq > 0 && vv > 0 ? Math.fround(dot / Math.sqrt(qq * vv)) : 0;
+}
+
+/**
+ * `ranked` (at least k + 1 long, or all there is) with `item` moved to the front, cut to k. An
+ * item not among them (a pick by the instance part alone) goes first with `score()`.
+ */
+export function withFirst(
+  ranked: SearchResult,
+  item: number,
+  k: number,
+  score?: () => number,
+): SearchResult {
+  const from = ranked.indices.indexOf(item);
+  if (from < 0 && !score) throw new RangeError(`item ${item} is not among the ranked candidates`);
+  const m = Math.min(k, ranked.indices.length + (from < 0 ? 1 : 0));
   const out: SearchResult = { indices: new Int32Array(m), scores: new Float32Array(m) };
   if (m === 0) return out;
-  const from = ranked.indices.indexOf(item);
-  if (from < 0) throw new RangeError(`item ${item} is not among the ranked candidates`);
   out.indices[0] = item;
-  out.scores[0] = ranked.scores[from];
+  out.scores[0] = from < 0 ? score!() : ranked.scores[from];
   for (let i = 0, o = 1; o < m; i++) {
     if (i === from) continue;
     out.indices[o] = ranked.indices[i];

@@ -12,7 +12,8 @@
 import type { SearchResult } from './flat-index.ts';
 import {
   INSTANCE_FIRST,
-  instanceFirstRank,
+  blendedCosine,
+  instanceFirstItem,
   withFirst,
   type InstanceFirstOptions,
   type InstanceQuery,
@@ -149,9 +150,10 @@ export function searchWithLabels(
   if (!instance) return reranker ? reranker.rerank(search(reranker.depth(k)), k) : search(k);
   const wanted = (instance.options ?? INSTANCE_FIRST).depth;
   const hits = search(Math.min(MAX_K, Math.max(k, wanted, reranker?.depth(k) ?? 0)));
-  const first = instanceFirstRank(hits, instance);
+  const first = instanceFirstItem(hits, instance);
   const ranked = reranker ? reranker.rerank(hits, hits.indices.length) : hits;
-  return withFirst(ranked, hits.indices[first] ?? -1, k);
+  if (first < 0) return ranked;
+  return withFirst(ranked, first, k, () => blendedCosine(instance, first));
 }
 
 /**
@@ -178,6 +180,8 @@ export function instanceFirstOrder(
   instance: InstanceFirstOptions = INSTANCE_FIRST,
 ): boolean {
   if (rerankedOrder(scores, options)) return true;
+  // A pick by the instance part alone may come from anywhere; one from the blended search only
+  // from its top `depth`.
   const above = scores.filter((s) => s > scores[0]).length;
-  return above < instance.depth && rerankedOrder(scores.slice(1), options);
+  return (instance.pool > 0 || above < instance.depth) && rerankedOrder(scores.slice(1), options);
 }
