@@ -1,6 +1,7 @@
 /**
  * `npx tsx scripts/validate-instance-whitening.ts --pair-sets "camera:1;broad:1,broad:2"
- * [--shrinkages 0.1] [--outs 256] [--blends 0.35] [--instance-depths 20] [--margins 0.06] [--pools 5]
+ * [--shrinkages 0.1] [--outs 256] [--blends 0.35] [--instance-depths 20] [--margins 0.06]
+ * [--pools 3] [--pool-margins 0.14]
  * [--pooled-layer block_13_expand_relu [--gem-p 3] [--pooled-mirror]]`, or
  * `... --whitening-file models/heads/mobilenet-v2-fashion.whitening.bin` to score a learned file
  * (with its pooled input, if any, computed as the graph does), optionally with
@@ -57,8 +58,8 @@ const args = parseCli('validate-instance-whitening', {
   margins: { type: 'string', default: '0.06' },
   /** How many of the nearest by the instance part alone instance-first also considers. */
   pools: { type: 'string', default: String(INSTANCE_FIRST.pool) },
-  /** The margins a pooled item outside the blended top depth must clear (default: --margins). */
-  'pool-margins': { type: 'string', default: '' },
+  /** The margins a pooled item outside the blended top depth must clear ('': its --margins). */
+  'pool-margins': { type: 'string', default: String(INSTANCE_FIRST.poolMargin ?? '') },
   digits: { type: 'string', default: '4' },
   /** Also learn the whitening on [embedding ‖ a layer's pooled vector] (scripts/lib/gem-backbone.ts). */
   'pooled-layer': { type: 'string', default: '' },

@@ -233,6 +233,8 @@ describe('instanceFirstOrder', () => {
     const below = [0.5, ...Array.from({ length: 25 }, (_, i) => 0.9 - i * 0.001)];
     expect(instanceFirstOrder(below, LABEL_RERANK, { depth: 20, margin: 0, pool: 0 })).toBe(false);
     expect(instanceFirstOrder(below, LABEL_RERANK, { depth: 26, margin: 0, pool: 0 })).toBe(true);
+    // With a pool, the first may come from anywhere (a pick by the instance part alone).
+    expect(instanceFirstOrder(below, LABEL_RERANK, { depth: 20, margin: 0, pool: 3 })).toBe(true);
     // The rest must lead with its best: a rest led by a lower score is no search's order.
     expect(instanceFirstOrder([0.7, 0.8, 0.9])).toBe(false);
     expect(instanceFirstOrder([0.7, 0.9, 0.8, 0.8 + 2 * w])).toBe(false);

@@ -107,7 +107,8 @@ function rowFor(length: number): Float32Array<ArrayBuffer> {
 /**
  * The item to show first: the nearest of `hits` (best first), unless a candidate (one of its top
  * `depth`, or of the `pool` nearest by the instance part) beats the nearest's instance cosine by
- * more than the margin. -1 when there are no hits.
+ * more than the margin (`poolMargin` for a pooled item outside the top `depth`). -1 when there
+ * are no hits.
  */
 export function instanceFirstItem(hits: SearchResult, instance: InstanceQuery): number {
   const { depth, margin, pool, poolMargin = margin } = instance.options ?? INSTANCE_FIRST;
@@ -131,9 +132,10 @@ export function instanceFirstItem(hits: SearchResult, instance: InstanceQuery): 
   };
   for (let r = 1; r < top; r++) consider(hits.indices[r], margin);
   const pooled = pool > 0 && instance.nearest ? instance.nearest(pool) : [];
-  for (let r = 0; r < pooled.length; r++) {
-    const ranked = hits.indices.subarray(0, top).includes(pooled[r]);
-    consider(pooled[r], ranked ? margin : poolMargin);
+  for (let p = 0; p < pooled.length; p++) {
+    let ranked = false;
+    for (let r = 0; r < top && !ranked; r++) ranked = hits.indices[r] === pooled[p];
+    consider(pooled[p], ranked ? margin : poolMargin);
   }
   return best;
 }
