@@ -4,7 +4,8 @@
  * the top `depth` candidates of the blended search and the `pool` nearest items by the instance
  * part alone (a second scan, since the blend often leaves the photographed item out of the top
  * `depth`), the one whose instance part is most similar to the query's goes first, when it beats
- * the nearest candidate's by more than `margin`; the others keep the label re-ranking's order.
+ * the nearest candidate's by more than `margin` (`poolMargin` for a pooled item outside the top
+ * `depth`); the others keep the label re-ranking's order.
  * Results keep their own blended cosine as their score. Chosen on the validation split, never
  * the evaluation's queries (docs/training.md).
  */
@@ -142,16 +143,9 @@ export function instanceFirstItem(hits: SearchResult, instance: InstanceQuery): 
 
 /** Cosine of the whole query and item's vector as the index holds it (a pick from the pool). */
 export function blendedCosine(instance: InstanceQuery, item: number): number {
-  const row = instance.vector(item, rowFor(instance.query.length));
-  let dot = 0;
-  let qq = 0;
-  let vv = 0;
-  for (let j = 0; j < instance.query.length; j++) {
-    dot += instance.query[j] * row[j];
-    qq += instance.query[j] * instance.query[j];
-    vv += row[j] * row[j];
-  }
-  return qq > 0 && vv > 0 ? Math.fround(dot / Math.sqrt(qq * vv)) : 0;
+  const { query } = instance;
+  const row = instance.vector(item, rowFor(query.length));
+  return Math.fround(instanceCosine(query, row, { offset: 0, dims: query.length }));
 }
 
 /**

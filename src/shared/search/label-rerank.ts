@@ -171,9 +171,8 @@ export function rerankedOrder(
  * Whether scores (best first, as shown) can be an order `searchWithLabels` makes with an instance
  * query: either the re-ranked order itself (the nearest kept first), or an instance pick from the
  * top `depth` by score (fewer than `depth` shown above it; from anywhere with a pool) before the
- * re-ranked order of the rest,
- * the nearest leading it. Results show their own cosine, so the first may show less than the
- * second. Tests check answers with it.
+ * re-ranked order of the rest, the nearest leading it. Results show their own cosine, so the
+ * first may show less than the second. Tests check answers with it.
  */
 export function instanceFirstOrder(
   scores: readonly number[],
